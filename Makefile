@@ -1,0 +1,51 @@
+# The project's test command is `make test`: it sets everything up on a fresh
+# Debian machine (as root for the Docker parts) and runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+BUILD := .build
+COLLECTIONS := $(BUILD)/collections
+INSTALLED := $(COLLECTIONS)/ansible_collections/runnerops/gitlab_runner
+ANSIBLE_TEST_PIP := 24.2
+
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
+export RUNNEROPS_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
+export ANSIBLE_FORCE_COLOR := false
+export PY_COLORS := 0
+
+.PHONY: test venv build lint sanity unit clean
+
+test: lint build sanity unit ## Everything, in the order CI runs it
+	@echo "make test: all checks passed"
+
+venv: $(BIN)/.installed
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+build: venv ## Build the collection artifact and install it where the tests look
+	rm -rf $(BUILD)/dist $(COLLECTIONS)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist .
+	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(BUILD)/dist/runnerops-gitlab_runner-*.tar.gz
+
+lint: venv
+	$(BIN)/yamllint -c .yamllint .
+	$(BIN)/ansible-lint --profile production
+
+# ansible-test fetches a pip bootstrap script from a host some machines cannot
+# reach; an offline equivalent is put in its cache first.
+sanity: build
+	@mkdir -p $(HOME)/.ansible/test/cache
+	@test -f $(HOME)/.ansible/test/cache/get_pip_$(subst .,_,$(ANSIBLE_TEST_PIP)).py \
+	  || cp tools/ansible_test_get_pip.py $(HOME)/.ansible/test/cache/get_pip_$(subst .,_,$(ANSIBLE_TEST_PIP)).py
+	cd $(INSTALLED) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+unit: build
+	$(BIN)/pytest -q tests/unit
+
+clean:
+	rm -rf $(BUILD) tests/output
