@@ -1,0 +1,517 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Findings for a runner's ``[runners.docker]`` settings in socket or dind mode.
+
+``findings()`` answers "will jobs of this runner be able to use Docker, and
+safely?" for the two ways this collection sets a Docker executor up:
+
+- ``socket``: the host's Docker socket is bound into the job container, and
+  every ``docker`` command of a job is run by the host daemon;
+- ``dind``: a privileged ``docker:<version>-dind`` service runs a daemon of its
+  own for each job, reached as host ``docker``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
+    VolumeSpecError,
+    normalize_path,
+    parse_volume,
+    path_within,
+)
+
+__all__ = ["FINDING_CODES", "MODES", "findings", "parse_environment"]
+
+MODES = ("socket", "dind")
+
+FINDING_CODES = {
+    "mode-invalid": ("error", "The Docker mode is neither socket nor dind."),
+    "volume-invalid": ("error", "A [runners.docker] volumes entry is a spec the Docker engine rejects."),
+    "volume-duplicate-target": ("error", "Two volumes mount at the same container path, which Docker refuses."),
+    "sensitive-host-path": (
+        "warning",
+        "A volume binds a sensitive host path (/, /etc, /root, /boot, /proc, /sys, /dev, /var/lib/docker...).",
+    ),
+    "socket-missing": ("error", "Socket mode without a bind of the host's Docker socket to /var/run/docker.sock."),
+    "builds-not-shared": (
+        "error",
+        "Socket mode without builds_dir bind-mounted from the same host path, so job bind mounts find empty dirs.",
+    ),
+    "privileged-with-socket": ("error", "Socket mode with privileged = true: host root access twice over, for no gain."),
+    "socket-readonly-ineffective": ("warning", "The socket bind is :ro, which does not restrict the Docker API."),
+    "dind-not-privileged": ("error", "Dind mode, but the services would not run privileged, so dockerd cannot start."),
+    "socket-in-dind": ("error", "Dind mode with the host's Docker socket bound: services and jobs reach the host daemon."),
+    "dind-service-missing": ("warning", "Dind mode without a dind service configured: every job must declare one."),
+    "dind-image-unpinned": ("error", "The Docker CLI image or the dind service image has no version tag (latest, stable, edge...)."),
+    "dind-version-mismatch": ("error", "The Docker CLI image and the dind service image have different versions."),
+    "tls-certs-volume-missing": (
+        "error",
+        "Dind with TLS but no volume at $DOCKER_TLS_CERTDIR/client to share the client certificates with the job.",
+    ),
+    "dind-without-tls": ("warning", "Dind with DOCKER_TLS_CERTDIR=\"\": unauthenticated TCP daemon and a ~15 s slower start."),
+}
+
+_SOCKET_HOST_PATHS = ("/var/run/docker.sock", "/run/docker.sock")
+_SOCKET_TARGET = "/var/run/docker.sock"
+_SOCKET_BIND = "/var/run/docker.sock:/var/run/docker.sock"
+
+_SENSITIVE_HOST_PATHS = ("/", "/etc", "/root", "/boot", "/proc", "/sys", "/dev")
+_DOCKER_DATA_ROOT = "/var/lib/docker"
+
+# Tags that move to new Docker releases: a first word among these means "not a version".
+_MOVING_TAG_WORDS = frozenset(("latest", "stable", "dind", "rc", "git", "cli", "edge"))
+# Docker CLI image variants that follow the version in docker's tags (20.10.16-git, 27.3.1-cli).
+_CLI_TAG_WORDS = frozenset(("cli", "git"))
+_VERSION_TAG = re.compile(r"^(\d+(?:\.\d+)*(?:-(?:rc|beta|alpha)\.?\d+)?)(?:-(.+))?$")
+_DEFAULT_TLS_CERTDIR = "/certs"
+
+
+def _finding(code, message):
+    return {"severity": FINDING_CODES[code][0], "code": code, "message": message}
+
+
+def parse_environment(entries, what="environment"):
+    """Turn a runner ``environment`` list (``["A=b", "C="]``) into a dict.
+
+    Later entries win, as in the runner. ``None`` gives ``{}``. Raises
+    ValueError for a non-list, a non-string entry, an entry without ``=`` or
+    an empty name.
+    """
+    if entries is None:
+        return {}
+    if isinstance(entries, (str, bytes)) or not isinstance(entries, (list, tuple)):
+        raise ValueError(
+            '%s must be a list of "NAME=value" strings, got %s %r' % (what, type(entries).__name__, entries)
+        )
+    variables = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, str):
+            raise ValueError(
+                '%s[%d] must be a "NAME=value" string, got %s %r' % (what, index, type(entry).__name__, entry)
+            )
+        name, separator, value = entry.partition("=")
+        if not separator:
+            raise ValueError(
+                '%s[%d] "%s" has no "=": the runner rejects it; write "%s=value" (or "%s=" for an empty value)'
+                % (what, index, entry, entry, entry)
+            )
+        if name == "":
+            raise ValueError('%s[%d] "%s" has an empty variable name before "="' % (what, index, entry))
+        variables[name] = value
+    return variables
+
+
+class _Image(object):
+    """An image reference split into the parts the checks look at."""
+
+    def __init__(self, ref):
+        self.ref = ref
+        name, _sep, self.digest = ref.partition("@")
+        slash = name.rfind("/")
+        colon = name.rfind(":")
+        # A ":" before the last "/" is a registry port, not a tag.
+        if colon > slash:
+            self.repo, self.tag = name[:colon], name[colon + 1:]
+        else:
+            self.repo, self.tag = name, ""
+        self.last_component = self.repo.rsplit("/", 1)[-1].lower()
+        match = _VERSION_TAG.match(self.tag)
+        if match:
+            self.version = match.group(1)
+            self.words = match.group(2).lower().split("-") if match.group(2) else []
+        else:
+            self.version = ""
+            self.words = self.tag.lower().split("-") if self.tag else []
+
+    @property
+    def is_dind(self):
+        return "dind" in self.words
+
+    @property
+    def is_docker_cli(self):
+        if self.is_dind:
+            return False
+        if self.last_component == "docker" or self.last_component.startswith(("docker-", "docker_")):
+            return True
+        return bool(self.version) and bool(_CLI_TAG_WORDS.intersection(self.words))
+
+    def unpinned_reason(self):
+        """Say why the reference follows a moving tag, or return None when it is pinned."""
+        if self.digest:
+            return None
+        if self.tag == "":
+            return "no tag, which means latest"
+        if not self.version and self.words and self.words[0] in _MOVING_TAG_WORDS:
+            return 'tag "%s" moves to new releases' % self.tag
+        return None
+
+
+def _check_type(value, types, what, expected):
+    if not isinstance(value, types) or (bool not in _as_tuple(types) and isinstance(value, bool)):
+        raise ValueError("%s must be %s, got %s %r" % (what, expected, type(value).__name__, value))
+
+
+def _as_tuple(types):
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _optional(docker, key, types, expected):
+    value = docker.get(key)
+    if value is not None:
+        _check_type(value, types, "[runners.docker] %s" % key, expected)
+    return value
+
+
+def _string_list(value, what):
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError("%s must be a list of strings, got %s %r" % (what, type(value).__name__, value))
+    for index, item in enumerate(value):
+        _check_type(item, str, "%s[%d]" % (what, index), "a string")
+    return list(value)
+
+
+def _services(value, what):
+    """Normalize services to dicts with ``name`` and a list of ``aliases``."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError(
+            '%s must be a list of services (image strings or dicts with "name"), got %s %r'
+            % (what, type(value).__name__, value)
+        )
+    services = []
+    for index, service in enumerate(value):
+        label = "%s[%d]" % (what, index)
+        if isinstance(service, str):
+            service = {"name": service}
+        if not isinstance(service, dict):
+            raise ValueError(
+                '%s must be an image string or a dict with "name", got %s %r' % (label, type(service).__name__, service)
+            )
+        name = service.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError('%s needs "name", the image of the service as a non-empty string, got %r' % (label, name))
+        alias = service.get("alias")
+        if alias is None:
+            alias = ""
+        _check_type(alias, str, "%s alias" % label, "a string (several aliases separated by commas or spaces)")
+        services.append({"name": name.strip(), "aliases": [a for a in re.split(r"[,\s]+", alias) if a]})
+    return services
+
+
+def _variables(value):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("variables must be a dict of job variables, got %s %r" % (type(value).__name__, value))
+    for name, item in value.items():
+        _check_type(name, str, "variables key %r" % (name,), "a string")
+        _check_type(item, str, 'variables["%s"]' % name, 'a string (quote it, e.g. "%s")' % (item,))
+    return value
+
+
+def _socket_exposure(volume):
+    """Return where a bind makes the host's Docker socket appear in the container, or None."""
+    if volume["type"] != "bind":
+        return None
+    for host_path in _SOCKET_HOST_PATHS:
+        if path_within(host_path, volume["source"]):
+            rest = host_path[len(volume["source"]):].lstrip("/")
+            return normalize_path(volume["target"] + "/" + rest) if rest else volume["target"]
+    return None
+
+
+def _is_sensitive(source):
+    return source in _SENSITIVE_HOST_PATHS or path_within(source, _DOCKER_DATA_ROOT)
+
+
+def _covering_volume(volumes, path):
+    """Return the (spec, volume) whose container path is the deepest one holding ``path``."""
+    best = None
+    for spec, volume in volumes:
+        if path_within(path, volume["target"]):
+            if best is None or len(volume["target"]) > len(best[1]["target"]):
+                best = (spec, volume)
+    return best
+
+
+def _volume_findings(volumes):
+    """Check each spec; return the findings and the (spec, parsed) pairs that Docker accepts."""
+    found = []
+    parsed = []
+    for spec in volumes:
+        try:
+            parsed.append((spec, parse_volume(spec)))
+        except VolumeSpecError as error:
+            found.append(
+                _finding(
+                    "volume-invalid",
+                    'volume "%s" in [runners.docker] volumes would be rejected by Docker and fail every job: %s'
+                    % (spec, error),
+                )
+            )
+    by_target = {}
+    for spec, volume in parsed:
+        by_target.setdefault(volume["target"], []).append(spec)
+    for target, specs in by_target.items():
+        if len(specs) > 1:
+            found.append(
+                _finding(
+                    "volume-duplicate-target",
+                    "volumes %s all mount at container path %s: Docker refuses duplicate mount points and "
+                    "every job fails to start; keep only one of them" % (", ".join('"%s"' % s for s in specs), target),
+                )
+            )
+    for spec, volume in parsed:
+        if volume["type"] == "bind" and _is_sensitive(volume["source"]):
+            access = "read" if volume["read_only"] else "read and change"
+            if path_within(volume["source"], _DOCKER_DATA_ROOT):
+                what = "Docker's own data (images, containers, volumes)"
+            else:
+                what = "host system files"
+            found.append(
+                _finding(
+                    "sensitive-host-path",
+                    'volume "%s" binds the host\'s %s into every job and service container: any job can %s %s; '
+                    "bind only the directory the jobs need" % (spec, volume["source"], access, what),
+                )
+            )
+    return found, parsed
+
+
+def _socket_findings(docker, volumes, builds_dir):
+    found = []
+    socket_binds = [(spec, v) for spec, v in volumes if _socket_exposure(v) == _SOCKET_TARGET]
+    if not socket_binds:
+        found.append(
+            _finding(
+                "socket-missing",
+                "socket mode, but no volume binds the host's Docker socket to %s: docker commands in jobs find "
+                'no daemon ("Cannot connect to the Docker daemon"); add "%s" to [runners.docker] volumes'
+                % (_SOCKET_TARGET, _SOCKET_BIND),
+            )
+        )
+
+    covering = _covering_volume(volumes, builds_dir)
+    same_path_fix = 'add "%s:%s" to [runners.docker] volumes' % (builds_dir, builds_dir)
+    why = (
+        "`docker run -v $CI_PROJECT_DIR/...` in a job is resolved by the host daemon, which looks for %s on the "
+        "host and finds an empty or missing directory" % builds_dir
+    )
+    if covering is None:
+        found.append(
+            _finding(
+                "builds-not-shared",
+                "socket mode, but builds_dir %s is not bind-mounted from the same host path: %s; %s"
+                % (builds_dir, why, same_path_fix),
+            )
+        )
+    else:
+        spec, volume = covering
+        if volume["type"] != "bind":
+            found.append(
+                _finding(
+                    "builds-not-shared",
+                    'socket mode, but builds_dir %s lies on the Docker volume of "%s", not on a bind of the same '
+                    "host path: %s; replace it: %s" % (builds_dir, spec, why, same_path_fix),
+                )
+            )
+        elif volume["source"] != volume["target"]:
+            found.append(
+                _finding(
+                    "builds-not-shared",
+                    'socket mode, but builds_dir %s comes from "%s", a different host path: %s; bind it at the '
+                    'same path ("%s:%s"), or set builds_dir to %s and bind "%s:%s"'
+                    % (
+                        builds_dir,
+                        spec,
+                        why,
+                        builds_dir,
+                        builds_dir,
+                        volume["source"],
+                        volume["source"],
+                        volume["source"],
+                    ),
+                )
+            )
+
+    if docker.get("privileged") is True:
+        found.append(
+            _finding(
+                "privileged-with-socket",
+                "socket mode with privileged = true: jobs already control the host daemon through the socket, and "
+                "privileged also gives every job container all devices and capabilities of the host, which socket "
+                "mode never needs; set privileged = false",
+            )
+        )
+    for spec, volume in socket_binds:
+        if volume["read_only"]:
+            found.append(
+                _finding(
+                    "socket-readonly-ineffective",
+                    'the Docker socket bind "%s" is read-only, but :ro only protects the socket file, not the Docker '
+                    "API behind it: jobs still control the host daemon (root-equivalent); drop \":ro\" so the "
+                    "config does not suggest a restriction, or use dind mode to keep jobs off the host daemon" % spec,
+                )
+            )
+    return found
+
+
+def _dind_findings(docker, volumes, services, variables):
+    found = []
+    privileged = docker.get("privileged") is True
+    services_privileged = docker.get("services_privileged")
+    if not (privileged if services_privileged is None else services_privileged):
+        if services_privileged is False and privileged:
+            state = "services_privileged = false overrides privileged = true for services"
+        else:
+            state = "neither privileged nor services_privileged is true"
+        found.append(
+            _finding(
+                "dind-not-privileged",
+                "dind mode, but %s: dockerd in the dind service needs a privileged container and fails to start, so "
+                "jobs cannot reach tcp://docker:2375/2376; set privileged = true, or services_privileged = true to "
+                "keep job containers unprivileged" % state,
+            )
+        )
+
+    for spec, volume in volumes:
+        exposed_at = _socket_exposure(volume)
+        if exposed_at is not None:
+            found.append(
+                _finding(
+                    "socket-in-dind",
+                    'dind mode, but volume "%s" exposes the host\'s Docker socket at %s: [runners.docker] volumes '
+                    "are mounted into service containers too, so jobs and services reach the host daemon (root on "
+                    "the host) and the isolation dind is for is lost; remove that volume" % (spec, exposed_at),
+                )
+            )
+
+    dind_images = []
+    for service in services:
+        service_image = _Image(service["name"])
+        if service_image.is_dind or "docker" in service["aliases"]:
+            dind_images.append(service_image)
+    if not dind_images:
+        found.append(
+            _finding(
+                "dind-service-missing",
+                "dind mode, but no Docker-in-Docker service is configured: every job that runs docker must declare "
+                'a service such as "docker:<version>-dind" (reached as host "docker"), or docker fails with '
+                '"Cannot connect to the Docker daemon at tcp://docker:2375"; add it to [[runners.docker.services]] '
+                "to give it to every job",
+            )
+        )
+
+    image = docker.get("image")
+    cli = _Image(image) if image else None
+    if cli is not None and not cli.is_docker_cli:
+        cli = None
+    dind_version = next((d.version for d in dind_images if d.version and not d.unpinned_reason()), "")
+    example = dind_version or (cli.version if cli is not None and cli.version else "X.Y.Z")
+    pin_fix = 'pin both to the same version, e.g. "docker:%s" and "docker:%s-dind"' % (example, example)
+    for role, ref in ([("Docker CLI image", cli)] if cli is not None else []) + [
+        ("dind service image", d) for d in dind_images
+    ]:
+        reason = ref.unpinned_reason()
+        if reason:
+            found.append(
+                _finding(
+                    "dind-image-unpinned",
+                    '%s "%s" is not pinned to a version (%s): the CLI and the dind daemon drift apart whenever the '
+                    "tag moves; %s" % (role, ref.ref, reason, pin_fix),
+                )
+            )
+    if cli is not None and cli.version:
+        for dind in dind_images:
+            if dind.version and dind.version != cli.version:
+                found.append(
+                    _finding(
+                        "dind-version-mismatch",
+                        'Docker CLI image "%s" is version %s but dind service image "%s" is version %s: the docker '
+                        "images are made to run at the same version, a mismatch fails with API version errors or "
+                        'missing features; use one version for both, e.g. "docker:%s" with "%s"'
+                        % (cli.ref, cli.version, dind.ref, dind.version, dind.version, dind.ref),
+                    )
+                )
+
+    certdir = variables.get("DOCKER_TLS_CERTDIR")
+    if certdir == "":
+        found.append(
+            _finding(
+                "dind-without-tls",
+                'dind with DOCKER_TLS_CERTDIR="": the dind daemon listens on tcp://docker:2375 without TLS, so '
+                "anything on the job network can drive it, and dockerd waits about 15 s before it listens on TCP "
+                'without TLS; prefer TLS: leave DOCKER_TLS_CERTDIR at "/certs" and add "/certs/client" to '
+                "[runners.docker] volumes",
+            )
+        )
+    else:
+        shown = "DOCKER_TLS_CERTDIR=%s" % certdir if certdir is not None else "DOCKER_TLS_CERTDIR unset, the images use /certs"
+        client_dir = normalize_path((certdir or _DEFAULT_TLS_CERTDIR) + "/client")
+        if not any(path_within(client_dir, v["target"]) for _spec, v in volumes):
+            found.append(
+                _finding(
+                    "tls-certs-volume-missing",
+                    "dind with TLS (%s) but no volume at %s: the dind service writes the client certificates there "
+                    "and the job container cannot see them, so docker fails to connect to tcp://docker:2376; add "
+                    '"%s" to [runners.docker] volumes (runner volumes are shared by the job and its services), or '
+                    'set DOCKER_TLS_CERTDIR="" to run without TLS' % (shown, client_dir, client_dir),
+                )
+            )
+    return found
+
+
+def findings(docker, mode, builds_dir="/builds", services=None, variables=None):
+    """Check a runner's ``[runners.docker]`` settings for ``mode`` (``socket`` or ``dind``).
+
+    ``docker`` is the ``[runners.docker]`` table as a dict; its ``services``
+    (``[[runners.docker.services]]``) count together with ``services``, the
+    services jobs declare (image strings or dicts with ``name`` and ``alias``).
+    ``variables`` are the job's environment (runner ``environment`` parsed with
+    parse_environment(), plus job variables). ``builds_dir`` ``None`` means
+    the default ``/builds``.
+
+    Returns a list of ``{"severity", "code", "message"}`` dicts, errors before
+    warnings, each group in check order; an empty list when all is well.
+    Raises ValueError when an input has the wrong type.
+    """
+    if not isinstance(docker, dict):
+        raise ValueError("docker must be the [runners.docker] table as a dict, got %s %r" % (type(docker).__name__, docker))
+    if not isinstance(mode, str):
+        raise ValueError('mode must be "socket" or "dind", got %s %r' % (type(mode).__name__, mode))
+    if builds_dir is None:
+        builds_dir = "/builds"
+    _check_type(builds_dir, str, "builds_dir", "an absolute path string")
+    if not builds_dir.startswith("/"):
+        raise ValueError('builds_dir must be an absolute path such as "/builds", got %r' % (builds_dir,))
+    builds_dir = normalize_path(builds_dir)
+    _optional(docker, "image", str, "a string")
+    _optional(docker, "privileged", bool, "true or false")
+    _optional(docker, "services_privileged", bool, "true or false")
+    volume_specs = _string_list(docker.get("volumes"), "[runners.docker] volumes")
+    all_services = _services(docker.get("services"), "[[runners.docker.services]]") + _services(services, "services")
+    variables = _variables(variables)
+
+    found = []
+    if mode not in MODES:
+        found.append(
+            _finding(
+                "mode-invalid",
+                'mode "%s" is neither "socket" nor "dind", so its checks cannot run; use "socket" to bind the host\'s '
+                'Docker socket into jobs, or "dind" for a Docker-in-Docker service per job' % mode,
+            )
+        )
+    volume_found, volumes = _volume_findings(volume_specs)
+    found.extend(volume_found)
+    if mode == "socket":
+        found.extend(_socket_findings(docker, volumes, builds_dir))
+    elif mode == "dind":
+        found.extend(_dind_findings(docker, volumes, all_services, variables))
+    return [f for f in found if f["severity"] == "error"] + [f for f in found if f["severity"] == "warning"]
