@@ -1,0 +1,673 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+    FINDING_CODES,
+    MODES,
+    findings,
+    parse_environment,
+)
+
+SOCKET = "/var/run/docker.sock:/var/run/docker.sock"
+NO_TLS = {"DOCKER_TLS_CERTDIR": ""}
+
+
+def _socket(**overrides):
+    """A socket-mode [runners.docker] table that has no findings (the article's TL;DR)."""
+    docker = {
+        "tls_verify": False,
+        "image": "docker:edge-git",
+        "privileged": False,
+        "volumes": ["/builds:/builds", "/cache", SOCKET],
+    }
+    docker.update(overrides)
+    return docker
+
+
+def _dind(**overrides):
+    """A dind-mode [runners.docker] table that has no findings with TLS on."""
+    docker = {
+        "tls_verify": False,
+        "image": "docker:20.10.16",
+        "privileged": True,
+        "volumes": ["/certs/client", "/cache"],
+        "services": [{"name": "docker:20.10.16-dind"}],
+    }
+    docker.update(overrides)
+    return docker
+
+
+def _codes(found):
+    return [f["code"] for f in found]
+
+
+def _only(found, code):
+    matching = [f for f in found if f["code"] == code]
+    assert len(matching) == 1, found
+    return matching[0]
+
+
+# --- the article's configurations -------------------------------------------------
+
+
+def test_article_socket_config_has_no_findings():
+    docker = {
+        "tls_verify": False,
+        "image": "docker:edge-git",
+        "privileged": False,
+        "disable_entrypoint_overwrite": False,
+        "oom_kill_disable": False,
+        "disable_cache": False,
+        "volumes": ["/builds:/builds", "/cache", SOCKET],
+        "shm_size": 0,
+    }
+    assert findings(docker, "socket") == []
+
+
+def test_article_broken_socket_variant_misses_builds():
+    docker = {"tls_verify": False, "image": "docker:edge-git", "privileged": False, "volumes": [SOCKET]}
+    found = findings(docker, "socket")
+    assert _codes(found) == ["builds-not-shared"]
+    finding = found[0]
+    assert finding["severity"] == "error"
+    assert "resolved by the host daemon" in finding["message"]
+    assert 'add "/builds:/builds" to [runners.docker] volumes' in finding["message"]
+
+
+def test_article_dind_as_printed_misses_certs_volume():
+    docker = {"tls_verify": False, "image": "docker:20.10.16", "privileged": True, "volumes": []}
+    found = findings(docker, "dind", services=["docker:20.10.16-dind"])
+    assert _codes(found) == ["tls-certs-volume-missing"]
+    assert 'add "/certs/client" to [runners.docker] volumes' in found[0]["message"]
+
+
+def test_article_dind_without_tls_only_warns():
+    docker = {"tls_verify": False, "image": "docker:20.10.16", "privileged": True, "volumes": []}
+    found = findings(docker, "dind", services=["docker:20.10.16-dind"], variables=NO_TLS)
+    assert found == [
+        {
+            "severity": "warning",
+            "code": "dind-without-tls",
+            "message": found[0]["message"],
+        }
+    ]
+    assert "2375" in found[0]["message"] and "15 s" in found[0]["message"]
+
+
+def test_article_private_registry_dind_service_matches_cli_version():
+    service = {"name": "my-docker-registry.com/docker-with-certs:20.10.16-dind", "alias": "docker"}
+    docker = {"image": "docker:20.10.16", "privileged": True, "volumes": ["/certs/client"]}
+    assert findings(docker, "dind", services=[service]) == []
+
+
+# --- mode-invalid -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["", "Socket", "docker", "dind "])
+def test_mode_invalid(mode):
+    found = findings(_socket(), mode)
+    assert _codes(found) == ["mode-invalid"]
+    assert '"socket"' in found[0]["message"] and '"dind"' in found[0]["message"]
+
+
+def test_mode_invalid_still_checks_volumes_but_no_mode_checks():
+    docker = {"privileged": True, "volumes": ["./x:/y"]}
+    assert _codes(findings(docker, "other")) == ["mode-invalid", "volume-invalid"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_valid_modes_not_reported(mode):
+    docker = _socket() if mode == "socket" else _dind()
+    assert "mode-invalid" not in _codes(findings(docker, mode))
+
+
+# --- volume-invalid -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spec, reason",
+    [
+        ("./x:/y", "use an absolute host path"),
+        ("/data:ro", "only one path"),
+        ("/a:/b:ro,rw", "conflicting read/write mode"),
+        ("/a:b", "relative container path"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+def test_volume_invalid(mode, spec, reason):
+    docker = _socket() if mode == "socket" else _dind()
+    docker["volumes"] = docker["volumes"] + [spec]
+    finding = _only(findings(docker, mode), "volume-invalid")
+    assert finding["severity"] == "error"
+    assert '"%s"' % spec in finding["message"] and reason in finding["message"]
+
+
+def test_volume_invalid_not_reported_for_valid_volumes():
+    assert "volume-invalid" not in _codes(findings(_socket(volumes=["/builds:/builds", SOCKET, "cache:/cache:ro"]), "socket"))
+
+
+def test_invalid_socket_volume_also_counts_as_missing_socket():
+    docker = _socket(volumes=["/builds:/builds", SOCKET + ":rx"])
+    assert _codes(findings(docker, "socket")) == ["volume-invalid", "socket-missing"]
+
+
+# --- volume-duplicate-target --------------------------------------------------------
+
+
+def test_volume_duplicate_target():
+    docker = _socket(volumes=["/builds:/builds", SOCKET, "/cache", "/srv/cache:/cache/"])
+    finding = _only(findings(docker, "socket"), "volume-duplicate-target")
+    assert finding["severity"] == "error"
+    assert '"/cache", "/srv/cache:/cache/"' in finding["message"] and "/cache" in finding["message"]
+
+
+def test_volume_distinct_targets_not_duplicate():
+    docker = _socket(volumes=["/builds:/builds", SOCKET, "/cache", "/srv/cache:/cache2"])
+    assert "volume-duplicate-target" not in _codes(findings(docker, "socket"))
+
+
+# --- sensitive-host-path ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["/:/host", "/etc:/etc:ro", "/etc/:/host-etc", "/root:/root", "/boot:/boot", "/proc:/hostproc", "/sys:/sys",
+     "/dev:/dev", "/var/lib/docker:/var/lib/docker", "/var/lib/docker/volumes:/vols"],
+)
+def test_sensitive_host_path(spec):
+    docker = _socket(volumes=["/builds:/builds", SOCKET, spec])
+    finding = _only(findings(docker, "socket"), "sensitive-host-path")
+    assert finding["severity"] == "warning"
+    assert '"%s"' % spec in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "spec", ["/etc/ssl/certs:/etc/ssl/certs:ro", "/srv/etc:/etc", "/var/lib/dockerfiles:/x", "/var/lib:/x", "etc:/etc"]
+)
+def test_not_sensitive_host_path(spec):
+    docker = _socket(volumes=["/builds:/builds", SOCKET, spec])
+    assert "sensitive-host-path" not in _codes(findings(docker, "socket"))
+
+
+def test_sensitive_host_path_checked_in_dind_mode_too():
+    docker = _dind(volumes=["/certs/client", "/etc:/etc:ro"])
+    assert _codes(findings(docker, "dind")) == ["sensitive-host-path"]
+
+
+# --- socket-missing -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "volumes",
+    [
+        ["/builds:/builds"],
+        ["/builds:/builds", "/var/run/docker.sock:/docker.sock"],
+        ["/builds:/builds", "/var/run/docker.sock"],
+        ["/builds:/builds", "/run:/run"],
+    ],
+)
+def test_socket_missing(volumes):
+    finding = _only(findings(_socket(volumes=volumes), "socket"), "socket-missing")
+    assert finding["severity"] == "error"
+    assert 'add "/var/run/docker.sock:/var/run/docker.sock"' in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "socket_volume",
+    [SOCKET, "/run/docker.sock:/var/run/docker.sock", "/var/run/docker.sock/:/var/run/docker.sock/", "/var/run:/var/run"],
+)
+def test_socket_present(socket_volume):
+    assert findings(_socket(volumes=["/builds:/builds", socket_volume]), "socket") == []
+
+
+# --- builds-not-shared --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "volumes, builds_dir, fix",
+    [
+        ([SOCKET], "/builds", '"/builds:/builds"'),
+        ([SOCKET, "/srv/builds:/builds"], "/builds", 'set builds_dir to /srv/builds and bind "/srv/builds:/srv/builds"'),
+        ([SOCKET, "builds:/builds"], "/builds", 'lies on the Docker volume of "builds:/builds"'),
+        ([SOCKET, "/builds"], "/builds", "Docker volume"),
+        ([SOCKET, "/builds:/builds"], "/srv/builds", '"/srv/builds:/srv/builds"'),
+        ([SOCKET, "/srv:/srv", "/other:/srv/builds"], "/srv/builds", 'comes from "/other:/srv/builds"'),
+        ([SOCKET, "/srv:/data"], "/data/builds", "a different host path"),
+    ],
+)
+def test_builds_not_shared(volumes, builds_dir, fix):
+    finding = _only(findings(_socket(volumes=volumes), "socket", builds_dir=builds_dir), "builds-not-shared")
+    assert finding["severity"] == "error"
+    assert fix in finding["message"]
+    assert "host daemon" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "volumes, builds_dir",
+    [
+        (["/builds:/builds", SOCKET], "/builds"),
+        (["/builds/:/builds", SOCKET], "/builds/"),
+        (["/srv:/srv", SOCKET], "/srv/builds"),
+        (["/srv/builds:/srv/builds:rw", SOCKET], "/srv/builds"),
+        (["/builds:/builds", SOCKET], None),
+    ],
+)
+def test_builds_shared(volumes, builds_dir):
+    assert findings(_socket(volumes=volumes), "socket", builds_dir=builds_dir) == []
+
+
+def test_builds_not_checked_in_dind_mode():
+    assert "builds-not-shared" not in _codes(findings(_dind(), "dind"))
+
+
+# --- privileged-with-socket ---------------------------------------------------------
+
+
+def test_privileged_with_socket():
+    finding = _only(findings(_socket(privileged=True), "socket"), "privileged-with-socket")
+    assert finding["severity"] == "error"
+    assert "set privileged = false" in finding["message"]
+
+
+@pytest.mark.parametrize("overrides", [{"privileged": False}, {}, {"privileged": None}])
+def test_unprivileged_socket(overrides):
+    docker = _socket()
+    docker.pop("privileged")
+    docker.update(overrides)
+    assert findings(docker, "socket") == []
+
+
+# --- socket-readonly-ineffective ----------------------------------------------------
+
+
+def test_socket_readonly_ineffective():
+    found = findings(_socket(volumes=["/builds:/builds", SOCKET + ":ro"]), "socket")
+    assert _codes(found) == ["socket-readonly-ineffective"]
+    assert found[0]["severity"] == "warning"
+    assert "Docker API" in found[0]["message"]
+
+
+def test_socket_rw_not_reported_readonly():
+    assert findings(_socket(volumes=["/builds:/builds", SOCKET + ":rw"]), "socket") == []
+
+
+# --- dind-not-privileged ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides, state",
+    [
+        ({"privileged": False}, "neither privileged nor services_privileged is true"),
+        ({"privileged": None}, "neither privileged nor services_privileged is true"),
+        ({"privileged": False, "services_privileged": False}, "neither"),
+        ({"privileged": True, "services_privileged": False}, "services_privileged = false overrides privileged = true"),
+    ],
+)
+def test_dind_not_privileged(overrides, state):
+    finding = _only(findings(_dind(**overrides), "dind"), "dind-not-privileged")
+    assert finding["severity"] == "error"
+    assert state in finding["message"]
+    assert "set privileged = true, or services_privileged = true" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"privileged": True},
+        {"privileged": False, "services_privileged": True},
+        {"privileged": True, "services_privileged": True},
+        {"privileged": True, "services_privileged": None},
+    ],
+)
+def test_dind_privileged(overrides):
+    assert findings(_dind(**overrides), "dind") == []
+
+
+# --- socket-in-dind -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spec, exposed_at",
+    [
+        (SOCKET, "/var/run/docker.sock"),
+        ("/run/docker.sock:/docker.sock:ro", "/docker.sock"),
+        ("/var/run:/host-run", "/host-run/docker.sock"),
+    ],
+)
+def test_socket_in_dind(spec, exposed_at):
+    finding = _only(findings(_dind(volumes=["/certs/client", spec]), "dind"), "socket-in-dind")
+    assert finding["severity"] == "error"
+    assert '"%s" exposes the host\'s Docker socket at %s' % (spec, exposed_at) in finding["message"]
+
+
+def test_no_socket_in_dind():
+    assert "socket-in-dind" not in _codes(findings(_dind(volumes=["/certs/client", "/var/run/other:/x"]), "dind"))
+
+
+def test_socket_in_root_bind_reported_with_sensitive_path():
+    found = findings(_dind(volumes=["/certs/client", "/:/host:ro"]), "dind")
+    assert _codes(found) == ["socket-in-dind", "sensitive-host-path"]
+
+
+# --- dind-service-missing -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config_services, services",
+    [
+        (None, None),
+        ([], []),
+        (None, ["postgres:16", {"name": "redis:7", "alias": "cache"}]),
+        (None, ["docker:20.10.16"]),
+    ],
+)
+def test_dind_service_missing(config_services, services):
+    found = findings(_dind(services=config_services), "dind", services=services)
+    finding = _only(found, "dind-service-missing")
+    assert finding["severity"] == "warning"
+    assert "[[runners.docker.services]]" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        ["docker:20.10.16-dind"],
+        [{"name": "docker:20.10.16-dind"}],
+        [{"name": "registry.example.com:5000/mirror/docker:20.10.16-dind"}],
+        [{"name": "my-docker-registry.com/docker-with-certs:20.10.16-dind", "alias": "docker"}],
+        [{"name": "registry.example.com/daemon:20.10.16", "alias": "dockerd, docker"}],
+        [{"name": "registry.example.com/daemon:20.10.16", "alias": "foo docker"}],
+        ["postgres:16", "docker:20.10.16-dind-rootless"],
+    ],
+)
+def test_dind_service_present(services):
+    assert findings(_dind(services=None), "dind", services=services) == []
+
+
+def test_dind_service_from_config_toml_services():
+    assert findings(_dind(services=[{"name": "docker:20.10.16-dind", "alias": "dockerd"}]), "dind") == []
+
+
+# --- dind-image-unpinned ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "image, service, flagged",
+    [
+        ("docker", "docker:20.10.16-dind", "docker"),
+        ("docker:latest", "docker:20.10.16-dind", "docker:latest"),
+        ("docker:stable", "docker:20.10.16-dind", "docker:stable"),
+        ("docker:edge-git", "docker:20.10.16-dind", "docker:edge-git"),
+        ("docker:git", "docker:20.10.16-dind", "docker:git"),
+        ("docker:cli", "docker:20.10.16-dind", "docker:cli"),
+        ("docker:rc", "docker:20.10.16-dind", "docker:rc"),
+        ("registry.example.com:5000/docker", "docker:20.10.16-dind", "registry.example.com:5000/docker"),
+        ("docker:20.10.16", "docker:dind", "docker:dind"),
+        ("docker:20.10.16", "docker:dind-rootless", "docker:dind-rootless"),
+        ("docker:20.10.16", "docker:rc-dind", "docker:rc-dind"),
+        ("docker:20.10.16", "docker:stable-dind", "docker:stable-dind"),
+    ],
+)
+def test_dind_image_unpinned(image, service, flagged):
+    found = findings(_dind(image=image, services=[service]), "dind")
+    assert _codes(found) == ["dind-image-unpinned"]
+    assert found[0]["severity"] == "error"
+    assert 'image "%s" is not pinned' % flagged in found[0]["message"]
+    assert '"docker:20.10.16" and "docker:20.10.16-dind"' in found[0]["message"]
+
+
+def test_dind_both_images_unpinned():
+    found = findings(_dind(image="docker:latest", services=["docker:dind"]), "dind")
+    assert _codes(found) == ["dind-image-unpinned", "dind-image-unpinned"]
+    assert 'Docker CLI image "docker:latest"' in found[0]["message"]
+    assert 'dind service image "docker:dind"' in found[1]["message"]
+    assert '"docker:X.Y.Z"' in found[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "image, service",
+    [
+        ("docker:20.10.16", "docker:20.10.16-dind"),
+        ("docker:24.0.0-rc.1", "docker:24.0.0-rc.1-dind"),
+        ("docker:20.10.16-git", "docker:20.10.16-dind"),
+        ("docker:27.3.1-cli", "docker:27.3.1-dind-alpine3.20"),
+        # A digest-only service is recognised as dind by its alias.
+        ("docker@sha256:" + "a" * 64, {"name": "docker@sha256:" + "b" * 64, "alias": "docker"}),
+        ("docker:latest@sha256:" + "a" * 64, "docker:20.10.16-dind"),
+        # The job image default is not a docker CLI image: nothing to pin here.
+        ("alpine:latest", "docker:20.10.16-dind"),
+        ("python", "docker:20.10.16-dind"),
+        (None, "docker:20.10.16-dind"),
+    ],
+)
+def test_dind_images_pinned(image, service):
+    assert findings(_dind(image=image, services=[service]), "dind") == []
+
+
+def test_unpinned_images_not_checked_in_socket_mode():
+    assert findings(_socket(image="docker:latest", services=["docker:dind"]), "socket") == []
+
+
+# --- dind-version-mismatch ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "image, service, versions",
+    [
+        ("docker:20.10.16", "docker:20.10.17-dind", ("20.10.16", "20.10.17")),
+        ("docker:20.10", "docker:20.10.16-dind", ("20.10", "20.10.16")),
+        ("docker:24.0.7-git", "docker:20.10.16-dind", ("24.0.7", "20.10.16")),
+        ("registry.example.com:5000/ci/docker:27.3.1", "docker:27.3.0-dind", ("27.3.1", "27.3.0")),
+        ("docker:20.10.16", {"name": "my-docker-registry.com/docker-with-certs:20.10.17-dind", "alias": "docker"},
+         ("20.10.16", "20.10.17")),
+        ("my-docker-registry.com/docker-with-certs:20.10.16", "docker:19.03.12-dind", ("20.10.16", "19.03.12")),
+    ],
+)
+def test_dind_version_mismatch(image, service, versions):
+    found = findings(_dind(image=image, services=[service]), "dind")
+    assert _codes(found) == ["dind-version-mismatch"]
+    assert found[0]["severity"] == "error"
+    assert "is version %s but dind service image" % versions[0] in found[0]["message"]
+    assert "is version %s:" % versions[1] in found[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "image, service",
+    [
+        ("docker:20.10.16", "docker:20.10.16-dind"),
+        ("docker:20.10.16-git", "docker:20.10.16-dind"),
+        ("docker:20.10.16", {"name": "my-docker-registry.com/docker-with-certs:20.10.16-dind", "alias": "docker"}),
+        ("docker:20.10.16@sha256:" + "c" * 64, "docker:20.10.16-dind"),
+        # Not a docker CLI image: no version to compare.
+        ("node:20.11.1", "docker:20.10.16-dind"),
+    ],
+)
+def test_dind_versions_match(image, service):
+    assert findings(_dind(image=image, services=[service]), "dind") == []
+
+
+# --- tls-certs-volume-missing / dind-without-tls -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "volumes, variables, client_dir",
+    [
+        ([], None, "/certs/client"),
+        (["/cache"], {"DOCKER_TLS_CERTDIR": "/certs"}, "/certs/client"),
+        (["/certs/server"], {"DOCKER_TLS_CERTDIR": "/certs/"}, "/certs/client"),
+        (["/certs/client"], {"DOCKER_TLS_CERTDIR": "/tls"}, "/tls/client"),
+    ],
+)
+def test_tls_certs_volume_missing(volumes, variables, client_dir):
+    found = findings(_dind(volumes=volumes), "dind", variables=variables)
+    finding = _only(found, "tls-certs-volume-missing")
+    assert finding["severity"] == "error"
+    assert 'add "%s" to [runners.docker] volumes' % client_dir in finding["message"]
+    assert "dind-without-tls" not in _codes(found)
+
+
+@pytest.mark.parametrize(
+    "volumes, variables",
+    [
+        (["/certs/client"], None),
+        (["/certs/client/"], {"DOCKER_TLS_CERTDIR": "/certs"}),
+        (["certs:/certs/client"], {}),
+        (["/srv/runner-certs:/certs/client"], {"OTHER": "x"}),
+        (["/tls/client"], {"DOCKER_TLS_CERTDIR": "/tls"}),
+        # A volume on the whole certs dir holds the client dir too.
+        (["/certs"], None),
+    ],
+)
+def test_tls_certs_volume_present(volumes, variables):
+    assert findings(_dind(volumes=volumes), "dind", variables=variables) == []
+
+
+def test_dind_without_tls():
+    found = findings(_dind(volumes=[]), "dind", variables=NO_TLS)
+    assert _codes(found) == ["dind-without-tls"]
+    assert found[0]["severity"] == "warning"
+    assert "without TLS" in found[0]["message"]
+
+
+def test_dind_with_tls_not_warned():
+    assert "dind-without-tls" not in _codes(findings(_dind(), "dind", variables={"DOCKER_TLS_CERTDIR": "/certs"}))
+
+
+def test_tls_not_checked_in_socket_mode():
+    assert findings(_socket(), "socket", variables=NO_TLS) == []
+    assert findings(_socket(), "socket") == []
+
+
+# --- shape of the result ------------------------------------------------------------
+
+
+def test_errors_come_before_warnings_in_check_order():
+    docker = {
+        "image": "docker:latest",
+        "privileged": False,
+        "volumes": ["/etc:/etc", "./bad:/x", SOCKET, "/a:/y", "/b:/y"],
+    }
+    found = findings(docker, "dind", services=["docker:dind"], variables=NO_TLS)
+    assert _codes(found) == [
+        "volume-invalid",
+        "volume-duplicate-target",
+        "dind-not-privileged",
+        "socket-in-dind",
+        "dind-image-unpinned",
+        "dind-image-unpinned",
+        "sensitive-host-path",
+        "dind-without-tls",
+    ]
+    assert found == findings(docker, "dind", services=["docker:dind"], variables=NO_TLS)
+    for finding in found:
+        assert set(finding) == {"severity", "code", "message"}
+        assert finding["severity"] == FINDING_CODES[finding["code"]][0]
+
+
+def test_finding_codes_table():
+    assert set(FINDING_CODES) == {
+        "mode-invalid", "volume-invalid", "volume-duplicate-target", "socket-missing", "builds-not-shared",
+        "privileged-with-socket", "socket-readonly-ineffective", "dind-not-privileged", "socket-in-dind",
+        "dind-service-missing", "dind-image-unpinned", "dind-version-mismatch", "tls-certs-volume-missing",
+        "dind-without-tls", "sensitive-host-path",
+    }
+    warnings = {code for code, (severity, _summary) in FINDING_CODES.items() if severity == "warning"}
+    assert warnings == {"socket-readonly-ineffective", "dind-service-missing", "dind-without-tls", "sensitive-host-path"}
+    for severity, summary in FINDING_CODES.values():
+        assert severity in ("error", "warning") and summary
+
+
+def test_inputs_not_changed():
+    docker = _dind(services=["docker:20.10.16-dind"])
+    services = [{"name": "postgres:16", "alias": "db"}]
+    variables = {"A": "b"}
+    findings(docker, "dind", services=services, variables=variables)
+    assert docker == _dind(services=["docker:20.10.16-dind"])
+    assert services == [{"name": "postgres:16", "alias": "db"}]
+    assert variables == {"A": "b"}
+
+
+# --- wrong input types --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"docker": None}, "docker must be the [runners.docker] table as a dict"),
+        ({"docker": ["/builds:/builds"]}, "docker must be the [runners.docker] table as a dict"),
+        ({"mode": None}, 'mode must be "socket" or "dind"'),
+        ({"mode": 1}, 'mode must be "socket" or "dind"'),
+        ({"builds_dir": 5}, "builds_dir must be an absolute path string"),
+        ({"builds_dir": "builds"}, 'builds_dir must be an absolute path such as "/builds"'),
+        ({"docker": {"volumes": "/builds:/builds"}}, "[runners.docker] volumes must be a list of strings"),
+        ({"docker": {"volumes": ["/builds:/builds", 5]}}, "[runners.docker] volumes[1] must be a string"),
+        ({"docker": {"volumes": [None]}}, "[runners.docker] volumes[0] must be a string"),
+        ({"docker": {"privileged": "true"}}, "[runners.docker] privileged must be true or false"),
+        ({"docker": {"privileged": 1}}, "[runners.docker] privileged must be true or false"),
+        ({"docker": {"services_privileged": "yes"}}, "[runners.docker] services_privileged must be true or false"),
+        ({"docker": {"image": 3}}, "[runners.docker] image must be a string"),
+        ({"docker": {"image": True}}, "[runners.docker] image must be a string"),
+        ({"docker": {"services": "docker:dind"}}, "[[runners.docker.services]] must be a list of services"),
+        ({"docker": {"services": [{"alias": "docker"}]}}, '[[runners.docker.services]][0] needs "name"'),
+        ({"services": "docker:dind"}, "services must be a list of services"),
+        ({"services": [5]}, 'services[0] must be an image string or a dict with "name"'),
+        ({"services": [{"name": ""}]}, 'services[0] needs "name"'),
+        ({"services": [{"name": "docker:dind", "alias": ["docker"]}]}, "services[0] alias must be a string"),
+        ({"variables": ["DOCKER_TLS_CERTDIR="]}, "variables must be a dict of job variables"),
+        ({"variables": {"DOCKER_TLS_CERTDIR": None}}, 'variables["DOCKER_TLS_CERTDIR"] must be a string'),
+        ({"variables": {1: "x"}}, "variables key 1 must be a string"),
+    ],
+)
+def test_wrong_input_types(kwargs, message):
+    arguments = {"docker": {}, "mode": "dind"}
+    arguments.update(kwargs)
+    with pytest.raises(ValueError) as error:
+        findings(**arguments)
+    assert message in str(error.value)
+
+
+# --- parse_environment --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        (None, {}),
+        ([], {}),
+        (["A=b", "C="], {"A": "b", "C": ""}),
+        (["URL=http://x/?a=b"], {"URL": "http://x/?a=b"}),
+        (["A=1", "A=2"], {"A": "2"}),
+        (("DOCKER_TLS_CERTDIR=",), {"DOCKER_TLS_CERTDIR": ""}),
+    ],
+)
+def test_parse_environment(entries, expected):
+    assert parse_environment(entries) == expected
+
+
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        ("A=b", 'environment must be a list of "NAME=value" strings'),
+        ({"A": "b"}, 'environment must be a list of "NAME=value" strings'),
+        (["A=b", 5], 'environment[1] must be a "NAME=value" string'),
+        (["A"], 'environment[0] "A" has no "=": the runner rejects it; write "A=value"'),
+        (["=b"], 'environment[0] "=b" has an empty variable name'),
+    ],
+)
+def test_parse_environment_invalid(entries, message):
+    with pytest.raises(ValueError) as error:
+        parse_environment(entries)
+    assert message in str(error.value)
+
+
+def test_parse_environment_names_the_setting():
+    with pytest.raises(ValueError, match=r"^\[\[runners\]\] environment\[0\]"):
+        parse_environment(["A"], what="[[runners]] environment")
+
+
+def test_parsed_environment_feeds_findings():
+    variables = parse_environment(["DOCKER_TLS_CERTDIR="])
+    assert _codes(findings(_dind(volumes=[]), "dind", variables=variables)) == ["dind-without-tls"]

@@ -1,0 +1,169 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
+    VOLUME_OPTIONS,
+    VolumeSpecError,
+    normalize_path,
+    parse_volume,
+    path_within,
+    same_path,
+)
+
+
+def _volume(volume_type, source, target, options=(), read_only=False):
+    return {
+        "type": volume_type,
+        "source": source,
+        "target": target,
+        "options": list(options),
+        "read_only": read_only,
+    }
+
+
+VALID = [
+    ("/data", _volume("anonymous", "", "/data")),
+    ("/cache", _volume("anonymous", "", "/cache")),
+    ("/certs/client", _volume("anonymous", "", "/certs/client")),
+    ("/data/", _volume("anonymous", "", "/data")),
+    ("cache:/cache", _volume("volume", "cache", "/cache")),
+    ("my_vol-1.x:/data:ro", _volume("volume", "my_vol-1.x", "/data", ["ro"], True)),
+    ("cache:/cache:nocopy", _volume("volume", "cache", "/cache", ["nocopy"])),
+    ("cache:/cache:rw,nocopy,z", _volume("volume", "cache", "/cache", ["rw", "nocopy", "z"])),
+    ("cache:/cache:cached", _volume("volume", "cache", "/cache", ["cached"])),
+    ("/builds:/builds", _volume("bind", "/builds", "/builds")),
+    ("/var/run/docker.sock:/var/run/docker.sock", _volume("bind", "/var/run/docker.sock", "/var/run/docker.sock")),
+    ("/host:/data:ro", _volume("bind", "/host", "/data", ["ro"], True)),
+    ("/host:/data:rw", _volume("bind", "/host", "/data", ["rw"])),
+    ("/host:/data:Z", _volume("bind", "/host", "/data", ["Z"])),
+    ("/host:/data:ro,z,rshared", _volume("bind", "/host", "/data", ["ro", "z", "rshared"], True)),
+    ("/host:/data:rslave", _volume("bind", "/host", "/data", ["rslave"])),
+    ("/host:/data:private,delegated", _volume("bind", "/host", "/data", ["private", "delegated"])),
+    ("/host:/data:consistent", _volume("bind", "/host", "/data", ["consistent"])),
+    ("/host/:/data/:ro", _volume("bind", "/host", "/data", ["ro"], True)),
+    ("//srv//builds/:/builds/./x/..", _volume("bind", "/srv/builds", "/builds")),
+    # An empty third part is an empty option string, which Docker accepts.
+    ("/host:/data:", _volume("bind", "/host", "/data")),
+    ("/:/host-root:ro", _volume("bind", "/", "/host-root", ["ro"], True)),
+    ("/host dir:/data dir", _volume("bind", "/host dir", "/data dir")),
+]
+
+
+@pytest.mark.parametrize("spec, expected", VALID, ids=[v[0] for v in VALID])
+def test_parse_valid(spec, expected):
+    assert parse_volume(spec) == expected
+
+
+INVALID = [
+    ("", "empty volume spec"),
+    (":/data", 'starts with ":"'),
+    ("::", 'starts with ":"'),
+    ("/a:/b:ro:x", 'has 4 ":"-separated parts'),
+    ("c:/x:/y:ro", "at most 3 are allowed"),
+    ("data", 'relative container path "data"'),
+    ("/host:data", 'relative container path "data": Docker needs an absolute container path; write "/data"'),
+    ("name:data:ro", 'relative container path "data"'),
+    ("/host:/", 'mounts over the container\'s root "/"'),
+    ("/host:/..", 'mounts over the container\'s root "/"'),
+    ("/", 'mounts over the container\'s root "/"'),
+    ("/host::ro", "has an empty container path"),
+    ("/data:ro", 'write "/data" alone for an anonymous volume'),
+    ("/data:rw,z", "has options but only one path"),
+    ("cache:ro", 'add the container path, e.g. "cache:/data:ro"'),
+    ("/data:", 'ends with ":" and has no container path'),
+    ("./x:/y", 'relative host path "./x"'),
+    ("x/y:/z", "use an absolute host path"),
+    ("../up:/z", 'relative host path "../up"'),
+    ("~/src:/src", 'relative host path "~/src"'),
+    ("a:/data", 'invalid volume name "a"'),
+    ("_vol:/data", 'invalid volume name "_vol"'),
+    ("vol@x:/data", "[a-zA-Z0-9][a-zA-Z0-9_.-]+"),
+    ("/a:/b:foo", 'unknown option "foo"'),
+    ("/a:/b:RO", 'options are case-sensitive: write "ro"'),
+    ("/a:/b:ro,", 'empty option in "ro,"'),
+    ("/a:/b:ro,,z", "empty option"),
+    ("/a:/b:ro,rw", 'conflicting read/write mode options "ro" and "rw"'),
+    ("/a:/b:ro,ro", 'repeats option "ro"'),
+    ("/a:/b:z,Z", 'conflicting SELinux label options "z" and "Z"'),
+    ("/a:/b:shared,rslave", 'conflicting propagation options "shared" and "rslave"'),
+    ("/a:/b:cached,delegated", 'conflicting consistency options "cached" and "delegated"'),
+    ("vol:/b:nocopy,nocopy", 'repeats option "nocopy"'),
+    ("/host:/data:nocopy", 'sets "nocopy" on a bind mount of "/host"'),
+    ("/host:/data:ro,nocopy", 'remove "nocopy"'),
+    ("vol:/data:shared", 'sets propagation "shared" on the named volume "vol"'),
+    ("vol:/data:ro,rprivate", "propagation only applies to bind mounts"),
+]
+
+
+@pytest.mark.parametrize("spec, message", INVALID, ids=[v[0] or "<empty>" for v in INVALID])
+def test_parse_invalid(spec, message):
+    with pytest.raises(VolumeSpecError) as error:
+        parse_volume(spec)
+    assert message in str(error.value)
+    if spec:
+        # Every message names the spec so it can be found in a long volumes list.
+        assert '"%s"' % spec in str(error.value)
+
+
+@pytest.mark.parametrize("spec", [None, 5, ["/data"], {"/a": "/b"}, b"/data"])
+def test_parse_non_string(spec):
+    with pytest.raises(VolumeSpecError, match="a volume spec must be a string"):
+        parse_volume(spec)
+
+
+def test_volume_spec_error_is_value_error():
+    assert issubclass(VolumeSpecError, ValueError)
+
+
+def test_unknown_option_lists_all_valid_options():
+    with pytest.raises(VolumeSpecError) as error:
+        parse_volume("/a:/b:bogus")
+    for option in VOLUME_OPTIONS:
+        assert option in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/builds/", "/builds"),
+        ("/builds", "/builds"),
+        ("//builds", "/builds"),
+        ("///builds//x/", "/builds/x"),
+        ("/builds/./x/../y", "/builds/y"),
+        ("/", "/"),
+        ("//", "/"),
+    ],
+)
+def test_normalize_path(path, expected):
+    assert normalize_path(path) == expected
+
+
+@pytest.mark.parametrize(
+    "first, second, expected",
+    [
+        ("/builds/", "/builds", True),
+        ("//builds", "/builds/.", True),
+        ("/builds", "/builds2", False),
+        ("/srv/builds", "/builds", False),
+    ],
+)
+def test_same_path(first, second, expected):
+    assert same_path(first, second) is expected
+
+
+@pytest.mark.parametrize(
+    "path, parent, expected",
+    [
+        ("/srv/builds", "/srv", True),
+        ("/srv/builds", "/srv/", True),
+        ("/srv", "/srv", True),
+        ("/srv/builds", "/", True),
+        ("/srvx/builds", "/srv", False),
+        ("/srv", "/srv/builds", False),
+    ],
+)
+def test_path_within(path, parent, expected):
+    assert path_within(path, parent) is expected
