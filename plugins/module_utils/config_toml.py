@@ -1,0 +1,817 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Check a GitLab Runner config.toml against the runner's own schema.
+
+GitLab Runner silently ignores keys it does not know and takes many values
+without checking them, so a typo such as ``tls_verfy`` or a duration written
+as ``30`` only shows up as odd behaviour in production. ``findings()`` reads
+the file with ``tomllib`` and reports, for every table and key:
+
+- ``toml-syntax``: the text is not TOML (line and column given);
+- ``unknown-key``: a table or key the runner does not know (with "did you mean");
+- ``wrong-type``: a value of the wrong TOML type for its key;
+- ``value-invalid``: a value of the right type that the runner rejects or
+  misreads (``concurrent = 0``, an unknown executor, two runners with the
+  same name, ``"30"`` as a duration...);
+
+and, for every Docker executor runner, the socket / dind findings of
+``docker_executor.findings()``.
+
+Reading TOML needs ``tomllib`` (Python 3.11+). This module still imports on
+older Pythons: ``check_data()`` works there on already parsed data, only
+``loads()`` and ``findings()`` raise a ValueError saying so.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import re
+import sys
+from collections.abc import Mapping
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_executor
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
+    VolumeSpecError,
+    parse_volume,
+    path_within,
+)
+
+try:
+    import tomllib as _tomllib
+except ImportError:  # Python < 3.11: only loads() and findings() need it.
+    _tomllib = None
+
+__all__ = [
+    "ALL_FINDING_CODES",
+    "DOCKER_EXECUTORS",
+    "EXECUTORS",
+    "FINDING_CODES",
+    "TomlSyntaxError",
+    "check_data",
+    "findings",
+    "loads",
+]
+
+# code -> (usual severity, what it means). Some value-invalid and unknown-key findings are
+# warnings: the runner accepts the value, but not the way its author probably meant.
+FINDING_CODES = {
+    "toml-syntax": ("error", "config.toml is not valid TOML: GitLab Runner cannot load it."),
+    "unknown-key": (
+        "error",
+        "A table or key GitLab Runner does not know: the runner silently ignores it, so the setting has no effect "
+        "(warning when it only differs in letter case, which the runner tolerates).",
+    ),
+    "wrong-type": ("error", "A value of the wrong TOML type for its key: the runner refuses to load the file."),
+    "value-invalid": (
+        "error",
+        "A value of the right type that the runner rejects or misreads (warning for integer durations, "
+        "read as nanoseconds).",
+    ),
+}
+
+ALL_FINDING_CODES = dict(FINDING_CODES)
+ALL_FINDING_CODES.update(docker_executor.FINDING_CODES)
+
+# main.go provider registry of GitLab Runner v19.3.0.
+EXECUTORS = (
+    "shell",
+    "custom",
+    "instance",
+    "docker",
+    "docker-windows",
+    "docker-autoscaler",
+    "docker+machine",
+    "kubernetes",
+    "ssh",
+    "parallels",
+    "virtualbox",
+)
+# Executors that run Linux job containers from [runners.docker] (locally or on autoscaled
+# machines): the socket / dind reasoning holds for each of them.
+DOCKER_EXECUTORS = ("docker", "docker+machine", "docker-autoscaler")
+
+_LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
+_LOG_FORMATS = ("runner", "text", "json")
+_SHELLS = ("bash", "sh", "cmd", "pwsh", "powershell")
+_PULL_POLICIES = ("always", "if-not-present", "never")
+_DEFAULT_BUILDS_DIR = "/builds"
+_HOST_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+
+# Keys older or newer runners know, so that "unknown" can say why.
+_RETIRED_KEYS = {
+    ("runners", "pre_clone_script"): ("v16.11.0", "pre_get_sources_script"),
+    ("runners", "post_clone_script"): ("v16.11.0", "post_get_sources_script"),
+    ("runners.kubernetes", "terminationGracePeriodSeconds"): ("v16.11.0", "pod_termination_grace_period_seconds"),
+}
+_NEWER_KEYS = {
+    ("runners.docker.services", "suspend_data_path"),
+    ("runners.kubernetes", "suspend_pvc_size"),
+    ("runners.kubernetes", "suspend_pvc_storage_class"),
+    ("runners.kubernetes.services", "suspend_data_path"),
+}
+
+# Go time.ParseDuration: "0", or one or more <number><unit> with an optional sign.
+_DURATION = re.compile(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$")
+# Go time.Time.UnmarshalText: RFC 3339 with optional fractional seconds.
+_RFC3339 = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[-+][0-9]{2}:[0-9]{2})$")
+_SYNTAX_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+# Keys whose values must not be echoed in messages.
+_SECRET_KEY = re.compile(r"token|password|secret|key$|dsn|credential", re.IGNORECASE)
+
+_TYPE_PHRASES = {
+    "string": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "duration-string": 'a duration string such as "30s", "15m" or "1h30m"',
+    "datetime": "a TOML date-time such as 2024-01-01T00:00:00Z (or an RFC 3339 string)",
+    "string-or-list[string]": "a string or an array of strings",
+    "int-or-string": "an integer or a string",
+    "table": "a table",
+    "array-of-tables": "an array of tables",
+    "map[string]any": "a table",
+}
+# Element types with another name in the schema but the same TOML form.
+_TYPE_ALIASES = {"api.Capability": "string"}
+_SCALAR_TYPES = ("string", "int", "float", "bool", "duration-string", "datetime")
+
+
+class TomlSyntaxError(ValueError):
+    """config.toml text that is not TOML; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, reason, line, column, at_end=False):
+        self.reason = reason
+        self.line = line
+        self.column = column
+        where = "line %d, column %d" % (line, column)
+        if at_end:
+            where = "the end of the document (%s)" % where
+        super(TomlSyntaxError, self).__init__(
+            "config.toml is not valid TOML: %s at %s; GitLab Runner cannot load it, fix the TOML there"
+            % (reason, where)
+        )
+
+
+def loads(text):
+    """Parse config.toml ``text`` (str or UTF-8 bytes) with tomllib and return a dict.
+
+    Raises TomlSyntaxError (a ValueError with ``line`` and ``column``) when the
+    text is not TOML, and ValueError when the input is no text or tomllib is
+    missing (Python < 3.11).
+    """
+    if _tomllib is None:
+        raise ValueError(
+            "reading config.toml needs Python 3.11 or later (tomllib), this is Python %s: run the check "
+            "on the Ansible controller (filter runnerops.gitlab_runner.config_toml_findings) or with a newer "
+            "Python" % ".".join(str(part) for part in sys.version_info[:3])
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = text[:error.start].count(b"\n") + 1
+            column = error.start - (text.rfind(b"\n", 0, error.start) + 1) + 1
+            raise TomlSyntaxError("bytes that are not UTF-8 (TOML files must be UTF-8)", line, column)
+    if not isinstance(text, str):
+        raise ValueError(
+            "config.toml content must be a string, got %s: pass the file's text (for example from "
+            "ansible.builtin.slurp | b64decode)" % type(text).__name__
+        )
+    try:
+        return _tomllib.loads(text)
+    except _tomllib.TOMLDecodeError as error:
+        raise _syntax_error(text, str(error))
+
+
+def _syntax_error(text, message):
+    match = _SYNTAX_POSITION.search(message)
+    reason = message[:match.start()] if match else message
+    reason = reason[:1].lower() + reason[1:]
+    if match and match.group(1):
+        return TomlSyntaxError(reason, int(match.group(1)), int(match.group(2)))
+    # tomllib says "at end of document": point at the end instead.
+    lines = text.split("\n")
+    return TomlSyntaxError(reason, len(lines), len(lines[-1]) + 1, at_end=True)
+
+
+def findings(text, modes=None):
+    """Return the findings for config.toml ``text``, errors first.
+
+    Each finding is ``{"severity": "error"|"warning", "code", "message",
+    "runner": name or None, "table": section or None}``; ``table`` is the
+    schema section name of the table holding the problem (``global`` for the
+    top level, ``runners.docker`` for any ``[runners.docker]``), so
+    ``SCHEMA[finding["table"]]`` lists the keys allowed there.
+
+    ``modes`` maps runner names to ``"socket"`` or ``"dind"`` for the Docker
+    checks (see check_data()). A TOML syntax error is a finding, not an
+    exception; ValueError is raised only for input of the wrong type.
+    """
+    _check_modes(modes)
+    try:
+        data = loads(text)
+    except TomlSyntaxError as error:
+        return [_finding("error", "toml-syntax", str(error), None, None)]
+    return check_data(data, modes)
+
+
+def check_data(data, modes=None):
+    """Return the findings for config.toml already parsed into a dict (see findings()).
+
+    Docker executor runners (``docker``, ``docker+machine``,
+    ``docker-autoscaler``) also get docker_executor's findings, in the mode
+    ``modes[name]`` when given, otherwise the inferred one: ``socket`` when a
+    volume binds the host's Docker socket, else ``dind`` when ``privileged``
+    or ``services_privileged`` is true or a dind service is configured. With
+    no mode (none given, none inferred) only the mode-independent volume
+    checks run: a plain Docker runner is neither setup, and guessing would
+    report problems it does not have.
+    """
+    _check_modes(modes)
+    modes = modes or {}
+    if not isinstance(data, Mapping):
+        raise ValueError("config.toml data must be a dict (the parsed document), got %s" % type(data).__name__)
+    found = []
+    _walk_table(data, "global", _Location(), found)
+    runners = data.get("runners")
+    found.extend(_runners_findings(runners if isinstance(runners, list) else [], modes))
+    errors = [f for f in found if f["severity"] == "error"]
+    return errors + [f for f in found if f["severity"] != "error"]
+
+
+def _check_modes(modes):
+    if modes is None:
+        return
+    if not isinstance(modes, Mapping):
+        raise ValueError(
+            'modes must be a dict of runner name -> "socket" or "dind", got %s %r' % (type(modes).__name__, modes)
+        )
+    for name, mode in modes.items():
+        if not isinstance(name, str):
+            raise ValueError("modes keys must be runner names (strings), got %s %r" % (type(name).__name__, name))
+        if mode is not None and not isinstance(mode, str):
+            raise ValueError(
+                'modes["%s"] must be "socket", "dind" or null (infer), got %s %r' % (name, type(mode).__name__, mode)
+            )
+
+
+class _Location(object):
+    """Where a table sits: its runner, its schema section and how to name it in messages."""
+
+    def __init__(self, runner=None, runner_label=None, section="global", label="top level"):
+        self.runner = runner
+        self.runner_label = runner_label
+        self.section = section
+        self.label = label
+
+    def child(self, section, index=None, count=None):
+        if index is None:
+            label = "[%s]" % section
+        elif count == 1:
+            label = "[[%s]]" % section
+        else:
+            label = "[[%s]] #%d" % (section, index + 1)
+        return _Location(self.runner, self.runner_label, section, label)
+
+    def runner_entry(self, entry, index):
+        name = entry.get("name")
+        if isinstance(name, str) and name:
+            runner, runner_label = name, 'runner "%s"' % name
+        else:
+            runner, runner_label = None, "runner #%d (no name)" % (index + 1)
+        return _Location(runner, runner_label, "runners", "[[runners]]")
+
+    def prefix(self):
+        if self.runner_label:
+            return "%s %s" % (self.runner_label, self.label)
+        return self.label
+
+
+def _finding(severity, code, message, runner, table):
+    return {"severity": severity, "code": code, "message": message, "runner": runner, "table": table}
+
+
+def _report(found, location, severity, code, text):
+    found.append(_finding(severity, code, "%s: %s" % (location.prefix(), text), location.runner, location.section))
+
+
+def _child_section(section, key):
+    return key if section == "global" else "%s.%s" % (section, key)
+
+
+def _walk_table(table, section, location, found):
+    """Check every key of ``table`` (schema section ``section``) and recurse into sub-tables."""
+    allowed = SCHEMA.get(section, {})
+    for key, value in table.items():
+        canonical = _canonical_key(key, allowed, section, location, found)
+        if canonical is None:
+            continue
+        type_word = allowed[canonical]
+        child = _child_section(section, canonical)
+        if type_word == "table":
+            if isinstance(value, Mapping):
+                _walk_table(value, child, location.child(child), found)
+            else:
+                _report_wrong_type(found, location, canonical, value, type_word)
+        elif type_word == "array-of-tables":
+            if isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+                for index, item in enumerate(value):
+                    if child == "runners":
+                        item_location = location.runner_entry(item, index)
+                    else:
+                        item_location = location.child(child, index, len(value))
+                    _walk_table(item, child, item_location, found)
+            else:
+                _report_wrong_type(found, location, canonical, value, type_word)
+        else:
+            _check_value(found, location, canonical, value, type_word)
+    _table_rules(table, section, location, found)
+
+
+def _canonical_key(key, allowed, section, location, found):
+    """Return the schema spelling of ``key`` in ``section``, or None (reported) when unknown."""
+    if key in allowed:
+        return key
+    # BurntSushi/toml falls back to a case-insensitive match, so the runner does read these.
+    folded = [known for known in allowed if known.lower() == key.lower()]
+    if folded:
+        _report(
+            found,
+            location,
+            "warning",
+            "unknown-key",
+            'key "%s" is spelled "%s" by GitLab Runner: the runner only reads it through its case-insensitive '
+            'fallback; write "%s"' % (key, folded[0], folded[0]),
+        )
+        return folded[0]
+    _report(found, location, "error", "unknown-key", _unknown_key_text(key, allowed, section))
+    return None
+
+
+def _unknown_key_text(key, allowed, section):
+    text = 'unknown key "%s"' % key
+    if (section, key) in _RETIRED_KEYS:
+        last, replacement = _RETIRED_KEYS[(section, key)]
+        return (
+            '%s: GitLab Runner dropped it after %s and now ignores it silently; use "%s" instead'
+            % (text, last, replacement)
+        )
+    if (section, key) in _NEWER_KEYS:
+        return (
+            "%s: only GitLab Runner releases newer than %s know it, this one ignores it silently; upgrade the "
+            "runner or remove the key" % (text, SCHEMA["_meta"]["source_ref"])
+        )
+    hint = _unknown_key_hint(key, allowed, section)
+    return (
+        "%s: %s The runner silently ignores unknown keys, so this setting has no effect; fix the name or "
+        "remove it" % (text, hint)
+    )
+
+
+def _unknown_key_hint(key, allowed, section):
+    elsewhere = _sections_with_key(key, section)
+    if elsewhere:
+        return "it belongs in %s." % " or ".join(_section_label(other) for other in elsewhere)
+    close = difflib.get_close_matches(key, list(allowed), n=3, cutoff=0.6)
+    if close:
+        return "did you mean %s?" % " or ".join('"%s"' % match for match in close)
+    # A misspelled key put one level off, e.g. tls_verfy in [[runners]] instead of [runners.docker].
+    for other in _neighbour_sections(section):
+        close = difflib.get_close_matches(key, list(SCHEMA[other]), n=1, cutoff=0.75)
+        if close:
+            return 'did you mean "%s" in %s?' % (close[0], _section_label(other))
+    return "%s has no such key." % _section_label(section)
+
+
+def _section_label(section):
+    if section == "global":
+        return "the top level"
+    parent, _dot, key = section.rpartition(".")
+    if SCHEMA.get(parent or "global", {}).get(key) == "array-of-tables":
+        return "[[%s]]" % section
+    return "[%s]" % section
+
+
+def _neighbour_sections(section):
+    """The parent of ``section`` and its direct sub-sections, parent first."""
+    neighbours = []
+    if section != "global":
+        neighbours.append(section.rpartition(".")[0] or "global")
+    prefix = "" if section == "global" else section + "."
+    for other in SCHEMA:
+        if other != "_meta" and other.startswith(prefix) and other != section and "." not in other[len(prefix):]:
+            neighbours.append(other)
+    return neighbours
+
+
+def _sections_with_key(key, section):
+    """Return the neighbour sections of ``section`` that know ``key`` (a key put one level off)."""
+    return [other for other in _neighbour_sections(section) if key in SCHEMA[other]]
+
+
+def _toml_type_name(value):
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, datetime.datetime):
+        return "a date-time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, datetime.time):
+        return "a time"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "a table"
+    return "a %s" % type(value).__name__
+
+
+def _shown(key, value):
+    """The value for a message, unless the key may hold a secret."""
+    if _SECRET_KEY.search(key):
+        return "(value hidden)"
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _type_phrase(type_word):
+    if type_word in _TYPE_PHRASES:
+        return _TYPE_PHRASES[type_word]
+    if type_word.startswith("list["):
+        element = _TYPE_ALIASES.get(type_word[5:-1], type_word[5:-1])
+        return "an array of %s" % _plural(element)
+    if type_word.startswith("map[string]"):
+        element = _TYPE_ALIASES.get(type_word[11:], type_word[11:])
+        return "a table of %s" % _plural(element)
+    return type_word
+
+
+def _plural(element):
+    return {
+        "string": "strings",
+        "int": "integers",
+        "float": "numbers",
+        "bool": "booleans",
+        "list[string]": "string arrays",
+    }.get(element, element + " values")
+
+
+def _report_wrong_type(found, location, key, value, type_word, where=None):
+    where = where or '"%s"' % key
+    text = "%s must be %s, got %s %s: GitLab Runner refuses to load a config.toml with a wrongly typed value" % (
+        where,
+        _type_phrase(type_word),
+        _toml_type_name(value),
+        _shown(key, value),
+    )
+    if type_word == "array-of-tables" and isinstance(value, Mapping):
+        text += "; write [[%s]] (double brackets) instead of [%s]" % (key, key)
+    elif type_word == "duration-string" and isinstance(value, float):
+        text += '; write it as a string with a unit, such as "%ss"' % value
+    else:
+        text += "; fix the value"
+    _report(found, location, "error", "wrong-type", text)
+
+
+def _matches(value, type_word):
+    """Tell whether ``value`` has the TOML type ``type_word`` asks for (contents not validated)."""
+    type_word = _TYPE_ALIASES.get(type_word, type_word)
+    if type_word in ("string", "duration-string"):
+        # Durations also take a bare integer (nanoseconds); reported apart.
+        return isinstance(value, str) or (type_word == "duration-string" and _is_int(value))
+    if type_word == "int":
+        return _is_int(value)
+    if type_word == "float":
+        return _is_int(value) or isinstance(value, float)
+    if type_word == "bool":
+        return isinstance(value, bool)
+    if type_word == "datetime":
+        return isinstance(value, (str, datetime.datetime))
+    if type_word == "string-or-list[string]":
+        return isinstance(value, str) or _matches(value, "list[string]")
+    if type_word == "int-or-string":
+        return _is_int(value) or isinstance(value, str)
+    if type_word in ("table", "map[string]any"):
+        return isinstance(value, Mapping)
+    if type_word == "array-of-tables":
+        return isinstance(value, list) and all(isinstance(item, Mapping) for item in value)
+    if type_word.startswith("list["):
+        return isinstance(value, list) and all(_matches(item, type_word[5:-1]) for item in value)
+    if type_word.startswith("map[string]"):
+        return isinstance(value, Mapping) and all(_matches(item, type_word[11:]) for item in value.values())
+    # A type word this module does not know: trust the value rather than guess.
+    return True
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_value(found, location, key, value, type_word):
+    if not _matches(value, type_word):
+        _report_wrong_type(found, location, key, value, type_word)
+        return
+    if type_word == "duration-string":
+        _check_duration(found, location, key, value)
+    elif type_word == "datetime" and isinstance(value, str) and not _RFC3339.match(value):
+        _report(
+            found,
+            location,
+            "error",
+            "value-invalid",
+            '"%s" = %s is no RFC 3339 date-time: GitLab Runner refuses to load it; write a TOML date-time such '
+            "as 2024-01-01T00:00:00Z (unquoted)" % (key, _shown(key, value)),
+        )
+    rule = _VALUE_RULES.get((location.section, key))
+    if rule is not None:
+        text = rule(value)
+        if text:
+            _report(found, location, "error", "value-invalid", text)
+
+
+def _check_duration(found, location, key, value):
+    if isinstance(value, str):
+        if not _DURATION.match(value):
+            _report(
+                found,
+                location,
+                "error",
+                "value-invalid",
+                '"%s" = %s is no Go duration: GitLab Runner refuses to load it; write a number with a unit '
+                '(ns, us, ms, s, m, h), such as "30s", "15m" or "1h30m"' % (key, _shown(key, value)),
+            )
+    elif value != 0:
+        _report(
+            found,
+            location,
+            "warning",
+            "value-invalid",
+            '"%s" = %d is an integer, which GitLab Runner reads as %d nanoseconds, not seconds; write it as a '
+            'string with a unit, such as "%ds"' % (key, value, value, value),
+        )
+
+
+def _one_of(key, allowed, fold_case=False, hint=""):
+    def rule(value):
+        candidate = value.lower() if fold_case else value
+        if candidate in allowed:
+            return None
+        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+        suggestion = ' (did you mean "%s"?)' % close[0] if close else ""
+        return '%s = "%s" is not one of %s%s: %s' % (
+            key,
+            value,
+            ", ".join(allowed),
+            suggestion,
+            hint or "GitLab Runner rejects it; use one of those",
+        )
+
+    return rule
+
+
+def _pull_policy_rule(key):
+    def rule(value):
+        policies = [value] if isinstance(value, str) else value
+        bad = [policy for policy in policies if policy and policy not in _PULL_POLICIES]
+        if not bad:
+            return None
+        return '%s has %s: GitLab Runner only knows %s and fails every job with another value; use those' % (
+            key,
+            ", ".join('"%s"' % policy for policy in bad),
+            ", ".join(_PULL_POLICIES),
+        )
+
+    return rule
+
+
+def _concurrent_rule(value):
+    if value >= 1:
+        return None
+    return (
+        "concurrent = %d: GitLab Runner then runs no jobs at all (it must be at least 1); set it to the number "
+        "of jobs all runners of this host may run at once" % value
+    )
+
+
+def _executor_rule(value):
+    if value == "":
+        return 'executor is empty: the runner cannot run any job; set it, e.g. executor = "docker"'
+    return _one_of("executor", EXECUTORS, hint="the runner fails every job with \"executor not found\"; use one of those")(
+        value
+    )
+
+
+def _shell_rule(value):
+    if value == "":
+        return None
+    return _one_of("shell", _SHELLS)(value)
+
+
+_VALUE_RULES = {
+    ("global", "concurrent"): _concurrent_rule,
+    ("global", "log_level"): _one_of("log_level", _LOG_LEVELS, fold_case=True),
+    ("global", "log_format"): _one_of("log_format", _LOG_FORMATS),
+    ("runners", "executor"): _executor_rule,
+    ("runners", "shell"): _shell_rule,
+    ("runners.docker", "pull_policy"): _pull_policy_rule("pull_policy"),
+    ("runners.docker", "allowed_pull_policies"): _pull_policy_rule("allowed_pull_policies"),
+    ("runners.kubernetes", "pull_policy"): _pull_policy_rule("pull_policy"),
+    ("runners.kubernetes", "allowed_pull_policies"): _pull_policy_rule("allowed_pull_policies"),
+}
+
+
+def _table_rules(table, section, location, found):
+    """Rules about a whole table: required keys and environment lists."""
+    if section == "runners":
+        for key, why in (
+            ("name", "GitLab and the runner's logs show it by token only, and this collection finds runners by name"),
+            ("url", "the runner does not know which GitLab to ask for jobs"),
+            ("executor", "the runner cannot run any job"),
+        ):
+            if key not in table:
+                _report(found, location, "error", "value-invalid", '"%s" is missing: %s; set it' % (key, why))
+            elif key != "executor" and table[key] == "":
+                _report(found, location, "error", "value-invalid", '"%s" is empty: %s; set it' % (key, why))
+        builds_dir = table.get("builds_dir")
+        executor = table.get("executor")
+        if isinstance(builds_dir, str) and executor in DOCKER_EXECUTORS and not builds_dir.startswith("/"):
+            _report(
+                found,
+                location,
+                "error",
+                "value-invalid",
+                'builds_dir = "%s" is not an absolute path: the %s executor uses it inside the job container and '
+                'needs an absolute path such as "/builds"' % (builds_dir, executor),
+            )
+    if section == "runners.docker.services" and not (isinstance(table.get("name"), str) and table.get("name")):
+        _report(
+            found,
+            location,
+            "error",
+            "value-invalid",
+            'the service has no "name": the runner cannot start a service without an image; set name = "image:tag"',
+        )
+    environment = table.get("environment")
+    if SCHEMA.get(section, {}).get("environment") == "list[string]" and _matches(environment, "list[string]"):
+        for index, entry in enumerate(environment):
+            try:
+                docker_executor.parse_environment([entry], what="environment")
+            except ValueError as error:
+                # Checked one by one to report every bad entry; put its real index back.
+                text = str(error).replace("environment[0]", "environment[%d]" % index, 1)
+                _report(found, location, "error", "value-invalid", text)
+
+
+def _runners_findings(runners, modes):
+    """Findings across [[runners]] entries, and the Docker findings of each."""
+    found = []
+    seen = {}
+    for index, entry in enumerate(runners):
+        if not isinstance(entry, Mapping):
+            continue
+        location = _Location().runner_entry(entry, index)
+        name = entry.get("name")
+        if isinstance(name, str) and name:
+            if name in seen:
+                _report(
+                    found,
+                    location,
+                    "error",
+                    "value-invalid",
+                    'another [[runners]] entry (#%d) has the same name "%s": the runner runs both, but GitLab, its '
+                    "logs and this collection cannot tell them apart (re-running gitlab-runner register appends such "
+                    "duplicates); remove or rename one" % (seen[name] + 1, name),
+                )
+            else:
+                seen[name] = index
+        found.extend(_docker_findings(entry, location, modes))
+    for name in modes:
+        if name not in seen:
+            found.append(
+                _finding(
+                    "warning",
+                    "value-invalid",
+                    'modes names runner "%s", but config.toml has no [[runners]] entry with that name (it has %s): '
+                    "its Docker mode checks did not run; fix the name in modes"
+                    % (name, ", ".join('"%s"' % known for known in seen) or "none"),
+                    name,
+                    "runners",
+                )
+            )
+    return found
+
+
+def _docker_findings(entry, location, modes):
+    executor = entry.get("executor")
+    name = entry.get("name")
+    mode = modes.get(name) if isinstance(name, str) else None
+    docker = entry.get("docker", {})
+    if executor not in DOCKER_EXECUTORS:
+        if mode is not None:
+            return [
+                _finding(
+                    "warning",
+                    "value-invalid",
+                    '%s: modes asks for "%s" checks, but executor %s does not run Docker job containers: '
+                    "the Docker mode checks did not run; drop the runner from modes or use the docker executor"
+                    % (location.prefix(), mode, json.dumps(executor)),
+                    location.runner,
+                    "runners",
+                )
+            ]
+        return []
+    if not isinstance(docker, Mapping) or not _docker_inputs_valid(entry, docker):
+        # Wrong types are reported by the schema walk already; guessing past them adds only noise.
+        return []
+    docker = _with_schema_keys(docker, "runners.docker")
+    services = [
+        _with_schema_keys(s, "runners.docker.services")
+        for s in docker.get("services", [])
+        if isinstance(s.get("name"), str) and s.get("name")
+    ]
+    variables = {}
+    for entry_text in entry.get("environment", []):
+        name_part, separator, value = entry_text.partition("=")
+        if separator and name_part:
+            variables[name_part] = value
+    builds_dir = entry.get("builds_dir") or _DEFAULT_BUILDS_DIR
+    docker_settings = dict((key, value) for key, value in docker.items() if key != "services")
+    if mode is None:
+        mode = _inferred_mode(docker_settings, services)
+    checked_mode = mode if mode is not None else _NO_MODE
+    try:
+        results = docker_executor.findings(
+            docker_settings, checked_mode, builds_dir=builds_dir, services=services, variables=variables
+        )
+    except ValueError as error:
+        results = [{"severity": "error", "code": "value-invalid", "message": str(error)}]
+    if mode is None:
+        results = [r for r in results if r["code"] != "mode-invalid"]
+    docker_location = location.child("runners.docker")
+    return [
+        _finding(r["severity"], r["code"], "%s: %s" % (docker_location.prefix(), r["message"]), location.runner, "runners.docker")
+        for r in results
+    ]
+
+
+# Passed to docker_executor.findings() when no mode applies: it runs the mode-independent
+# volume checks and reports "mode-invalid", which is dropped.
+_NO_MODE = ""
+
+
+def _with_schema_keys(table, section):
+    """Return ``table`` with keys respelled as the schema does (the runner matches them case-insensitively)."""
+    allowed = SCHEMA[section]
+    respelled = {}
+    for key, value in table.items():
+        if key not in allowed:
+            key = next((known for known in allowed if known.lower() == key.lower()), key)
+        respelled.setdefault(key, value)
+    return respelled
+
+
+def _docker_inputs_valid(entry, docker):
+    """Tell whether the keys the Docker checks read have the types the schema asks for."""
+    docker_types = SCHEMA["runners.docker"]
+    for key in ("image", "privileged", "services_privileged", "volumes"):
+        if key in docker and not _matches(docker[key], docker_types[key]):
+            return False
+    if "services" in docker and not _matches(docker["services"], "array-of-tables"):
+        return False
+    for service in docker.get("services", []):
+        for key in ("name", "alias"):
+            if key in service and not _matches(service[key], "string"):
+                return False
+    if "environment" in entry and not _matches(entry["environment"], "list[string]"):
+        return False
+    builds_dir = entry.get("builds_dir")
+    return builds_dir is None or (isinstance(builds_dir, str) and (builds_dir == "" or builds_dir.startswith("/")))
+
+
+def _inferred_mode(docker, services):
+    for spec in docker.get("volumes", []):
+        try:
+            volume = parse_volume(spec)
+        except VolumeSpecError:
+            continue
+        if volume["type"] == "bind" and any(path_within(socket, volume["source"]) for socket in _HOST_SOCKETS):
+            if volume["source"] != "/":
+                return "socket"
+    if docker.get("privileged") is True or docker.get("services_privileged") is True:
+        return "dind"
+    for service in services:
+        image = service["name"].rsplit("/", 1)[-1]
+        aliases = re.split(r"[,\s]+", service.get("alias") or "")
+        if "dind" in image.partition(":")[2].lower().split("-") or "docker" in aliases:
+            return "dind"
+    return None
