@@ -1,0 +1,551 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Client for GitLab's runner registration REST API, and what runner_registration decides with it.
+
+Stdlib and ``ansible.module_utils.urls`` only; runs on Python 3.8+.
+
+Errors are :class:`GitLabAPIError` (GitLab refused or could not be reached)
+or ``ValueError`` (bad options, found before any request). Their messages say
+which option or token is at fault and never contain a token: every secret the
+client sent, and anything shaped like a GitLab token, is masked out of text
+that comes back from the server.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+import re
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+
+from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
+from ansible.module_utils.urls import SSLValidationError, open_url
+
+__all__ = [
+    "ACCESS_LEVELS",
+    "GitLabAPIError",
+    "GitLabRunnerAPI",
+    "RUNNER_ATTRIBUTES",
+    "RUNNER_TYPES",
+    "ensure_runner",
+    "mask_tokens",
+    "normalize_url",
+    "validate_params",
+]
+
+RUNNER_TYPES = ("instance_type", "group_type", "project_type")
+ACCESS_LEVELS = ("not_protected", "ref_protected")
+# Runner attributes GitLab takes when a runner is created (both workflows).
+RUNNER_ATTRIBUTES = (
+    "description",
+    "tag_list",
+    "run_untagged",
+    "locked",
+    "access_level",
+    "maximum_timeout",
+    "paused",
+    "maintenance_note",
+)
+MINIMUM_MAXIMUM_TIMEOUT = 600  # GitLab refuses a maximum_timeout under 10 minutes
+MAX_RETRIES = 10
+MAX_BACKOFF_DELAY = 30.0
+USER_AGENT = "runnerops.gitlab_runner"
+
+# 429 and 5xx mean "try again later"; everything else is an answer.
+_RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+_SYSTEM_ID = re.compile(r"^[rs]_[0-9a-f]{12}$")
+# GitLab token shapes (glrt-, glpat-, gldt-, ... and legacy registration tokens).
+_TOKEN_SHAPES = re.compile(r"\b(?:gl[a-z]{2,8}-[A-Za-z0-9_.\-]{6,}|GR1348941[A-Za-z0-9_\-]+)")
+_MASK = "********"
+_MAX_DETAIL = 300
+
+
+class GitLabAPIError(Exception):
+    """GitLab refused a request or could not be reached; ``status`` is the HTTP status if any."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+def mask_tokens(text, secrets=()):
+    """Return ``text`` with every secret in ``secrets`` and every token-shaped word masked."""
+    text = str(text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, _MASK)
+    return _TOKEN_SHAPES.sub(_MASK, text)
+
+
+def normalize_url(url):
+    """Return the GitLab base URL without a trailing slash; ValueError when it is not one."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("url is empty: give GitLab's base URL, e.g. https://gitlab.example.com")
+    url = url.strip().rstrip("/")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            "url %r is not an http(s) URL: give GitLab's base URL, e.g. https://gitlab.example.com"
+            % mask_tokens(url))
+    if parts.username or parts.password:
+        raise ValueError("url must not carry credentials: give the access token in access_token")
+    if parts.query or parts.fragment:
+        raise ValueError("url %r has a query or fragment: give GitLab's base URL only" % mask_tokens(url))
+    if parts.path.rstrip("/").endswith("/api/v4"):
+        raise ValueError(
+            "url %r ends in /api/v4: give GitLab's base URL (without /api/v4); the module adds the API path"
+            % url)
+    return url
+
+
+def _rfc3339_now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Answer:
+    """A status and decoded JSON body from GitLab (``body`` is None when empty or not JSON)."""
+
+    def __init__(self, status, raw, headers=None):
+        self.status = status
+        self.raw = raw or b""
+        self.headers = headers
+        self.body = None
+        if self.raw:
+            try:
+                self.body = json.loads(self.raw.decode("utf-8", "replace"))
+            except ValueError:
+                self.body = None
+
+
+class GitLabRunnerAPI:
+    """GitLab's runner endpoints over ``ansible.module_utils.urls``.
+
+    Connection errors, timeouts, 429 and 5xx answers are retried ``retries``
+    times with exponential backoff (``backoff``, then twice that, ... capped
+    at 30 s); every other answer returns at once. ``sleep`` is injectable so
+    tests do not wait.
+    """
+
+    def __init__(self, url, validate_certs=True, ca_path=None, timeout=30.0, retries=3, backoff=1.0,
+                 sleep=time.sleep, opener=open_url):
+        self.url = normalize_url(url)
+        self.validate_certs = validate_certs
+        self.ca_path = ca_path
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
+        self._opener = opener
+        self._secrets = set()
+        self.attempts = 0
+
+    # -- transport -------------------------------------------------------
+    def _mask(self, text):
+        return mask_tokens(text, self._secrets)
+
+    def _delay(self, retry_number):
+        return min(self.backoff * (2 ** (retry_number - 1)), MAX_BACKOFF_DELAY)
+
+    def _request(self, method, path, body=None, private_token=None, runner_token=None):
+        """Send one API call, retrying transient failures; return an :class:`_Answer`."""
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        if private_token:
+            self._secrets.add(private_token)
+            headers["PRIVATE-TOKEN"] = private_token
+        if runner_token:
+            # GitLab Runner sends its token in the body and in this header; so do we.
+            self._secrets.add(runner_token)
+            headers["RUNNER-TOKEN"] = runner_token
+        call = "%s %s" % (method, path)
+        problem = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self._sleep(self._delay(attempt))
+            self.attempts += 1
+            try:
+                response = self._opener(
+                    self.url + path, data=data, headers=headers, method=method, timeout=self.timeout,
+                    validate_certs=self.validate_certs, ca_path=self.ca_path, follow_redirects="none",
+                    http_agent=USER_AGENT, use_proxy=True, use_netrc=False)
+                return _Answer(response.getcode(), response.read(), response.headers)
+            except urllib.error.HTTPError as err:
+                answer = _Answer(err.code, _read_error_body(err), err.headers)
+                if err.code not in _RETRY_STATUSES:
+                    return answer
+                problem = "%d %s%s" % (err.code, http.client.responses.get(err.code, ""), self._detail(answer))
+            except (urllib.error.URLError, UrlsConnectionError, http.client.HTTPException, OSError) as err:
+                self._raise_if_tls(err)
+                problem = self._describe_network_error(err)
+            except ValueError as err:
+                # urllib's verdict on a URL it cannot use: retrying will not help.
+                raise GitLabAPIError("url %s cannot be used: %s" % (self.url, self._mask(err)))
+        raise GitLabAPIError(
+            "GitLab at %s did not answer %s after %d attempt(s); last error: %s. Check that url is GitLab's "
+            "address and reachable from this host (proxy, firewall, DNS); for a slow or restarting instance "
+            "raise timeout (%ss) or retries (%d)." % (
+                self.url, call, self.retries + 1, problem, _number(self.timeout), self.retries))
+
+    def _raise_if_tls(self, err):
+        reason = getattr(err, "reason", err)
+        if isinstance(reason, ssl.SSLCertVerificationError) or isinstance(err, SSLValidationError):
+            raise GitLabAPIError(
+                "GitLab's TLS certificate at %s is not trusted: %s. Give the CA that signed it in ca_path "
+                "(validate_certs=false only for throw-away test instances)." % (self.url, self._mask(reason)))
+        if isinstance(reason, ssl.SSLError) or isinstance(err, ssl.SSLError):
+            raise GitLabAPIError(
+                "TLS with GitLab at %s failed: %s. Check that url's scheme matches the server (https:// only "
+                "where GitLab speaks TLS)." % (self.url, self._mask(reason)))
+
+    def _describe_network_error(self, err):
+        reason = getattr(err, "reason", None) or err
+        if isinstance(reason, (socket.timeout, TimeoutError)):
+            return "timed out after %ss" % _number(self.timeout)
+        if isinstance(reason, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(reason, socket.gaierror):
+            return "host name not resolved (%s)" % self._mask(reason)
+        if isinstance(err, (http.client.RemoteDisconnected, ConnectionResetError)):
+            return "connection closed without an answer"
+        return self._mask("%s: %s" % (type(reason).__name__, reason))
+
+    def _detail(self, answer):
+        """GitLab's own error text (``message`` / ``error``), masked and shortened, as '': ...'."""
+        body = answer.body
+        text = ""
+        if isinstance(body, dict):
+            parts = [body.get(key) for key in ("message", "error", "error_description") if body.get(key)]
+            text = "; ".join(p if isinstance(p, str) else json.dumps(p, sort_keys=True) for p in parts)
+        elif answer.raw:
+            text = answer.raw.decode("utf-8", "replace").strip()
+        text = self._mask(" ".join(text.split()))
+        if text == "%d %s" % (answer.status, http.client.responses.get(answer.status, "")):
+            return ""  # GitLab's bare "401 Unauthorized" says nothing the caller does not already say
+        if len(text) > _MAX_DETAIL:
+            text = text[:_MAX_DETAIL] + "..."
+        return " (%s)" % text if text else ""
+
+    def _fail(self, answer, call, explanation):
+        """Raise for an answer the caller does not expect; explain it for the usual statuses."""
+        status = answer.status
+        if 300 <= status < 400:
+            location = answer.headers.get("Location") if answer.headers is not None else None
+            explanation = (
+                "url redirects (to %s): give the final address of GitLab in url, e.g. with https://"
+                % self._mask(location or "an unknown place"))
+        elif not explanation:
+            explanation = "unexpected answer from GitLab's API; check that url is GitLab's base URL"
+        raise GitLabAPIError(
+            "GitLab at %s answered %d %s to %s%s: %s" % (
+                self.url, status, http.client.responses.get(status, ""), call, self._detail(answer),
+                explanation),
+            status=status)
+
+    def _json(self, answer, call, keys):
+        body = answer.body
+        if not isinstance(body, dict) or any(key not in body for key in keys):
+            raise GitLabAPIError(
+                "GitLab at %s answered %d to %s without the expected JSON fields %s: is url a GitLab "
+                "instance (and not a proxy or login page)?" % (self.url, answer.status, call, ", ".join(keys)),
+                status=answer.status)
+        return body
+
+    # -- endpoints ---------------------------------------------------------
+    def verify_runner(self, runner_token, system_id=None):
+        """POST /runners/verify: the runner's ``{id, token_expires_at}``, or None when GitLab says 403."""
+        call = "POST /api/v4/runners/verify"
+        body = {"token": runner_token}
+        if system_id:
+            body["system_id"] = system_id
+        answer = self._request("POST", "/api/v4/runners/verify", body, runner_token=runner_token)
+        if answer.status == 403:
+            return None
+        if answer.status != 200:
+            self._fail(answer, call, {
+                400: "check system_id (s_ followed by 12 hex characters)",
+                404: "no runner API at this address: url must be GitLab's base URL (GitLab 15.0 or later)",
+            }.get(answer.status))
+        verified = self._json(answer, call, ("id",))
+        return {"id": verified["id"], "token_expires_at": verified.get("token_expires_at")}
+
+    def create_runner(self, access_token, runner_type, group_id=None, project_id=None, attributes=None):
+        """POST /user/runners (GitLab 15.10+): the new runner's ``{id, token, token_expires_at}``."""
+        call = "POST /api/v4/user/runners"
+        body = {"runner_type": runner_type}
+        if runner_type == "group_type":
+            body["group_id"] = group_id
+            where = "in group %s" % group_id
+        elif runner_type == "project_type":
+            body["project_id"] = project_id
+            where = "in project %s" % project_id
+        else:
+            where = "for the whole instance (an administrator's token is needed)"
+        body.update(attributes or {})
+        answer = self._request("POST", "/api/v4/user/runners", body, private_token=access_token)
+        if answer.status != 201:
+            self._fail(answer, call, {
+                400: "check runner_type, group_id/project_id (the group or project must exist) and the "
+                     "runner attributes (maximum_timeout at least 600, access_level, tag_list)",
+                401: "access_token is unknown, expired or revoked; give a personal, group or project access "
+                     "token with the create_runner scope",
+                403: "access_token lacks the create_runner scope, or its user may not create %s runners %s"
+                     % (runner_type, where),
+                404: "no POST /api/v4/user/runners here: GitLab 15.10 or later is needed, and url must be "
+                     "GitLab's base URL",
+            }.get(answer.status))
+        return self._new_token(answer, call)
+
+    def register_runner(self, registration_token, attributes=None):
+        """POST /runners with a legacy registration token: ``{id, token, token_expires_at}``."""
+        call = "POST /api/v4/runners"
+        body = {"token": registration_token}
+        body.update(attributes or {})
+        self._secrets.add(registration_token)
+        answer = self._request("POST", "/api/v4/runners", body)
+        if answer.status != 201:
+            self._fail(answer, call, {
+                400: "check the runner attributes (maximum_timeout at least 600, access_level, tag_list)",
+                403: "registration_token is wrong or was reset; copy the current one from GitLab's runner "
+                     "settings, or better create the runner with access_token (create_runner scope)",
+                410: "GitLab 17.0 and later disable registration tokens by default (they are removed in "
+                     "GitLab 20.0): create the runner with access_token (an access token with the "
+                     "create_runner scope) and runner_type/group_id/project_id instead of registration_token",
+            }.get(answer.status))
+        return self._new_token(answer, call)
+
+    def delete_runner_by_token(self, runner_token):
+        """DELETE /runners: True when deleted, False when GitLab does not know the token (403)."""
+        answer = self._request("DELETE", "/api/v4/runners", {"token": runner_token}, runner_token=runner_token)
+        if answer.status == 204:
+            return True
+        if answer.status == 403:
+            return False
+        return self._fail(answer, "DELETE /api/v4/runners", None)
+
+    def get_runner(self, access_token, runner_id):
+        """GET /runners/:id: the runner's details, or None when GitLab has no such runner (404)."""
+        call = "GET /api/v4/runners/%d" % runner_id
+        answer = self._request("GET", "/api/v4/runners/%d" % runner_id, private_token=access_token)
+        if answer.status == 404:
+            return None
+        if answer.status != 200:
+            self._fail(answer, call, self._by_id_explanation(answer.status, runner_id, "read"))
+        return self._json(answer, call, ("id",))
+
+    def delete_runner_by_id(self, access_token, runner_id):
+        """DELETE /runners/:id: True when deleted, False when GitLab has no such runner (404)."""
+        call = "DELETE /api/v4/runners/%d" % runner_id
+        answer = self._request("DELETE", "/api/v4/runners/%d" % runner_id, private_token=access_token)
+        if answer.status == 204:
+            return True
+        if answer.status == 404:
+            return False
+        return self._fail(answer, call, self._by_id_explanation(answer.status, runner_id, "delete"))
+
+    def reset_runner_token(self, runner_token):
+        """POST /runners/reset_authentication_token: ``{token, token_expires_at}`` of the rotated token."""
+        call = "POST /api/v4/runners/reset_authentication_token"
+        answer = self._request("POST", "/api/v4/runners/reset_authentication_token", {"token": runner_token},
+                               runner_token=runner_token)
+        if answer.status != 201:
+            self._fail(answer, call, {
+                403: "runner_token is not valid (runner deleted, token revoked or already rotated)",
+            }.get(answer.status))
+        body = self._json(answer, call, ("token",))
+        self._secrets.add(body["token"])
+        return {"token": body["token"], "token_expires_at": body.get("token_expires_at")}
+
+    @staticmethod
+    def _by_id_explanation(status, runner_id, verb):
+        return {
+            401: "access_token is unknown, expired or revoked",
+            403: "access_token may not %s runner %d: that needs the manage_runner or api scope (create_runner "
+                 "is not enough) and owner rights on the runner's group or project, or an administrator for "
+                 "instance runners" % (verb, runner_id),
+        }.get(status)
+
+    def _new_token(self, answer, call):
+        body = self._json(answer, call, ("id", "token"))
+        self._secrets.add(body["token"])
+        return {"id": body["id"], "token": body["token"], "token_expires_at": body.get("token_expires_at")}
+
+
+def _read_error_body(err):
+    try:
+        return err.read()
+    except (OSError, http.client.HTTPException, AttributeError):
+        return b""
+
+
+def _number(value):
+    return ("%g" % value) if isinstance(value, float) else str(value)
+
+
+# -- decisions of the runner_registration module ---------------------------
+
+def validate_params(params):
+    """Check what the argument spec cannot; raise ValueError naming the option and the fix."""
+    normalize_url(params.get("url"))
+    runner_type = params.get("runner_type") or "instance_type"
+    if runner_type not in RUNNER_TYPES:
+        raise ValueError("runner_type %r is not one of %s" % (runner_type, ", ".join(RUNNER_TYPES)))
+    for option, wanted in (("group_id", "group_type"), ("project_id", "project_type")):
+        value = params.get(option)
+        if value is None:
+            continue
+        if value < 1:
+            raise ValueError("%s must be a positive GitLab id, got %s" % (option, value))
+        if runner_type != wanted and not params.get("registration_token"):
+            raise ValueError(
+                "%s is given but runner_type is %s: set runner_type=%s for a %s runner, or drop %s"
+                % (option, runner_type, wanted, wanted.split("_")[0], option))
+    if runner_type == "group_type" and params.get("access_token") and params.get("group_id") is None:
+        raise ValueError("runner_type=group_type needs group_id (the group the runner belongs to)")
+    if runner_type == "project_type" and params.get("access_token") and params.get("project_id") is None:
+        raise ValueError("runner_type=project_type needs project_id (the project the runner belongs to)")
+    _validate_tokens(params)
+    runner_id = params.get("runner_id")
+    if runner_id is not None and runner_id < 1:
+        raise ValueError("runner_id must be a positive GitLab runner id, got %s" % runner_id)
+    system_id = params.get("system_id")
+    if system_id is not None and not _SYSTEM_ID.match(system_id):
+        raise ValueError(
+            "system_id %r is not a runner system id: it is s_ followed by 12 lowercase hex characters, as in "
+            "<config dir>/.runner_system_id" % system_id)
+    timeout = params.get("maximum_timeout")
+    if timeout is not None and timeout < MINIMUM_MAXIMUM_TIMEOUT:
+        raise ValueError(
+            "maximum_timeout is %s seconds; GitLab refuses less than %d (10 minutes)" % (
+                timeout, MINIMUM_MAXIMUM_TIMEOUT))
+    if params.get("access_level") is not None and params["access_level"] not in ACCESS_LEVELS:
+        raise ValueError("access_level must be one of %s" % ", ".join(ACCESS_LEVELS))
+    for tag in params.get("tag_list") or []:
+        if not isinstance(tag, str) or not tag.strip() or "," in tag:
+            raise ValueError(
+                "tag_list entry %r is not a tag: give one non-empty tag per list item, without commas" % (tag,))
+    timeout = params.get("timeout")
+    if timeout is not None and timeout <= 0:
+        raise ValueError("timeout must be more than 0 seconds, got %s" % timeout)
+    retries = params.get("retries")
+    if retries is not None and not 0 <= retries <= MAX_RETRIES:
+        raise ValueError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
+    backoff = params.get("backoff")
+    if backoff is not None and not 0 <= backoff <= MAX_BACKOFF_DELAY:
+        raise ValueError("backoff must be between 0 and %g seconds, got %s" % (MAX_BACKOFF_DELAY, backoff))
+
+
+def _validate_tokens(params):
+    runner_token = params.get("runner_token")
+    access_token = params.get("access_token")
+    registration_token = params.get("registration_token")
+    if access_token and registration_token:
+        raise ValueError(
+            "access_token and registration_token are mutually exclusive: give access_token (registration "
+            "tokens are disabled by default since GitLab 17.0)")
+    if params.get("state", "present") == "absent":
+        if not runner_token and not (access_token and params.get("runner_id")):
+            raise ValueError("state=absent needs runner_token, or access_token and runner_id")
+    elif not (runner_token or access_token or registration_token):
+        raise ValueError("state=present needs runner_token, access_token or registration_token")
+
+
+def _attributes(params):
+    attributes = {}
+    for name in RUNNER_ATTRIBUTES:
+        if params.get(name) is not None:
+            attributes[name] = params[name]
+    if "tag_list" in attributes:
+        attributes["tag_list"] = [tag.strip() for tag in attributes["tag_list"]]
+    return attributes
+
+
+def _result(**values):
+    result = {
+        "changed": False,
+        "created": False,
+        "deleted": False,
+        "runner_id": None,
+        "token_expires_at": None,
+        "warnings": [],
+    }
+    result.update(values)
+    return result
+
+
+def ensure_runner(api, params, check_mode=False, now=_rfc3339_now):
+    """Bring the runner to ``params['state']``; return the module result.
+
+    ``params`` are the module options. The result holds ``token`` only when a
+    new runner token was obtained, and ``warnings`` (a list) for the module to
+    emit. In check mode only reads are sent (verify, GET runner by id).
+    """
+    validate_params(params)
+    if params.get("state", "present") == "absent":
+        return _ensure_absent(api, params, check_mode)
+    return _ensure_present(api, params, check_mode, now)
+
+
+def _ensure_present(api, params, check_mode, now):
+    result = _result()
+    runner_token = params.get("runner_token")
+    access_token = params.get("access_token")
+    registration_token = params.get("registration_token")
+    if runner_token:
+        verified = api.verify_runner(runner_token, params.get("system_id"))
+        if verified is not None:
+            result.update(runner_id=verified["id"], token_expires_at=verified["token_expires_at"])
+            return result
+        if not (access_token or registration_token):
+            raise GitLabAPIError(
+                "runner token rejected (403) by %s: the runner was deleted or its token revoked (or rotated by "
+                "the runner service: read the current token from config.toml); give access_token to register "
+                "it again" % api.url, status=403)
+        result["warnings"].append(
+            "runner_token was rejected (403) by %s (runner deleted, token revoked or rotated): %s a new runner; "
+            "replace the old token everywhere it is kept" % (api.url, "would register" if check_mode else "registered"))
+    if check_mode:
+        result.update(changed=True, created=True)
+        return result
+    if access_token:
+        created = api.create_runner(access_token, params.get("runner_type") or "instance_type",
+                                    params.get("group_id"), params.get("project_id"), _attributes(params))
+    else:
+        created = api.register_runner(registration_token, _attributes(params))
+    result.update(changed=True, created=True, runner_id=created["id"], token=created["token"],
+                  token_expires_at=created["token_expires_at"], token_obtained_at=now())
+    return result
+
+
+def _ensure_absent(api, params, check_mode):
+    result = _result()
+    runner_token = params.get("runner_token")
+    access_token = params.get("access_token")
+    runner_id = params.get("runner_id")
+    if runner_token:
+        # verify first (a read) so the result names the runner, in check mode too.
+        verified = api.verify_runner(runner_token, params.get("system_id"))
+        if verified is not None:
+            result["runner_id"] = verified["id"]
+            if check_mode or api.delete_runner_by_token(runner_token):
+                result.update(changed=True, deleted=True)
+            return result
+        # 403: the runner is gone, or its token was rotated; the id (if given) settles it.
+        if not (access_token and runner_id):
+            return result
+    result["runner_id"] = runner_id
+    if check_mode:
+        exists = api.get_runner(access_token, runner_id) is not None
+        result.update(changed=exists, deleted=exists)
+    elif api.delete_runner_by_id(access_token, runner_id):
+        result.update(changed=True, deleted=True)
+    return result
