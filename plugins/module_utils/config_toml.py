@@ -632,6 +632,8 @@ _VALUE_RULES = {
 
 def _table_rules(table, section, location, found):
     """Rules about a whole table: required keys and environment lists."""
+    if section in SCHEMA:
+        table = _with_schema_keys(table, section)
     if section == "runners":
         for key, why in (
             ("name", "GitLab and the runner's logs show it by token only, and this collection finds runners by name"),
@@ -679,6 +681,7 @@ def _runners_findings(runners, modes):
     for index, entry in enumerate(runners):
         if not isinstance(entry, Mapping):
             continue
+        entry = _with_schema_keys(entry, "runners")
         location = _Location().runner_entry(entry, index)
         name = entry.get("name")
         if isinstance(name, str) and name:
@@ -730,15 +733,16 @@ def _docker_findings(entry, location, modes):
                 )
             ]
         return []
-    if not isinstance(docker, Mapping) or not _docker_inputs_valid(entry, docker):
-        # Wrong types are reported by the schema walk already; guessing past them adds only noise.
+    if not isinstance(docker, Mapping):
         return []
     docker = _with_schema_keys(docker, "runners.docker")
-    services = [
-        _with_schema_keys(s, "runners.docker.services")
-        for s in docker.get("services", [])
-        if isinstance(s.get("name"), str) and s.get("name")
-    ]
+    if "services" in docker and _matches(docker["services"], "array-of-tables"):
+        docker["services"] = [_with_schema_keys(s, "runners.docker.services") for s in docker["services"]]
+    if not _docker_inputs_valid(entry, docker):
+        # Wrong types are reported by the schema walk already; guessing past them adds only noise.
+        return []
+    # Services without a name are reported by the schema walk; the runner cannot start them.
+    services = [s for s in docker.get("services", []) if s.get("name")]
     variables = {}
     for entry_text in entry.get("environment", []):
         name_part, separator, value = entry_text.partition("=")
@@ -759,7 +763,9 @@ def _docker_findings(entry, location, modes):
         results = [r for r in results if r["code"] != "mode-invalid"]
     docker_location = location.child("runners.docker")
     return [
-        _finding(r["severity"], r["code"], "%s: %s" % (docker_location.prefix(), r["message"]), location.runner, "runners.docker")
+        _finding(
+            r["severity"], r["code"], "%s: %s" % (docker_location.prefix(), r["message"]), location.runner, "runners.docker"
+        )
         for r in results
     ]
 
@@ -772,11 +778,12 @@ _NO_MODE = ""
 def _with_schema_keys(table, section):
     """Return ``table`` with keys respelled as the schema does (the runner matches them case-insensitively)."""
     allowed = SCHEMA[section]
-    respelled = {}
+    respelled = dict((key, value) for key, value in table.items() if key in allowed)
     for key, value in table.items():
         if key not in allowed:
+            # An exact spelling wins over a case variant, as in BurntSushi/toml.
             key = next((known for known in allowed if known.lower() == key.lower()), key)
-        respelled.setdefault(key, value)
+            respelled.setdefault(key, value)
     return respelled
 
 

@@ -14,6 +14,7 @@ output never depends on the content of a value.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -79,12 +80,13 @@ def _write_table(lines, table, header_path, error_path, ascii_only):
         if isinstance(value, Mapping) or _is_table_array(value):
             sub_tables.append((key, value, key_error_path))
             continue
-        lines.append("%s%s = %s" % (indent, _format_key(key), _format_value(value, key_error_path, ascii_only)))
+        lines.append("%s%s = %s" % (
+            indent, _format_key(key, ascii_only, key_error_path), _format_value(value, key_error_path, ascii_only)))
 
     for key, value, key_error_path in sub_tables:
         child_path = header_path + (key,)
         child_indent = _INDENT * (len(child_path) - 1)
-        header = ".".join(_format_key(part) for part in child_path)
+        header = ".".join(_format_key(part, ascii_only, key_error_path) for part in child_path)
         if isinstance(value, Mapping):
             _blank_line_before_top_level(lines, child_path)
             lines.append("%s[%s]" % (child_indent, header))
@@ -106,17 +108,17 @@ def _format_path(path):
     for part in path:
         if isinstance(part, int):
             text += "[%d]" % part
-        elif text:
-            text += "." + _format_key(part)
         else:
-            text = _format_key(part)
+            # json.dumps never fails (lone surrogates included): safe inside error messages.
+            shown = part if _BARE_KEY.match(part) else json.dumps(part)
+            text = text + "." + shown if text else shown
     return text
 
 
-def _format_key(key):
+def _format_key(key, ascii_only=False, error_path=None):
     if _BARE_KEY.match(key):
         return key
-    return _format_string(key, ascii_only=False, error_path=None)
+    return _format_string(key, ascii_only, error_path)
 
 
 def _format_string(text, ascii_only, error_path):
@@ -129,11 +131,10 @@ def _format_string(text, ascii_only, error_path):
             out.append("\\u%04X" % code)
         elif 0xD800 <= code <= 0xDFFF:
             # A lone surrogate is no Unicode scalar value: TOML (UTF-8) cannot carry it.
-            where = _format_path(error_path) if error_path else "key"
             raise ValueError(
                 "%s: string holds the lone surrogate U+%04X, which TOML cannot encode: "
                 "decode the text properly (it usually comes from bytes read with errors='surrogateescape')"
-                % (where, code)
+                % (_format_path(error_path), code)
             )
         elif ascii_only and code > 0x7F:
             out.append("\\u%04X" % code if code <= 0xFFFF else "\\U%08X" % code)
@@ -179,7 +180,8 @@ def _format_value(value, error_path, ascii_only):
                 )
             if item is None:
                 continue
-            items.append("%s = %s" % (_format_key(key), _format_value(item, error_path + (key,), ascii_only)))
+            items.append("%s = %s" % (
+                _format_key(key, ascii_only, error_path + (key,)), _format_value(item, error_path + (key,), ascii_only)))
         return "{ %s }" % ", ".join(items) if items else "{}"
     if isinstance(value, (list, tuple)):
         items = []

@@ -1,0 +1,623 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import (
+    ALL_FINDING_CODES,
+    FINDING_CODES,
+    TomlSyntaxError,
+    check_data,
+    findings,
+    loads,
+)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+    FINDING_CODES as DOCKER_FINDING_CODES,
+)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
+
+# The socket configuration of the article, as printed (token and url filled in).
+ARTICLE_SOCKET = """\
+[[runners]]
+  name = "docker-socket"
+  url = "https://gitlab.example.com"
+  token = "glrt-0123456789abcdef"
+  executor = "docker"
+  [runners.custom_build_dir]
+  [runners.cache]
+    [runners.cache.s3]
+    [runners.cache.gcs]
+    [runners.cache.azure]
+  [runners.docker]
+    tls_verify = false
+    image = "docker:edge-git"
+    privileged = false
+    disable_entrypoint_overwrite = false
+    oom_kill_disable = false
+    disable_cache = false
+    # bind-mount the /builds directory to the host + pass through host Docker socket
+    volumes = ["/builds:/builds", "/cache", "/var/run/docker.sock:/var/run/docker.sock"]
+    shm_size = 0
+"""
+
+# The article's first socket attempt: the socket, but /builds not shared with the host.
+BROKEN_SOCKET = ARTICLE_SOCKET.replace('"/builds:/builds", ', "")
+
+DIND_TLS = """\
+concurrent = 2
+check_interval = 0
+log_level = "info"
+
+[session_server]
+  session_timeout = 1800
+
+[[runners]]
+  name = "docker-dind"
+  url = "https://gitlab.example.com"
+  token = "glrt-0123456789abcdef"
+  token_obtained_at = 2024-01-01T00:00:00Z
+  token_expires_at = 0001-01-01T00:00:00Z
+  executor = "docker"
+  environment = ["DOCKER_TLS_CERTDIR=/certs"]
+  [runners.docker]
+    tls_verify = false
+    image = "docker:24.0.7"
+    privileged = true
+    volumes = ["/certs/client", "/cache"]
+    shm_size = 0
+    [[runners.docker.services]]
+      name = "docker:24.0.7-dind"
+      alias = "docker"
+"""
+
+# The article's dind configuration as printed: no TLS volume, no service in config.toml.
+ARTICLE_DIND = """\
+[[runners]]
+  name = "x"
+  url = "https://gitlab.example.com"
+  token = "glrt-0123456789abcdef"
+  executor = "docker"
+  [runners.docker]
+    tls_verify = false
+    image = "docker:edge-git"
+    privileged = true
+    # no volumes required
+    volumes = []
+"""
+
+
+def _codes(found):
+    return sorted(f["code"] for f in found)
+
+
+def _runner(**settings):
+    entry = {"name": "r", "url": "https://gitlab.example.com", "token": "glrt-x", "executor": "docker"}
+    entry.update(settings)
+    return entry
+
+
+# --- the configurations of the article and of this collection ------------------------------
+
+
+def test_article_socket_config_is_clean():
+    assert findings(ARTICLE_SOCKET) == []
+    assert findings(ARTICLE_SOCKET, {"docker-socket": "socket"}) == []
+
+
+def test_article_first_socket_attempt_does_not_share_builds():
+    found = findings(BROKEN_SOCKET)
+    assert _codes(found) == ["builds-not-shared"]
+    assert found[0]["runner"] == "docker-socket"
+    assert found[0]["table"] == "runners.docker"
+    assert found[0]["message"].startswith('runner "docker-socket" [runners.docker]: socket mode')
+
+
+def test_dind_tls_config_is_clean():
+    assert findings(DIND_TLS) == []
+    assert findings(DIND_TLS, {"docker-dind": "dind"}) == []
+
+
+def test_article_dind_as_printed_lacks_the_tls_volume():
+    found = findings(ARTICLE_DIND, {"x": "dind"})
+    assert _codes(found) == ["dind-image-unpinned", "dind-service-missing", "tls-certs-volume-missing"]
+    by_code = {f["code"]: f for f in found}
+    assert by_code["tls-certs-volume-missing"]["severity"] == "error"
+    assert by_code["dind-service-missing"]["severity"] == "warning"
+    assert [f["severity"] for f in found] == ["error", "error", "warning"]
+    assert all(f["runner"] == "x" and f["table"] == "runners.docker" for f in found)
+
+
+def test_written_config_reads_back_clean():
+    data = loads(DIND_TLS)
+    assert findings(dumps(data)) == []
+
+
+# --- loads() and toml-syntax -----------------------------------------------------------------
+
+
+def test_loads_returns_the_document():
+    data = loads(DIND_TLS)
+    assert data["runners"][0]["docker"]["services"] == [{"name": "docker:24.0.7-dind", "alias": "docker"}]
+    assert data["runners"][0]["token_expires_at"] == datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def test_loads_accepts_utf8_bytes():
+    assert loads('name = "caf\u00e9"'.encode("utf-8")) == {"name": "caf\u00e9"}
+
+
+@pytest.mark.parametrize(
+    "text, line, column, reason",
+    [
+        ("concurrent = 1\n[[runners]]\n  tls_verify = flase\n", 3, 16, "invalid value"),
+        ('[[runners]]\n  name = "a"\n  url = "b" "c"\n', 3, 13, "expected newline or end of document after a statement"),
+        ('[runners.docker]\n  image = "docker\\q"\n', 2, 20, "unescaped '\\' in a string"),
+        ("[[runners]]\n[runners]\n", 2, 9, "cannot declare ('runners',) twice"),
+        ("concurrent = 1\nvolumes = [\"/cache\",\n", 3, 1, "invalid value"),
+        ('a = "unterminated', 1, 18, "unterminated string"),
+    ],
+)
+def test_syntax_errors_name_line_and_column(text, line, column, reason):
+    with pytest.raises(TomlSyntaxError) as caught:
+        loads(text)
+    assert (caught.value.line, caught.value.column, caught.value.reason) == (line, column, reason)
+    assert isinstance(caught.value, ValueError)
+    found = findings(text)
+    assert found == [
+        {"severity": "error", "code": "toml-syntax", "message": str(caught.value), "runner": None, "table": None}
+    ]
+    assert "line %d, column %d" % (line, column) in found[0]["message"]
+    assert "GitLab Runner cannot load it" in found[0]["message"]
+
+
+def test_syntax_error_at_end_of_document_says_so():
+    with pytest.raises(TomlSyntaxError, match=r"at the end of the document \(line 2, column 1\)"):
+        loads("volumes = [\"/cache\",\n")
+
+
+def test_non_utf8_bytes_are_a_syntax_finding():
+    found = findings(b'name = "caf\xe9"\n')
+    assert _codes(found) == ["toml-syntax"]
+    assert "not UTF-8" in found[0]["message"] and "line 1, column 12" in found[0]["message"]
+
+
+def test_valid_toml_has_no_syntax_finding():
+    assert "toml-syntax" not in _codes(findings("concurrent = 1\n"))
+    assert findings("") == []
+
+
+@pytest.mark.parametrize("text", [None, 42, {"concurrent": 1}, ["a = 1"]])
+def test_text_of_wrong_type_raises(text):
+    with pytest.raises(ValueError, match="config.toml content must be a string"):
+        findings(text)
+
+
+def test_missing_tomllib_gives_a_clear_error(monkeypatch):
+    monkeypatch.setattr(config_toml, "_tomllib", None)
+    with pytest.raises(ValueError, match=r"needs Python 3\.11 or later \(tomllib\)"):
+        loads("a = 1")
+    with pytest.raises(ValueError, match=r"run the check on the Ansible controller"):
+        findings("a = 1")
+    # check_data() needs no tomllib.
+    assert check_data({"concurrent": 1}) == []
+
+
+# --- unknown-key -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, table, fragment",
+    [
+        ({"runners": [_runner(docker={"tls_verfy": False})]}, "runners.docker", 'unknown key "tls_verfy": did you mean "tls_verify"?'),
+        ({"concurent": 2}, "global", 'unknown key "concurent": did you mean "concurrent"?'),
+        ({"runners": [_runner(cache={"Type": "s3", "BucketNam": "b"})]}, "runners.cache", 'did you mean "BucketName" in [runners.cache.s3]?'),
+        ({"runners": [_runner(tls_verfy=False)]}, "runners", 'did you mean "tls_verify" in [runners.docker]?'),
+        ({"runners": [_runner(privileged=True)]}, "runners", "it belongs in [runners.docker] or [runners.kubernetes]."),
+        ({"runners": [_runner(docker={"executor": "docker"})]}, "runners.docker", "it belongs in [[runners]]."),
+        ({"runners": [_runner(pre_clone_script="echo")]}, "runners", 'dropped it after v16.11.0 and now ignores it silently; use "pre_get_sources_script"'),
+        ({"runners": [_runner(docker={"services": [{"name": "a", "suspend_data_path": "/x"}]})]},
+         "runners.docker.services", "only GitLab Runner releases newer than v19.3.0 know it"),
+        ({"runners": [_runner(dockr={"image": "x"})]}, "runners", 'unknown key "dockr": did you mean "docker"?'),
+        ({"zzz": 1}, "global", 'unknown key "zzz": the top level has no such key.'),
+        ({"runners": [_runner(docker={"services": [{"name": "a", "qqq": 1}]})]}, "runners.docker.services",
+         "[[runners.docker.services]] has no such key."),
+    ],
+)
+def test_unknown_keys_are_errors_with_a_hint(data, table, fragment):
+    found = [f for f in check_data(data) if f["code"] == "unknown-key"]
+    assert len(found) == 1
+    assert found[0]["severity"] == "error"
+    assert found[0]["table"] == table
+    assert fragment in found[0]["message"]
+    if "dropped it" not in fragment and "newer than" not in fragment:
+        assert "The runner silently ignores unknown keys" in found[0]["message"]
+
+
+def test_unknown_key_in_text_names_runner_and_table():
+    text = ARTICLE_SOCKET.replace("tls_verify = false", "tls_verfy = false")
+    found = findings(text)
+    assert found == [
+        {
+            "severity": "error",
+            "code": "unknown-key",
+            "message": 'runner "docker-socket" [runners.docker]: unknown key "tls_verfy": did you mean "tls_verify"? '
+            "The runner silently ignores unknown keys, so this setting has no effect; fix the name or remove it",
+            "runner": "docker-socket",
+            "table": "runners.docker",
+        }
+    ]
+
+
+def test_key_in_other_letter_case_is_a_warning_and_still_checked():
+    entry = _runner(Executor="dockr", docker={"Privileged": "yes"})
+    del entry["executor"]
+    found = check_data({"runners": [entry]})
+    warnings = [f for f in found if f["code"] == "unknown-key"]
+    assert [f["severity"] for f in warnings] == ["warning", "warning"]
+    assert 'key "Executor" is spelled "executor"' in warnings[0]["message"]
+    assert "case-insensitive fallback" in warnings[0]["message"]
+    # The respelled keys are still checked.
+    assert _codes(f for f in found if f["severity"] == "error") == ["value-invalid", "wrong-type"]
+
+
+def test_known_keys_are_not_reported():
+    data = {"runners": [_runner(docker={"tls_verify": False}, cache={"Type": "s3", "s3": {"BucketName": "b"}})]}
+    assert "unknown-key" not in _codes(check_data(data))
+
+
+def test_free_form_tables_are_not_checked_for_keys():
+    data = {"runners": [_runner(feature_flags={"FF_ANYTHING": True}, docker={"sysctls": {"net.x": "1"}})]}
+    assert check_data(data) == []
+
+
+# --- wrong-type ------------------------------------------------------------------------------
+
+# One good and one bad value for every type word of the schema.
+TYPE_CASES = {
+    "string": ("text", 1),
+    "int": (3, "3"),
+    "float": (1.5, "1.5"),
+    "bool": (True, "true"),
+    "duration-string": ("1h30m", 1.5),
+    "datetime": (datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc), datetime.date(2024, 1, 1)),
+    "list[string]": (["a", "b"], ["a", 1]),
+    "list[float]": ([0.5, 1], [0.5, "1"]),
+    "list[int]": ([1, 2], [1, 2.5]),
+    "list[api.Capability]": (["NET_ADMIN"], "NET_ADMIN"),
+    "string-or-list[string]": ("always", 1),
+    "map[string]string": ({"a": "b"}, {"a": 1}),
+    "map[string]bool": ({"FF_X": True}, {"FF_X": "true"}),
+    "map[string]int": ({"a": 1}, {"a": True}),
+    "map[string]list[string]": ({"a": ["/dev/x"]}, {"a": "/dev/x"}),
+    "map[string]any": ({"a": [1, {"b": None}]}, ["a"]),
+    "int-or-string": (8080, 1.5),
+    "table": ({}, "x"),
+    "array-of-tables": ([{}], [1]),
+}
+
+
+def _schema_key_for(type_word):
+    for section, keys in SCHEMA.items():
+        if section == "_meta":
+            continue
+        for key, word in keys.items():
+            if word == type_word:
+                return section, key
+    raise AssertionError("no key of type %s" % type_word)
+
+
+def _document_with(section, key, value):
+    """A minimal document that puts ``key = value`` in ``section``."""
+    table = {key: value}
+    parts = section.split(".") if section != "global" else []
+    while parts:
+        name = parts.pop()
+        parent = ".".join(parts) or "global"
+        if parent == "global" and name == "runners":
+            table = dict(_runner(), **table)
+        table = {name: [table] if SCHEMA[parent][name] == "array-of-tables" else table}
+    return table
+
+
+def test_every_schema_type_word_is_covered():
+    used = set(word for section, keys in SCHEMA.items() if section != "_meta" for word in keys.values())
+    assert used <= set(TYPE_CASES), "add cases for %s" % sorted(used - set(TYPE_CASES))
+
+
+@pytest.mark.parametrize("type_word", sorted(TYPE_CASES))
+def test_wrong_type_per_type_word(type_word):
+    if type_word not in set(w for s, k in SCHEMA.items() if s != "_meta" for w in k.values()):
+        pytest.skip("type word not used by this schema release")
+    good, bad = TYPE_CASES[type_word]
+    section, key = _schema_key_for(type_word)
+    good_found = [f for f in check_data(_document_with(section, key, good)) if f["code"] in ("wrong-type", "value-invalid")]
+    good_found = [f for f in good_found if f["table"] == section]
+    assert good_found == []
+    bad_found = [f for f in check_data(_document_with(section, key, bad)) if f["code"] == "wrong-type"]
+    assert len(bad_found) == 1
+    assert bad_found[0]["table"] == section
+    assert '"%s" must be %s' % (key, config_toml._type_phrase(type_word)) in bad_found[0]["message"]
+    assert "GitLab Runner refuses to load" in bad_found[0]["message"]
+
+
+def test_wrong_type_runners_as_single_table_suggests_double_brackets():
+    found = findings('[runners]\n  name = "a"\n')
+    assert _codes(found) == ["wrong-type"]
+    assert found[0]["table"] == "global"
+    assert "write [[runners]] (double brackets) instead of [runners]" in found[0]["message"]
+
+
+def test_wrong_type_hides_secret_values():
+    found = check_data({"runners": [_runner(token=12345678)]})
+    assert _codes(found) == ["wrong-type"]
+    assert "12345678" not in found[0]["message"] and "(value hidden)" in found[0]["message"]
+
+
+def test_wrong_type_shows_other_values():
+    found = check_data({"runners": [_runner(docker={"privileged": "yes"})]})
+    assert _codes(found) == ["wrong-type"]
+    assert 'got a string "yes"' in found[0]["message"]
+
+
+def test_ints_are_acceptable_floats_and_bools_are_not_ints():
+    assert check_data({"runners": [_runner(autoscaler={"policy": [{"scale_factor": 2}]})]}) == []
+    found = check_data({"concurrent": True})
+    assert _codes(found) == ["wrong-type"]
+
+
+def test_table_of_wrong_type_is_not_descended():
+    found = check_data({"runners": [_runner(docker=["image"])]})
+    assert _codes(found) == ["wrong-type"]
+    assert found[0]["table"] == "runners"
+
+
+# --- value-invalid ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, severity, fragment",
+    [
+        ({"concurrent": 0}, "error", "concurrent = 0: GitLab Runner then runs no jobs at all"),
+        ({"concurrent": -1}, "error", "concurrent = -1"),
+        ({"log_level": "infoo"}, "error", 'log_level = "infoo" is not one of panic, fatal, error, warn, warning, info, debug, trace (did you mean "info"?)'),
+        ({"log_format": "yaml"}, "error", 'log_format = "yaml" is not one of runner, text, json'),
+        ({"runners": [_runner(executor="dockr")]}, "error", 'executor = "dockr" is not one of shell, custom'),
+        ({"runners": [_runner(executor="")]}, "error", "executor is empty"),
+        ({"runners": [_runner(shell="zsh")]}, "error", 'shell = "zsh" is not one of bash, sh, cmd, pwsh, powershell'),
+        ({"runners": [_runner(docker={"pull_policy": "if_not_present"})]}, "error", 'pull_policy has "if_not_present"'),
+        ({"runners": [_runner(docker={"pull_policy": ["always", "sometimes"]})]}, "error", 'pull_policy has "sometimes"'),
+        ({"runners": [_runner(docker={"allowed_pull_policies": ["newer"]})]}, "error", 'allowed_pull_policies has "newer"'),
+        ({"runners": [_runner(executor="kubernetes", kubernetes={"pull_policy": "Always"})]}, "error", 'pull_policy has "Always"'),
+        ({"connection_max_age": "15"}, "error", '"connection_max_age" = "15" is no Go duration'),
+        ({"connection_max_age": "1 h"}, "error", "is no Go duration"),
+        ({"connection_max_age": ""}, "error", "is no Go duration"),
+        ({"connection_max_age": "1d"}, "error", "is no Go duration"),
+        ({"connection_max_age": 900}, "warning", '"connection_max_age" = 900 is an integer, which GitLab Runner reads as 900 nanoseconds'),
+        ({"runners": [_runner(token_expires_at="2024-01-01")]}, "error", "is no RFC 3339 date-time"),
+        ({"runners": [_runner(environment=["A=1", "NOEQUALS"])]}, "error", 'environment[1] "NOEQUALS" has no "="'),
+        ({"runners": [_runner(docker={"services": [{"name": "a", "environment": ["=x"]}]})]}, "error", "empty variable name"),
+        ({"runners": [_runner(docker={"services": [{"alias": "docker"}]})]}, "error", 'the service has no "name"'),
+        ({"runners": [_runner(builds_dir="builds")]}, "error", 'builds_dir = "builds" is not an absolute path'),
+    ],
+)
+def test_invalid_values(data, severity, fragment):
+    found = [f for f in check_data(data) if f["code"] == "value-invalid"]
+    assert [f["severity"] for f in found] == [severity]
+    assert fragment in found[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"concurrent": 1},
+        {"log_level": "warning"},
+        {"log_level": "DEBUG"},
+        {"log_format": "json"},
+        {"connection_max_age": "15m0s"},
+        {"connection_max_age": "1.5h"},
+        {"connection_max_age": "-30s"},
+        {"connection_max_age": ".5s"},
+        {"connection_max_age": "0"},
+        {"connection_max_age": "300ms"},
+        {"connection_max_age": "1\u00b5s"},
+        {"connection_max_age": 0},
+        {"runners": [_runner(shell="bash", environment=["A=1", "EMPTY="])]},
+        {"runners": [_runner(shell="")]},
+        {"runners": [_runner(token_expires_at="2024-01-01T00:00:00+01:00", token_obtained_at="2024-01-01T00:00:00.5Z")]},
+        {"runners": [_runner(docker={"pull_policy": ["if-not-present", "always"], "allowed_pull_policies": ["never"]})]},
+        {"runners": [_runner(executor=executor)] for executor in ("shell", "docker+machine", "docker-autoscaler")},
+        {"runners": [_runner(builds_dir="/srv/builds", docker={"volumes": ["/srv/builds:/srv/builds"]})]},
+        {"runners": [_runner(executor="shell", builds_dir="relative/ok/for/shell")]},
+    ],
+)
+def test_valid_values(data):
+    assert [f for f in check_data(data) if f["code"] in ("value-invalid", "wrong-type")] == []
+
+
+@pytest.mark.parametrize("key", ["name", "url", "executor"])
+def test_runner_needs_name_url_and_executor(key):
+    entry = _runner()
+    del entry[key]
+    found = check_data({"runners": [entry]})
+    assert _codes(found) == ["value-invalid"]
+    assert '"%s" is missing' % key in found[0]["message"]
+    entry[key] = "" if key != "executor" else "shell"
+    if key != "executor":
+        found = check_data({"runners": [entry]})
+        assert '"%s" is empty' % key in found[0]["message"]
+
+
+def test_runner_without_name_is_labelled_by_position():
+    found = check_data({"runners": [_runner(), {"url": "u", "executor": "shell"}]})
+    assert found[0]["runner"] is None
+    assert found[0]["message"].startswith("runner #2 (no name) [[runners]]: ")
+
+
+def test_duplicate_runner_names():
+    found = check_data({"runners": [_runner(), _runner(executor="shell"), _runner(name="other")]})
+    assert _codes(found) == ["value-invalid"]
+    assert 'another [[runners]] entry (#1) has the same name "r"' in found[0]["message"]
+    assert check_data({"runners": [_runner(), _runner(name="other")]}) == []
+
+
+# --- Docker checks per runner ----------------------------------------------------------------
+
+
+def test_socket_mode_is_inferred_from_the_socket_bind():
+    docker = {"volumes": ["/var/run/docker.sock:/var/run/docker.sock"]}
+    assert _codes(check_data({"runners": [_runner(docker=docker)]})) == ["builds-not-shared"]
+    docker = {"volumes": ["/run:/host-run"]}
+    assert _codes(check_data({"runners": [_runner(docker=docker)]})) == ["builds-not-shared", "socket-missing"]
+
+
+@pytest.mark.parametrize(
+    "docker",
+    [
+        {"privileged": True, "volumes": ["/cache"]},
+        {"services_privileged": True, "volumes": ["/cache"]},
+        {"volumes": ["/cache"], "services": [{"name": "registry.example.com/docker:24.0.7-dind"}]},
+        {"volumes": ["/cache"], "services": [{"name": "my/daemon:1", "alias": "docker"}]},
+    ],
+)
+def test_dind_mode_is_inferred(docker):
+    assert "tls-certs-volume-missing" in _codes(check_data({"runners": [_runner(docker=docker)]}))
+
+
+def test_without_a_mode_only_volume_checks_run():
+    docker = {"image": "alpine:3", "volumes": ["/cache", "/cache", "relative:/x:zz"]}
+    found = check_data({"runners": [_runner(docker=docker)]})
+    assert _codes(found) == ["volume-duplicate-target", "volume-invalid"]
+    assert check_data({"runners": [_runner(docker={"image": "alpine:3", "volumes": ["/cache"]})]}) == []
+
+
+def test_explicit_mode_wins_over_inference():
+    found = check_data({"runners": [_runner(docker={"privileged": True, "volumes": ["/cache"]})]}, {"r": "socket"})
+    assert _codes(found) == ["builds-not-shared", "privileged-with-socket", "socket-missing"]
+
+
+def test_null_mode_means_infer():
+    assert findings(ARTICLE_DIND, {"x": None}) == findings(ARTICLE_DIND, {"x": "dind"})
+
+
+def test_unknown_mode_is_a_finding():
+    found = findings(ARTICLE_SOCKET, {"docker-socket": "sockett"})
+    assert _codes(found) == ["mode-invalid"]
+    assert found[0]["runner"] == "docker-socket"
+
+
+def test_builds_dir_of_the_runner_is_used():
+    text = ARTICLE_SOCKET.replace('executor = "docker"', 'executor = "docker"\n  builds_dir = "/srv/builds"')
+    found = findings(text)
+    assert _codes(found) == ["builds-not-shared"]
+    assert "builds_dir /srv/builds" in found[0]["message"]
+
+
+def test_runner_environment_reaches_the_dind_checks():
+    text = DIND_TLS.replace('"DOCKER_TLS_CERTDIR=/certs"', '"DOCKER_TLS_CERTDIR="').replace('"/certs/client", ', "")
+    assert _codes(findings(text)) == ["dind-without-tls"]
+
+
+def test_docker_checks_cover_each_runner_separately():
+    data = loads(DIND_TLS)
+    data["runners"].append(loads(BROKEN_SOCKET)["runners"][0])
+    found = check_data(data)
+    assert [(f["runner"], f["code"]) for f in found] == [("docker-socket", "builds-not-shared")]
+
+
+def test_docker_checks_skip_runners_with_wrong_types():
+    data = {"runners": [_runner(docker={"privileged": "yes", "volumes": "/cache"})]}
+    assert _codes(check_data(data)) == ["wrong-type", "wrong-type"]
+
+
+def test_docker_checks_skip_other_executors():
+    data = {"runners": [_runner(executor="shell", docker={"volumes": ["/var/run/docker.sock:/var/run/docker.sock"]})]}
+    assert check_data(data) == []
+
+
+def test_mode_for_a_non_docker_runner_is_a_warning():
+    found = check_data({"runners": [_runner(executor="shell")]}, {"r": "socket"})
+    assert _codes(found) == ["value-invalid"]
+    assert found[0]["severity"] == "warning"
+    assert "executor \"shell\" does not run Docker job containers" in found[0]["message"]
+
+
+def test_mode_for_an_unknown_runner_is_a_warning():
+    found = findings(ARTICLE_SOCKET, {"docker-sock": "socket"})
+    assert _codes(found) == ["value-invalid"]
+    assert found[0]["severity"] == "warning"
+    assert found[0]["runner"] == "docker-sock"
+    assert 'has no [[runners]] entry with that name (it has "docker-socket")' in found[0]["message"]
+    assert _codes(check_data({}, {"a": "dind"})) == ["value-invalid"]
+
+
+@pytest.mark.parametrize(
+    "modes, message",
+    [
+        (["socket"], "modes must be a dict of runner name"),
+        ("socket", "modes must be a dict of runner name"),
+        ({1: "socket"}, "modes keys must be runner names"),
+        ({"r": 1}, 'modes\\["r"\\] must be "socket", "dind" or null'),
+    ],
+)
+def test_modes_of_wrong_type_raise(modes, message):
+    with pytest.raises(ValueError, match=message):
+        findings(ARTICLE_SOCKET, modes)
+
+
+def test_data_of_wrong_type_raises():
+    with pytest.raises(ValueError, match="config.toml data must be a dict"):
+        check_data([{"concurrent": 1}])
+
+
+# --- codes -----------------------------------------------------------------------------------
+
+
+def test_finding_codes():
+    assert sorted(FINDING_CODES) == ["toml-syntax", "unknown-key", "value-invalid", "wrong-type"]
+    assert set(ALL_FINDING_CODES) == set(FINDING_CODES) | set(DOCKER_FINDING_CODES)
+    for severity, description in ALL_FINDING_CODES.values():
+        assert severity in ("error", "warning") and description.endswith(".")
+
+
+def test_findings_have_the_documented_shape():
+    found = findings(BROKEN_SOCKET.replace("concurrent", "x") + "\nconcurent = 1\n")
+    assert found
+    for finding in found:
+        assert set(finding) == {"severity", "code", "message", "runner", "table"}
+        assert finding["code"] in ALL_FINDING_CODES
+        assert finding["table"] in SCHEMA
+
+
+def test_docker_check_errors_become_findings(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("[runners.docker] something unexpected")
+
+    monkeypatch.setattr(config_toml.docker_executor, "findings", refuse)
+    found = findings(ARTICLE_SOCKET)
+    assert found == [
+        {
+            "severity": "error",
+            "code": "value-invalid",
+            "message": 'runner "docker-socket" [runners.docker]: [runners.docker] something unexpected',
+            "runner": "docker-socket",
+            "table": "runners.docker",
+        }
+    ]
+
+
+def test_exact_key_wins_over_case_variant():
+    entry = _runner(docker={"Privileged": True, "privileged": False, "volumes": ["/cache"]})
+    found = check_data({"runners": [entry]})
+    # privileged = false is the one read: no dind mode inferred, so no dind findings.
+    assert _codes(found) == ["unknown-key"]
+
+
+def test_service_keys_in_other_case_reach_the_dind_checks():
+    text = DIND_TLS.replace('name = "docker:24.0.7-dind"', 'Name = "docker:24.0.7-dind"')
+    assert _codes(findings(text)) == ["unknown-key"]
