@@ -141,6 +141,16 @@ _TYPE_ALIASES = {"api.Capability": "string"}
 _SCALAR_TYPES = ("string", "int", "float", "bool", "duration-string", "datetime")
 
 
+def _kind(value):
+    """The plain type name of ``value`` (Ansible passes subclasses with internal names)."""
+    for kind in (bool, int, float, str, bytes, list, tuple, dict, set):
+        if isinstance(value, kind):
+            return kind.__name__
+    if isinstance(value, Mapping):
+        return "dict"
+    return type(value).__name__
+
+
 class TomlSyntaxError(ValueError):
     """config.toml text that is not TOML; ``line`` and ``column`` are 1-based."""
 
@@ -180,7 +190,7 @@ def loads(text):
     if not isinstance(text, str):
         raise ValueError(
             "config.toml content must be a string, got %s: pass the file's text (for example from "
-            "ansible.builtin.slurp | b64decode)" % type(text).__name__
+            "ansible.builtin.slurp | b64decode)" % _kind(text)
         )
     try:
         return _tomllib.loads(text)
@@ -235,7 +245,7 @@ def check_data(data, modes=None):
     _check_modes(modes)
     modes = modes or {}
     if not isinstance(data, Mapping):
-        raise ValueError("config.toml data must be a dict (the parsed document), got %s" % type(data).__name__)
+        raise ValueError("config.toml data must be a dict (the parsed document), got %s" % _kind(data))
     found = []
     _walk_table(data, "global", _Location(), found)
     runners = data.get("runners")
@@ -249,14 +259,14 @@ def _check_modes(modes):
         return
     if not isinstance(modes, Mapping):
         raise ValueError(
-            'modes must be a dict of runner name -> "socket" or "dind", got %s %r' % (type(modes).__name__, modes)
+            'modes must be a dict of runner name -> "socket" or "dind", got %s %r' % (_kind(modes), modes)
         )
     for name, mode in modes.items():
         if not isinstance(name, str):
-            raise ValueError("modes keys must be runner names (strings), got %s %r" % (type(name).__name__, name))
+            raise ValueError("modes keys must be runner names (strings), got %s %r" % (_kind(name), name))
         if mode is not None and not isinstance(mode, str):
             raise ValueError(
-                'modes["%s"] must be "socket", "dind" or null (infer), got %s %r' % (name, type(mode).__name__, mode)
+                'modes["%s"] must be "socket", "dind" or null (infer), got %s %r' % (name, _kind(mode), mode)
             )
 
 
@@ -433,7 +443,7 @@ def _toml_type_name(value):
         return "an array"
     if isinstance(value, Mapping):
         return "a table"
-    return "a %s" % type(value).__name__
+    return "a %s" % _kind(value)
 
 
 def _shown(key, value):

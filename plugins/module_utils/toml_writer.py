@@ -36,6 +36,16 @@ _SHORT_ESCAPES = {
 }
 
 
+def _kind(value):
+    """The plain type name of ``value`` (Ansible passes subclasses with internal names)."""
+    for kind in (bool, int, float, str, bytes, list, tuple, dict, set):
+        if isinstance(value, kind):
+            return kind.__name__
+    if isinstance(value, Mapping):
+        return "dict"
+    return type(value).__name__
+
+
 def dumps(data, ascii_only=False):
     """Return ``data`` (a mapping) as a TOML 1.0 document.
 
@@ -49,7 +59,7 @@ def dumps(data, ascii_only=False):
     if not isinstance(data, Mapping):
         raise ValueError(
             "TOML document must be a mapping (dict) at the top, got %s: "
-            "wrap the value in a dict of key = value pairs" % type(data).__name__
+            "wrap the value in a dict of key = value pairs" % _kind(data)
         )
     lines = []
     _write_table(lines, data, (), (), ascii_only)
@@ -73,7 +83,7 @@ def _write_table(lines, table, header_path, error_path, ascii_only):
         if not isinstance(key, str):
             raise ValueError(
                 "%s: TOML keys must be strings, got %s %r: convert the key to a string"
-                % (_format_path(error_path) or "top level", type(key).__name__, key)
+                % (_format_path(error_path) or "top level", _kind(key), key)
             )
         if value is None:
             continue
@@ -176,7 +186,7 @@ def _format_value(value, error_path, ascii_only):
             if not isinstance(key, str):
                 raise ValueError(
                     "%s: TOML keys must be strings, got %s %r: convert the key to a string"
-                    % (_format_path(error_path), type(key).__name__, key)
+                    % (_format_path(error_path), _kind(key), key)
                 )
             if item is None:
                 continue
@@ -196,7 +206,7 @@ def _format_value(value, error_path, ascii_only):
     raise ValueError(
         "%s: cannot write a %s as TOML (supported: str, int, float, bool, datetime, date, time, "
         "list, tuple, dict): convert it first, for example to a string or a list"
-        % (_format_path(error_path), type(value).__name__)
+        % (_format_path(error_path), _kind(value))
     )
 
 
