@@ -59,8 +59,9 @@ HEADER = (
 
 _MASK = "********"
 _TOKEN_PREFIXES = ("glrt-", "glrtr-", "glpat-", "glptt-", "gldt-", "glcbt-", "glsoat-", "GR1348941")
+# Routable tokens hold dots (glrt-t1_<payload>.01.<crc>); a dot ending a sentence is not part of one.
 _TOKEN_ANYWHERE = re.compile(
-    r"(%s)[0-9A-Za-z_.\-]+" % "|".join(re.escape(prefix) for prefix in _TOKEN_PREFIXES)
+    r"(%s)(?:[0-9A-Za-z_.\-]*[0-9A-Za-z_\-])" % "|".join(re.escape(prefix) for prefix in _TOKEN_PREFIXES)
 )
 # A TOML key whose value is a secret (token, SecretKey, AccountKey, sentry_dsn...) and its string value.
 _SECRET_ASSIGNMENT = re.compile(

@@ -80,8 +80,8 @@ options:
     default: {}
   backup:
     description:
-      - Whether to keep a copy of the previous file, with a timestamp in its name, before changing it. The copy
-        gets mode C(0600): it holds tokens too.
+      - Whether to keep a copy of the previous file, with a timestamp in its name, before changing it.
+      - The copy gets mode C(0600), as it holds tokens too.
     type: bool
     default: true
   mode:

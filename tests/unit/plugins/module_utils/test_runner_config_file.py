@@ -1,0 +1,353 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import runner_config_file as rcf
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
+
+UTC = datetime.timezone.utc
+URL = "https://gitlab.example.com"
+T0 = datetime.datetime(2026, 1, 1, tzinfo=UTC)
+T1 = datetime.datetime(2026, 2, 1, tzinfo=UTC)
+SOCKET_DOCKER = {
+    "tls_verify": False,
+    "image": "docker:27.3.1",
+    "privileged": False,
+    "volumes": ["/var/run/docker.sock:/var/run/docker.sock", "/builds:/builds", "/cache"],
+}
+
+
+def _desired(name, **extra):
+    table = {"name": name, "url": URL, "executor": "docker"}
+    table.update(extra)
+    table["docker"] = dict(SOCKET_DOCKER)
+    return table
+
+
+def _config(*names, **global_keys):
+    config = {"concurrent": 2}
+    config.update(global_keys)
+    config["runners"] = [_desired(name) for name in names]
+    return config
+
+
+def _live(*runners, **global_keys):
+    document = {"concurrent": 1}
+    document.update(global_keys)
+    document["runners"] = [dict(runner) for runner in runners]
+    return document
+
+
+def _live_runner(name, token, obtained=T0, expires=rcf.NEVER_EXPIRES, runner_id=7, **extra):
+    runner = {"name": name, "url": URL, "id": runner_id, "token": token, "token_obtained_at": obtained,
+              "token_expires_at": expires, "executor": "docker"}
+    runner.update(extra)
+    runner["docker"] = dict(SOCKET_DOCKER)
+    return runner
+
+
+def _raw_result(name, token=None, runner_id=42, obtained="2026-03-01T10:00:00Z", expires=None, **extra):
+    """A registered loop result of runner_registration, as the role passes it."""
+    result = {"item": {"name": name, "state": "present", "url": URL}, "runner_id": runner_id,
+              "token_expires_at": expires, "changed": token is not None, "created": token is not None,
+              "ansible_loop_var": "item"}
+    if token is not None:
+        result["token"] = token
+        result["token_obtained_at"] = obtained
+    result.update(extra)
+    return result
+
+
+def _runner(document, name):
+    return next(table for table in document["runners"] if table["name"] == name)
+
+
+# --- credentials -----------------------------------------------------------------------------------------------
+
+
+def test_credentials_raw_and_plain_shapes():
+    credentials = [
+        _raw_result("a", token="glrt-NEW-A", runner_id=1, expires="2026-12-31T00:00:00.000Z"),
+        _raw_result("b"),
+        {"skipped": True, "item": {"name": "c"}},
+        {"name": "d", "id": "4", "token": "glrt-D", "token_obtained_at": "2026-01-01T01:02:03+01:00",
+         "token_expires_at": None},
+    ]
+    assert rcf.credentials_by_name(credentials) == {
+        "a": {"id": 1, "token": "glrt-NEW-A", "token_obtained_at": datetime.datetime(2026, 3, 1, 10, tzinfo=UTC),
+              "token_expires_at": datetime.datetime(2026, 12, 31, tzinfo=UTC)},
+        "b": {"id": 42, "token": None, "token_obtained_at": None, "token_expires_at": None},
+        "d": {"id": 4, "token": "glrt-D",
+              "token_obtained_at": datetime.datetime(2026, 1, 1, 0, 2, 3, tzinfo=UTC),
+              "token_expires_at": None},
+    }
+
+
+def test_credentials_registered_dict_with_results():
+    assert list(rcf.credentials_by_name({"results": [_raw_result("a", token="glrt-A")]})) == ["a"]
+
+
+@pytest.mark.parametrize(
+    "credentials, message",
+    [
+        pytest.param("glrt-x", "credentials must be a list", id="not-list"),
+        pytest.param(["glrt-x"], "credentials[0] must be a dict", id="item-not-dict"),
+        pytest.param([{"token": "glrt-x"}], "credentials[0] names no runner", id="no-name"),
+        pytest.param([{"name": "a", "token": 5}], 'credentials of runner "a": token must be a string', id="token-type"),
+        pytest.param([{"name": "a", "token": "glrt-1"}, {"name": "a", "token": "glrt-2"}], "appear twice",
+                     id="duplicate"),
+        pytest.param([{"name": "a", "token": "glrt-1", "id": "x7"}], "id must be the numeric runner ID", id="id-type"),
+        pytest.param([{"name": "a", "token": "glrt-1", "token_expires_at": "tomorrow"}],
+                     "token_expires_at is 'tomorrow', not an RFC 3339 date-time", id="date"),
+    ],
+)
+def test_credentials_errors(credentials, message):
+    with pytest.raises(ValueError) as error:
+        rcf.credentials_by_name(credentials)
+    assert message in str(error.value)
+    assert "glrt-" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        pytest.param(None, None, id="none"),
+        pytest.param("", None, id="empty"),
+        pytest.param("0001-01-01T00:00:00Z", rcf.NEVER_EXPIRES, id="never"),
+        pytest.param("2026-05-01T12:00:00.123456789Z", datetime.datetime(2026, 5, 1, 12, 0, 0, 123456, tzinfo=UTC),
+                     id="nanoseconds"),
+        pytest.param("2026-05-01T12:00:00-02:30",
+                     datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.timezone(-datetime.timedelta(hours=2.5))),
+                     id="offset"),
+        pytest.param(datetime.datetime(2026, 5, 1), datetime.datetime(2026, 5, 1, tzinfo=UTC), id="naive"),
+    ],
+)
+def test_parse_datetime(value, expected):
+    assert rcf.parse_datetime(value, "x") == expected
+
+
+@pytest.mark.parametrize("value", ["2026-13-01T00:00:00Z", "2026-05-01", 1714564800, datetime.date(2026, 5, 1)])
+def test_parse_datetime_errors(value):
+    with pytest.raises(ValueError, match="not an RFC 3339 date-time"):
+        rcf.parse_datetime(value, "token_expires_at")
+
+
+# --- merge ------------------------------------------------------------------------------------------------------
+
+
+def test_first_write_uses_credentials_in_runner_key_order():
+    merged = rcf.merge({}, _config("a"), [_raw_result("a", token="glrt-A", runner_id=1)])
+    table = _runner(merged["document"], "a")
+    assert list(table) == ["name", "url", "id", "token", "token_obtained_at", "token_expires_at", "executor",
+                           "docker"]
+    assert table["id"] == 1
+    assert table["token"] == "glrt-A"
+    assert table["token_obtained_at"] == datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)
+    assert table["token_expires_at"] == rcf.NEVER_EXPIRES
+    assert merged["runners"] == ["a"]
+    assert merged["document"]["concurrent"] == 2
+
+
+def test_missing_obtained_at_becomes_now():
+    merged = rcf.merge({}, _config("a"), [{"name": "a", "token": "glrt-A"}])
+    obtained = _runner(merged["document"], "a")["token_obtained_at"]
+    assert abs(datetime.datetime.now(UTC) - obtained) < datetime.timedelta(minutes=1)
+    assert "id" not in _runner(merged["document"], "a")
+
+
+def test_rotated_live_token_is_kept_without_credentials():
+    live = _live(_live_runner("a", "glrt-ROTATED", obtained=T1, expires=T1 + datetime.timedelta(days=30)))
+    table = _runner(rcf.merge(live, _config("a"), [_raw_result("a")])["document"], "a")
+    assert table["token"] == "glrt-ROTATED"
+    assert table["token_obtained_at"] == T1
+    assert table["token_expires_at"] == T1 + datetime.timedelta(days=30)
+    assert table["id"] == 7
+
+
+def test_rotated_live_token_wins_over_older_credential():
+    live = _live(_live_runner("a", "glrt-ROTATED", obtained=T1))
+    credentials = [{"name": "a", "token": "glrt-FIRST", "token_obtained_at": "2026-01-01T00:00:00Z"}]
+    merged = rcf.merge(live, _config("a"), credentials)
+    assert _runner(merged["document"], "a")["token"] == "glrt-ROTATED"
+    assert len(merged["warnings"]) == 1
+    assert "rotated it since that registration" in merged["warnings"][0]
+    assert "glrt-" not in merged["warnings"][0]
+
+
+def test_new_credential_token_replaces_live():
+    live = _live(_live_runner("a", "glrt-OLD", obtained=T0))
+    merged = rcf.merge(live, _config("a"), [_raw_result("a", token="glrt-NEW", runner_id=99)])
+    table = _runner(merged["document"], "a")
+    assert (table["token"], table["id"]) == ("glrt-NEW", 99)
+    assert table["token_obtained_at"] == datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)
+    assert merged["warnings"] == []
+
+
+def test_same_token_keeps_live_values_and_fills_missing_id():
+    live_runner = _live_runner("a", "glrt-SAME", obtained=T1)
+    del live_runner["id"]
+    credentials = [{"name": "a", "id": 5, "token": "glrt-SAME", "token_obtained_at": "2026-03-01T00:00:00Z"}]
+    table = _runner(rcf.merge(_live(live_runner), _config("a"), credentials)["document"], "a")
+    assert (table["id"], table["token_obtained_at"]) == (5, T1)
+
+
+def test_runner_without_token_fails_unless_allowed():
+    with pytest.raises(ValueError, match='runner "a" has no token, neither in config.toml nor in credentials'):
+        rcf.merge({}, _config("a"), [_raw_result("a")])
+    merged = rcf.merge({}, _config("a"), [_raw_result("a")], allow_missing_token=True)
+    assert "token" not in _runner(merged["document"], "a")
+    assert 'runner "a" has no token yet' in merged["warnings"][0]
+
+
+def test_absent_unmanaged_and_prune():
+    live = _live(_live_runner("hand", "glrt-H"), _live_runner("a", "glrt-A"), _live_runner("old", "glrt-O"),
+                 _live_runner("other", "glrt-X"))
+    merged = rcf.merge(live, _config("a", "b"), [{"name": "b", "token": "glrt-B"}], absent=["old", "gone"])
+    assert [t["name"] for t in merged["document"]["runners"]] == ["a", "b", "hand", "other"]
+    assert (merged["removed"], merged["kept_unmanaged"]) == (["old"], ["hand", "other"])
+    assert _runner(merged["document"], "hand") == live["runners"][0]
+
+    pruned = rcf.merge(live, _config("a", "b"), [{"name": "b", "token": "glrt-B"}], absent=["old"],
+                       prune_unmanaged=True)
+    assert [t["name"] for t in pruned["document"]["runners"]] == ["a", "b"]
+    assert (pruned["removed"], pruned["kept_unmanaged"]) == (["hand", "old", "other"], [])
+
+
+def test_duplicate_live_tables_keep_the_one_matching_credentials():
+    live = _live(_live_runner("a", "glrt-FIRST", runner_id=1), _live_runner("a", "glrt-SECOND", runner_id=2))
+    credentials = [{"name": "a", "token": "glrt-SECOND", "id": 2}]
+    merged = rcf.merge(live, _config("a"), credentials)
+    assert [(t["name"], t["id"]) for t in merged["document"]["runners"]] == [("a", 2)]
+    assert merged["removed"] == ["a"]
+    assert "had 2 [[runners]] tables named \"a\"" in merged["warnings"][0]
+
+
+def test_live_globals_not_in_config_are_dropped():
+    live = _live(_live_runner("a", "glrt-A"), log_level="debug", session_server={"session_timeout": 1800})
+    document = rcf.merge(live, _config("a"))["document"]
+    assert list(document) == ["concurrent", "runners"]
+
+
+def test_no_runners_means_no_runners_key():
+    assert rcf.merge({}, {"concurrent": 1, "runners": []})["document"] == {"concurrent": 1}
+
+
+@pytest.mark.parametrize(
+    "config, absent, message",
+    [
+        pytest.param(["a"], None, "config must be a dict", id="config-type"),
+        pytest.param({"runners": {"name": "a"}}, None, "config runners must be a list", id="runners-type"),
+        pytest.param({"runners": ["a"]}, None, "config runners[0] must be a dict", id="runner-type"),
+        pytest.param({"runners": [{"url": URL}]}, None, "config runners[0] has no name", id="runner-no-name"),
+        pytest.param({"runners": [{"name": "a"}, {"name": "a"}]}, None, 'both named "a"', id="duplicate"),
+        pytest.param({"runners": [{"name": "a", "token": "glrt-SECRET"}]}, None,
+                     'config of runner "a" sets token: credentials never go into config data', id="token-in-config"),
+        pytest.param(_config("a"), "a", "absent must be a list of runner names", id="absent-type"),
+        pytest.param(_config("a"), [""], "absent must hold runner names", id="absent-empty"),
+        pytest.param(_config("a"), ["a"], 'runner "a" is both in config and in absent', id="absent-and-config"),
+    ],
+)
+def test_merge_errors(config, absent, message):
+    with pytest.raises(ValueError) as error:
+        rcf.merge({}, config, [{"name": "a", "token": "glrt-A"}], absent)
+    assert message in str(error.value)
+    assert "glrt-SECRET" not in str(error.value)
+
+
+# --- mask, restart, plan ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param('  token = "glrt-abc_DEF-123"', '  token = "glrt-********"', id="runner-token"),
+        pytest.param('token = "GR1348941abcdef"', 'token = "GR1348941********"', id="legacy-token"),
+        pytest.param('token = "plainvalue"', 'token = "********"', id="unknown-format"),
+        pytest.param('token = ""', 'token = ""', id="empty"),
+        pytest.param("    SecretKey = 'abc'", "    SecretKey = '********'", id="cache-secret"),
+        pytest.param('sentry_dsn = "https://k@sentry.example.com/1"', 'sentry_dsn = "********"', id="dsn"),
+        pytest.param('x = { bearer_token = "abc" }', 'x = { bearer_token = "********" }', id="inline-table"),
+        pytest.param('environment = ["API_TOKEN=s3cr3t", "FOO=bar", "AUTH=a\\"b"]',
+                     'environment = ["API_TOKEN=********", "FOO=bar", "AUTH=********"]', id="environment"),
+        pytest.param("message about glpat-abc123 and glrt-t1_xyz.", "message about glpat-******** and glrt-********.",
+                     id="anywhere"),
+        pytest.param("token_expires_at = 0001-01-01T00:00:00Z", "token_expires_at = 0001-01-01T00:00:00Z",
+                     id="dates-untouched"),
+        pytest.param('tls-key-file = "/etc/gitlab-runner/key.pem"', 'tls-key-file = "/etc/gitlab-runner/key.pem"',
+                     id="key-file-path-untouched"),
+    ],
+)
+def test_mask(text, expected):
+    assert rcf.mask(text) == expected
+
+
+def test_mask_known_secrets_anywhere():
+    assert rcf.mask("value opaque-secret-123 here", {"opaque-secret-123"}) == "value ******** here"
+
+
+def test_secret_values():
+    credentials = [_raw_result("a", token="glrt-NEW", invocation={"module_args": {
+        "access_token": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "runner_token": "opaque-old", "url": URL}}),
+        {"name": "b", "note": "see glrt-INLINE", "token_expires_at": "2026-01-01T00:00:00Z"}]
+    assert rcf.secret_values(credentials) == {"glrt-NEW", "opaque-old", "see glrt-INLINE"}
+
+
+@pytest.mark.parametrize(
+    "live, config, expected",
+    [
+        pytest.param({}, {}, False, id="none"),
+        pytest.param({}, {"listen_address": ":9252"}, True, id="added"),
+        pytest.param({"listen_address": ":9252"}, {"listen_address": ":9252"}, False, id="same"),
+        pytest.param({"session_server": {"listen_address": "[::]:8093"}}, {}, True, id="session-removed"),
+        pytest.param({"concurrent": 1}, {"concurrent": 4}, False, id="other-key"),
+    ],
+)
+def test_restart_required(live, config, expected):
+    assert rcf.restart_required(live, config) is expected
+
+
+def test_plan_round_trip_is_stable():
+    first = rcf.plan(None, _config("a", listen_address=":9252"), [_raw_result("a", token="glrt-A")],
+                     modes={"a": "socket"})
+    assert first["text"].startswith(rcf.HEADER)
+    assert tomllib.loads(first["text"])["runners"][0]["token"] == "glrt-A"
+    assert first["restart_required"] is True
+    assert "glrt-A" in first["secrets"]
+    second = rcf.plan(first["text"], _config("a", listen_address=":9252"), [_raw_result("a")], modes={"a": "socket"})
+    assert second["text"] == first["text"]
+    assert second["restart_required"] is False
+
+
+def test_plan_validation_errors_are_masked():
+    config = _config("a")
+    config["runners"][0]["docker"]["tls_verfy"] = False
+    config["runners"][0]["docker"]["volumes"] = ["/cache"]
+    with pytest.raises(rcf.ConfigInvalidError) as error:
+        rcf.plan(None, config, [{"name": "a", "token": "glrt-SECRET"}], modes={"a": "socket"})
+    assert len(error.value.messages) >= 2
+    assert any("tls_verfy" in message for message in error.value.messages)
+    assert any("socket mode" in message for message in error.value.messages)
+    assert "glrt-SECRET" not in str(error.value)
+
+
+def test_plan_unmanaged_errors_are_warnings():
+    hand = _live_runner("hand", "glrt-H", limt=3)
+    live_text = dumps(_live(hand))
+    result = rcf.plan(live_text, _config("a"), [{"name": "a", "token": "glrt-A"}], modes={"a": "socket"})
+    assert any(w.startswith("unmanaged runner kept as found: ") and "limt" in w for w in result["warnings"])
+
+
+def test_plan_unreadable_live_file():
+    with pytest.raises(ValueError) as error:
+        rcf.plan('concurrent = 1\n[[runners]]\n  token = "glrt-LIVE\n', _config("a"), [])
+    message = str(error.value)
+    assert "the live config.toml cannot be read" in message
+    assert "it is not overwritten" in message
+    assert "glrt-LIVE" not in message

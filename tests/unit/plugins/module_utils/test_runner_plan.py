@@ -1,0 +1,338 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import copy
+import tomllib
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.runnerops.gitlab_runner.plugins.filter.runner_plan import FilterModule
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_plan import runner_plan
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
+
+URL = "https://gitlab.example.com"
+DEFAULTS = {
+    "url": URL,
+    "mode": "socket",
+    "docker_version": "27.3.1",
+    "docker_image": None,
+    "dind_image": None,
+    "dind_tls": True,
+    "builds_dir": "/builds",
+    "executor": "docker",
+    "global": {
+        "concurrent": 4,
+        "check_interval": 3,
+        "log_level": "info",
+        "log_format": None,
+        "shutdown_timeout": "",
+        "listen_address": None,
+        "session_server": {},
+    },
+}
+
+SOCKET_DOCKER = {
+    "tls_verify": False,
+    "image": "docker:27.3.1",
+    "privileged": False,
+    "disable_cache": False,
+    "volumes": ["/var/run/docker.sock:/var/run/docker.sock", "/builds:/builds", "/cache"],
+    "shm_size": 0,
+}
+DIND_SERVICE = {"name": "docker:27.3.1-dind", "alias": "docker"}
+
+
+def _defaults(**changes):
+    defaults = copy.deepcopy(DEFAULTS)
+    defaults.update(changes)
+    return defaults
+
+
+def _table(entry, **defaults):
+    return runner_plan([entry], _defaults(**defaults))["config"]["runners"][0]
+
+
+def test_socket_preset():
+    assert _table({"name": "build"}) == {
+        "name": "build",
+        "url": URL,
+        "executor": "docker",
+        "docker": SOCKET_DOCKER,
+    }
+
+
+@pytest.mark.parametrize(
+    "dind_tls, volumes, certdir",
+    [
+        pytest.param(True, ["/certs/client", "/cache"], "DOCKER_TLS_CERTDIR=/certs", id="tls"),
+        pytest.param(False, ["/cache"], "DOCKER_TLS_CERTDIR=", id="no-tls"),
+    ],
+)
+def test_dind_preset(dind_tls, volumes, certdir):
+    assert _table({"name": "dind", "mode": "dind"}, dind_tls=dind_tls) == {
+        "name": "dind",
+        "url": URL,
+        "executor": "docker",
+        "environment": [certdir],
+        "docker": {
+            "tls_verify": False,
+            "image": "docker:27.3.1",
+            "privileged": True,
+            "disable_cache": False,
+            "volumes": volumes,
+            "shm_size": 0,
+            "services": [DIND_SERVICE],
+        },
+    }
+
+
+def test_dind_tls_defaults_to_true():
+    defaults = _defaults()
+    del defaults["dind_tls"]
+    table = runner_plan([{"name": "dind", "mode": "dind"}], defaults)["config"]["runners"][0]
+    assert table["environment"] == ["DOCKER_TLS_CERTDIR=/certs"]
+
+
+def test_mode_from_defaults():
+    table = _table({"name": "dind"}, mode="dind")
+    assert table["docker"]["privileged"] is True
+
+
+def test_explicit_images_win_over_docker_version():
+    table = _table({"name": "dind", "mode": "dind"}, docker_image="registry.example.com/docker:27.3.1-cli",
+                   dind_image="registry.example.com/docker:27.3.1-dind")
+    assert table["docker"]["image"] == "registry.example.com/docker:27.3.1-cli"
+    assert table["docker"]["services"] == [{"name": "registry.example.com/docker:27.3.1-dind", "alias": "docker"}]
+
+
+def test_builds_dir_of_runner_is_bound_at_same_path():
+    table = _table({"name": "build", "builds_dir": "/srv/builds", "cache_dir": "/srv/cache"})
+    assert table["builds_dir"] == "/srv/builds"
+    assert table["cache_dir"] == "/srv/cache"
+    assert "/srv/builds:/srv/builds" in table["docker"]["volumes"]
+
+
+def test_non_default_builds_dir_default_is_written():
+    table = _table({"name": "build"}, builds_dir="/srv/builds")
+    assert table["builds_dir"] == "/srv/builds"
+    assert table["docker"]["volumes"][1] == "/srv/builds:/srv/builds"
+
+
+def test_docker_keys_replace_preset_values():
+    docker = {"image": "docker:27.3.1-git", "volumes": ["/var/run/docker.sock:/var/run/docker.sock",
+                                                        "/builds:/builds"], "pull_policy": ["if-not-present"],
+              "shm_size": None}
+    table = _table({"name": "build", "docker": docker})
+    assert table["docker"] == {
+        "tls_verify": False,
+        "image": "docker:27.3.1-git",
+        "privileged": False,
+        "disable_cache": False,
+        "volumes": ["/var/run/docker.sock:/var/run/docker.sock", "/builds:/builds"],
+        "pull_policy": ["if-not-present"],
+    }
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        pytest.param(
+            {"services": [{"name": "registry.example.com/docker-certs:27.3.1-dind", "alias": "docker",
+                           "command": ["--mtu=1400"], "entrypoint": None, "environment": []}]},
+            [{"name": "registry.example.com/docker-certs:27.3.1-dind", "alias": "docker", "command": ["--mtu=1400"]}],
+            id="services-option",
+        ),
+        pytest.param(
+            {"docker": {"services": [{"name": "docker:27.3.1-dind"}, {"name": "postgres:16", "alias": "db"}]}},
+            [{"name": "docker:27.3.1-dind"}, {"name": "postgres:16", "alias": "db"}],
+            id="docker-services-key",
+        ),
+        pytest.param({"services": ["docker:27.3.1-dind"]}, [{"name": "docker:27.3.1-dind"}], id="image-string"),
+        pytest.param({"services": []}, None, id="none"),
+    ],
+)
+def test_services_replace_preset(entry, expected):
+    entry = dict(entry, name="dind", mode="dind")
+    assert _table(entry)["docker"].get("services") == expected
+
+
+@pytest.mark.parametrize(
+    "environment, dind_tls, expected",
+    [
+        pytest.param(["FOO=bar", "A=b=c"], True, ["DOCKER_TLS_CERTDIR=/certs", "FOO=bar", "A=b=c"], id="appended"),
+        pytest.param(["FOO=bar", "DOCKER_TLS_CERTDIR="], True, ["FOO=bar", "DOCKER_TLS_CERTDIR="], id="runner-wins"),
+        pytest.param(["DOCKER_TLS_CERTDIR=/certs"], False, ["DOCKER_TLS_CERTDIR=/certs"], id="runner-wins-no-tls"),
+        pytest.param([], False, ["DOCKER_TLS_CERTDIR="], id="preset-only"),
+    ],
+)
+def test_dind_environment_merge(environment, dind_tls, expected):
+    table = _table({"name": "dind", "mode": "dind", "environment": environment}, dind_tls=dind_tls)
+    assert table["environment"] == expected
+
+
+def test_socket_environment_kept_as_given():
+    assert _table({"name": "build", "environment": ["FOO=bar"]})["environment"] == ["FOO=bar"]
+
+
+def test_table_key_order_and_settings():
+    settings = {"limit": 2, "request_concurrency": 2, "output_limit": 8192, "feature_flags": {"FF_X": True},
+                "cache": {"Type": "s3", "Shared": True}, "shell": None}
+    table = _table({"name": "build", "builds_dir": "/builds", "environment": ["A=b"], "settings": settings})
+    assert list(table) == ["name", "url", "executor", "builds_dir", "environment", "limit", "request_concurrency",
+                           "output_limit", "feature_flags", "cache", "docker"]
+
+
+def test_globals_leave_out_empty_values():
+    config = runner_plan([], _defaults())["config"]
+    assert config == {"concurrent": 4, "check_interval": 3, "log_level": "info", "runners": []}
+
+
+def test_globals_keep_other_keys_and_session_server():
+    config = runner_plan([], _defaults(**{"global": {"sentry_dsn": "", "user": "gitlab-runner", "concurrent": 1,
+                                                     "session_server": {"listen_address": "[::]:8093"}}}))["config"]
+    assert list(config) == ["concurrent", "session_server", "user", "runners"]
+
+
+def test_registrations_absent_and_modes():
+    entries = [
+        {"name": "build", "tags": ["docker", "linux"], "run_untagged": False, "locked": True,
+         "access_level": "ref_protected", "maximum_timeout": 3600, "paused": False, "maintenance_note": "",
+         "token": "glrt-EXISTING", "description": "Build runner"},
+        {"name": "group", "mode": "dind", "runner_type": "group_type", "group_id": 7, "tags": "a, b",
+         "url": "http://gitlab.internal:8080/"},
+        {"name": "old", "state": "absent"},
+    ]
+    plan = runner_plan(entries, _defaults())
+    assert plan["absent"] == ["old"]
+    assert plan["modes"] == {"build": "socket", "group": "dind"}
+    assert [table["name"] for table in plan["config"]["runners"]] == ["build", "group"]
+    assert plan["config"]["runners"][1]["url"] == "http://gitlab.internal:8080/"
+    assert plan["registrations"] == [
+        {"name": "build", "state": "present", "url": URL, "token": "glrt-EXISTING", "runner_type": "instance_type",
+         "description": "Build runner", "tag_list": ["docker", "linux"], "run_untagged": False, "locked": True,
+         "access_level": "ref_protected", "maximum_timeout": 3600, "paused": False},
+        {"name": "group", "state": "present", "url": "http://gitlab.internal:8080/", "runner_type": "group_type",
+         "group_id": 7, "description": "group", "tag_list": ["a", "b"]},
+        {"name": "old", "state": "absent", "url": URL, "runner_type": "instance_type", "description": "old"},
+    ]
+
+
+def test_token_never_reaches_config():
+    plan = runner_plan([{"name": "build", "token": "glrt-EXISTING"}], _defaults())
+    assert "glrt-EXISTING" not in repr(plan["config"])
+
+
+def test_input_is_not_changed():
+    entries = [{"name": "dind", "mode": "dind", "environment": ["A=b"], "docker": {"volumes": ["/cache"]}}]
+    defaults = _defaults()
+    before = copy.deepcopy((entries, defaults))
+    plan = runner_plan(entries, defaults)
+    plan["config"]["runners"][0]["docker"]["volumes"].append("/x")
+    plan["config"]["runners"][0]["environment"].append("X=y")
+    assert (entries, defaults) == before
+
+
+@pytest.mark.parametrize("mode", ["socket", "dind"])
+@pytest.mark.parametrize("dind_tls", [True, False])
+def test_rendered_presets_have_no_error_findings(mode, dind_tls):
+    plan = runner_plan([{"name": "r", "mode": mode, "settings": {"limit": 1}}], _defaults(dind_tls=dind_tls))
+    for runner in plan["config"]["runners"]:
+        runner["token"] = "glrt-TEST"
+    text = dumps(plan["config"])
+    assert tomllib.loads(text)["runners"][0]["docker"] == plan["config"]["runners"][0]["docker"]
+    errors = [f for f in findings(text, plan["modes"]) if f["severity"] == "error"]
+    assert errors == []
+
+
+ERRORS = [
+    pytest.param([{"url": URL}], "runners[0] has no name", id="missing-name"),
+    pytest.param([{"name": "  "}], "runners[0] has no name", id="empty-name"),
+    pytest.param(["build"], "runners[0] must be a dict", id="entry-not-dict"),
+    pytest.param([{"name": "a"}, {"name": "a", "state": "absent"}], 'runners[0] and runners[1] are both named "a"',
+                 id="duplicate-name"),
+    pytest.param([{"name": "a", "url": "gitlab.example.com"}], 'url "gitlab.example.com" of runner "a" is not an http(s)',
+                 id="url-no-scheme"),
+    pytest.param([{"name": "a", "url": "ftp://gitlab.example.com"}], "is not an http(s) URL", id="url-bad-scheme"),
+    pytest.param([{"name": "a", "url": "https://"}], "is not an http(s) URL with a host", id="url-no-host"),
+    pytest.param([{"name": "a", "mode": "docker"}], "mode of runner \"a\" is 'docker'", id="unknown-mode"),
+    pytest.param([{"name": "a", "state": "started"}], "state of runner \"a\" is 'started'", id="unknown-state"),
+    pytest.param([{"name": "a", "runner_type": "shared"}], "runner_type of runner \"a\" is 'shared'",
+                 id="unknown-runner-type"),
+    pytest.param([{"name": "a", "runner_type": "group_type"}], 'runner "a" is a group_type runner but has no group_id',
+                 id="group-without-id"),
+    pytest.param([{"name": "a", "runner_type": "project_type", "group_id": 3}],
+                 'runner "a" is a project_type runner but has no project_id', id="project-without-id"),
+    pytest.param([{"name": "a", "access_level": "protected"}], "access_level of runner \"a\"", id="access-level"),
+    pytest.param([{"name": "a", "docker": ["image"]}], 'docker of runner "a" must be a dict', id="docker-not-dict"),
+    pytest.param([{"name": "a", "settings": "limit=2"}], 'settings of runner "a" must be a dict',
+                 id="settings-not-dict"),
+    pytest.param([{"name": "a", "settings": {"limit": 1, "token": "x"}}],
+                 'settings of runner "a" sets token, which the role writes itself: use the runner\'s token option',
+                 id="settings-token"),
+    pytest.param([{"name": "a", "settings": {"executor": "shell"}}], "sets executor, which the role writes itself",
+                 id="settings-executor"),
+    pytest.param([{"name": "a", "settings": {"docker": {}}}], "use the runner's docker option", id="settings-docker"),
+    pytest.param([{"name": "a", "settings": {"name": "b"}}], "use the runner's name option", id="settings-name"),
+    pytest.param([{"name": "a", "settings": {"url": URL}}], "use the runner's url option", id="settings-url"),
+    pytest.param([{"name": "a", "settings": {"id": 3}}], "sets id, which the role writes itself", id="settings-id"),
+    pytest.param([{"name": "a", "settings": {"environment": []}}], "use the runner's environment option",
+                 id="settings-environment"),
+    pytest.param([{"name": "a", "tag": ["x"]}], 'runner "a" has unknown option(s) tag', id="unknown-option"),
+    pytest.param([{"name": "a", "tags": [1]}], 'tags of runner "a" must be a list of strings', id="tags-not-strings"),
+    pytest.param([{"name": "a", "environment": ["NOVALUE"]}], 'has no "="', id="environment-entry"),
+    pytest.param([{"name": "a", "environment": "A=b"}], "must be a list", id="environment-string"),
+    pytest.param([{"name": "a", "builds_dir": "builds"}], 'builds_dir of runner "a" is "builds", not an absolute path',
+                 id="builds-dir-relative"),
+    pytest.param([{"name": "a", "services": {"name": "x"}}], 'services of runner "a" must be a list', id="services-dict"),
+    pytest.param([{"name": "a", "services": [{"alias": "docker"}]}], 'name of services[0] of runner "a"',
+                 id="service-without-name"),
+    pytest.param([{"name": "a", "services": [{"name": "x", "aliases": "y"}]}], "has unknown key(s) aliases",
+                 id="service-unknown-key"),
+    pytest.param([{"name": "a", "services": [], "docker": {"services": []}}], "sets services twice",
+                 id="services-twice"),
+    pytest.param([{"name": "a", "token": 5}], 'token of runner "a" must be a non-empty string', id="token-type"),
+    pytest.param({"name": "a"}, "runners must be a list", id="entries-not-list"),
+]
+
+
+@pytest.mark.parametrize("entries, message", ERRORS)
+def test_errors(entries, message):
+    with pytest.raises(ValueError) as error:
+        runner_plan(entries, _defaults())
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "defaults, message",
+    [
+        pytest.param("socket", "runner_plan defaults must be a dict", id="not-dict"),
+        pytest.param(_defaults(url=None), 'runner "a" has no GitLab URL', id="no-url"),
+        pytest.param(_defaults(docker_version=None), "defaults need docker_version", id="no-version"),
+        pytest.param(_defaults(dind_tls="yes"), "defaults dind_tls must be true or false", id="dind-tls-type"),
+        pytest.param(_defaults(**{"global": ["concurrent"]}), "defaults global must be a dict", id="global-type"),
+        pytest.param(_defaults(**{"global": {"runners": []}}), "defaults global must not hold runners",
+                     id="global-runners"),
+    ],
+)
+def test_default_errors(defaults, message):
+    with pytest.raises(ValueError) as error:
+        runner_plan([{"name": "a"}], defaults)
+    assert message in str(error.value)
+
+
+def test_no_entries():
+    assert runner_plan(None, _defaults())["config"]["runners"] == []
+
+
+def test_filter_wraps_errors():
+    runner_plan_filter = FilterModule().filters()["runner_plan"]
+    assert runner_plan_filter([{"name": "a"}], _defaults())["modes"] == {"a": "socket"}
+    with pytest.raises(AnsibleFilterError) as error:
+        runner_plan_filter([{"name": "a", "mode": "kubernetes"}], _defaults())
+    assert str(error.value).startswith("runner_plan: mode of runner \"a\"")
