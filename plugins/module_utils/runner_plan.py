@@ -231,7 +231,7 @@ class _Runner(object):
                 raise ValueError(
                     "%s is a %s runner but has no %s: GitLab needs to know which %s the runner belongs to; "
                     "set %s (the numeric ID) or use runner_type instance_type"
-                    % (self.what, runner_type, key, key.split("_")[0], key)
+                    % (self.what, runner_type, key, key.split("_", 1)[0], key)
                 )
         if not _is_empty(entry.get("access_level")):
             _check_choice(entry["access_level"], ACCESS_LEVELS, "access_level of %s" % self.what, "access level")

@@ -31,7 +31,7 @@ description:
   - No token is ever returned. Tokens in the diff, in warnings and in error messages are masked
     (C(glrt-********)).
 author:
-  - runnerops maintainers
+  - runnerops maintainers (@runnerops)
 options:
   path:
     description:

@@ -113,7 +113,7 @@ def test_first_write(capsys, path):
     assert runners["socket"]["token_expires_at"].year == 1
     assert runners["dind"]["token_expires_at"].isoformat() == "2026-06-01T00:00:00+00:00"
     assert runners["dind"]["docker"]["services"] == [{"name": "docker:27.3.1-dind", "alias": "docker"}]
-    assert [name for name in os.listdir(os.path.dirname(path))] == ["config.toml"]
+    assert os.listdir(os.path.dirname(path)) == ["config.toml"]
 
 
 def test_rerun_unchanged(capsys, path):
