@@ -168,7 +168,7 @@ class GitLabRunnerAPI:
             self._secrets.add(runner_token)
             headers["RUNNER-TOKEN"] = runner_token
         call = "%s %s" % (method, path)
-        problem = None
+        problem = failing_status = None
         for attempt in range(self.retries + 1):
             if attempt:
                 self._sleep(self._delay(attempt))
@@ -184,12 +184,20 @@ class GitLabRunnerAPI:
                 if err.code not in _RETRY_STATUSES:
                     return answer
                 problem = "%d %s%s" % (err.code, http.client.responses.get(err.code, ""), self._detail(answer))
+                failing_status = err.code
             except (urllib.error.URLError, UrlsConnectionError, http.client.HTTPException, OSError) as err:
                 self._raise_if_tls(err)
                 problem = self._describe_network_error(err)
+                failing_status = None
             except ValueError as err:
                 # urllib's verdict on a URL it cannot use: retrying will not help.
                 raise GitLabAPIError("url %s cannot be used: %s" % (self.url, self._mask(err)))
+        if failing_status is not None:
+            raise GitLabAPIError(
+                "GitLab at %s still answered %s to %s after %d attempt(s): GitLab is failing, overloaded or "
+                "restarting; try again later, or raise retries (%d) and backoff (%ss)." % (
+                    self.url, problem, call, self.retries + 1, self.retries, _number(self.backoff)),
+                status=failing_status)
         raise GitLabAPIError(
             "GitLab at %s did not answer %s after %d attempt(s); last error: %s. Check that url is GitLab's "
             "address and reachable from this host (proxy, firewall, DNS); for a slow or restarting instance "

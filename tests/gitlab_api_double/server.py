@@ -394,9 +394,11 @@ class _DoubleState:
         answer["id"] = runner["id"]
         return answer
 
-    def record(self, method, path, endpoint, status):
+    def count(self, endpoint):
         calls = self.data["calls"]
         calls[endpoint] = calls.get(endpoint, 0) + 1
+
+    def record(self, method, path, endpoint, status):
         log = self.data["requests"]
         log.append({"method": method, "path": path, "endpoint": endpoint, "status": status})
         del log[:-_REQUEST_LOG_LENGTH]
@@ -445,6 +447,8 @@ _ROUTES = [(method, re.compile("^%s$" % pattern), endpoint, name) for method, pa
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "gitlab-api-double/1"
+    # Headers and body go out in separate writes; without this each answer waits for a delayed ACK.
+    disable_nagle_algorithm = True
 
     # -- plumbing ----------------------------------------------------------
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
@@ -501,7 +505,10 @@ class _Handler(BaseHTTPRequestHandler):
                     break
         endpoint = route[0] if route else "%s %s" % (method, path)
         with state.lock:
+            # Counted on arrival, so a request still held by a delay fault is seen too.
+            state.count(endpoint)
             fault = state.take_fault(method, path, endpoint)
+            state.save()
         status, body = self._answer_fault(fault, state, method, path, endpoint)
         if status is None and fault and fault.get("drop"):
             return
@@ -662,7 +669,8 @@ class GitLabAPIDouble:
         return self._server.server_address[1]
 
     def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, name="gitlab-api-double", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="gitlab-api-double", daemon=True)
         self._thread.start()
         return self
 

@@ -1,0 +1,367 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""runner_registration run in-process against the GitLab runner API test double on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+
+import pytest
+
+from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.runnerops.gitlab_runner.plugins.modules import runner_registration
+from ansible_collections.runnerops.gitlab_runner.tests.gitlab_api_double.server import GitLabAPIDouble
+
+CREATOR = "glpat-creator-token-0001"  # create_runner
+MANAGER = "glpat-manager-token-0002"  # create_runner + manage_runner
+READER = "glpat-reader-token-0003"  # read_api only
+REGISTRATION = "GR1348941registrationtoken0004"
+UNKNOWN_ACCESS = "glpat-unknown-token-0005"
+SECRETS = (CREATOR, MANAGER, READER, REGISTRATION, UNKNOWN_ACCESS)
+TOKEN_SHAPES = re.compile(r"glrt-|glpat-|GR1348941")
+
+CREATE = "POST /api/v4/user/runners"
+VERIFY = "POST /api/v4/runners/verify"
+REGISTER = "POST /api/v4/runners"
+DELETE_BY_TOKEN = "DELETE /api/v4/runners"
+GET_BY_ID = "GET /api/v4/runners/:id"
+DELETE_BY_ID = "DELETE /api/v4/runners/:id"
+WRITING = (CREATE, REGISTER, DELETE_BY_TOKEN, DELETE_BY_ID, "POST /api/v4/runners/reset_authentication_token")
+
+
+@pytest.fixture
+def gitlab():
+    double = GitLabAPIDouble(
+        access_tokens={CREATOR: ["create_runner"], MANAGER: ["create_runner", "manage_runner"],
+                       READER: ["read_api"]},
+        registration_tokens=[REGISTRATION], groups=[7], projects=[42])
+    with double:
+        yield double
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the module with options; return its JSON result (``rc`` added)."""
+    outputs = []
+
+    def _run(check_mode=False, **options):
+        options.setdefault("backoff", 0)
+        if check_mode:
+            options["_ansible_check_mode"] = True
+        ansible_warnings._global_warnings.clear()  # module warnings are process-global
+        with patch_module_args(options), pytest.raises(SystemExit) as exit_info:
+            runner_registration.main()
+        result = json.loads(capsys.readouterr().out)
+        result["rc"] = exit_info.value.code
+        outputs.append(result)
+        return result
+
+    _run.outputs = outputs
+    return _run
+
+
+def _writes(double):
+    calls = double.calls()
+    return {endpoint: calls[endpoint] for endpoint in WRITING if calls.get(endpoint)}
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# -- idempotence -------------------------------------------------------------
+
+def test_three_runs_create_one_runner(gitlab, run):
+    options = dict(url=gitlab.url, access_token=CREATOR, description="ci-1", tag_list=["docker", "linux"],
+                   run_untagged=False, maximum_timeout=3600, system_id="s_0123456789ab")
+    first = run(**options)
+    assert first["rc"] == 0
+    assert (first["changed"], first["created"], first["deleted"]) == (True, True, False)
+    assert first["token"].startswith("glrt-")
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", first["token_obtained_at"])
+
+    second = run(runner_token=first["token"], **options)
+    third = run(runner_token=first["token"], **options)
+    for again in (second, third):
+        assert (again["changed"], again["created"], again["runner_id"]) == (False, False, first["runner_id"])
+        assert "token" not in again and "token_obtained_at" not in again
+
+    state = gitlab.state()
+    assert len(state["runners"]) == 1
+    runner = state["runners"][0]
+    assert (runner["description"], runner["tag_list"], runner["run_untagged"], runner["maximum_timeout"]) == (
+        "ci-1", ["docker", "linux"], False, 3600)
+    assert runner["system_ids"] == ["s_0123456789ab"]
+    assert gitlab.calls() == {CREATE: 1, VERIFY: 2}
+
+
+@pytest.mark.parametrize("runner_type, where", [
+    ("group_type", {"group_id": 7}),
+    ("project_type", {"project_id": 42}),
+])
+def test_group_and_project_runners(gitlab, run, runner_type, where):
+    result = run(url=gitlab.url, access_token=CREATOR, runner_type=runner_type, **where)
+    assert result["created"] is True
+    runner = gitlab.state()["runners"][0]
+    assert runner["runner_type"] == runner_type
+    assert {key: runner[key] for key in where} == where
+
+
+def test_legacy_registration_token_when_the_instance_allows_it(gitlab, run):
+    gitlab.add_tokens(allow_registration_tokens=True)
+    result = run(url=gitlab.url, registration_token=REGISTRATION, description="legacy")
+    assert (result["rc"], result["changed"], result["created"]) == (0, True, True)
+    assert result["token"]
+    assert gitlab.calls() == {REGISTER: 1}
+    again = run(url=gitlab.url, registration_token=REGISTRATION, runner_token=result["token"])
+    assert (again["changed"], again["runner_id"]) == (False, result["runner_id"])
+
+
+# -- check mode ----------------------------------------------------------------
+
+def _unchanged_view(runners):
+    # A verification is a read, but GitLab records when and from which system a runner called.
+    return [{key: value for key, value in runner.items() if key not in ("contacted_at", "system_ids")}
+            for runner in runners]
+
+
+@pytest.mark.parametrize("name, options, changed, reads", [
+    ("new runner", lambda r: dict(access_token=CREATOR), True, {}),
+    ("valid token", lambda r: dict(runner_token=r["token"], access_token=CREATOR), False, {VERIFY: 1}),
+    ("rejected token", lambda r: dict(runner_token="glrt-deadbeefdeadbeef", access_token=CREATOR), True,
+     {VERIFY: 1}),
+    ("absent by token", lambda r: dict(state="absent", runner_token=r["token"]), True, {VERIFY: 1}),
+    ("absent, gone", lambda r: dict(state="absent", runner_token="glrt-deadbeefdeadbeef"), False, {VERIFY: 1}),
+    ("absent by id", lambda r: dict(state="absent", access_token=MANAGER, runner_id=r["runner_id"]), True,
+     {GET_BY_ID: 1}),
+    ("absent by id, gone", lambda r: dict(state="absent", access_token=MANAGER, runner_id=999), False,
+     {GET_BY_ID: 1}),
+])
+def test_check_mode_sends_only_reads(gitlab, run, name, options, changed, reads):
+    existing = run(url=gitlab.url, access_token=MANAGER)
+    before = gitlab.state()
+
+    result = run(check_mode=True, url=gitlab.url, **options(existing))
+
+    assert result["rc"] == 0, result["msg"]
+    assert result["changed"] is changed, name
+    assert "token" not in result
+    after = gitlab.state()
+    assert _unchanged_view(after["runners"]) == _unchanged_view(before["runners"])
+    new_calls = {key: after["calls"][key] - before["calls"].get(key, 0) for key in after["calls"]}
+    assert {key: count for key, count in new_calls.items() if count} == reads
+
+
+# -- retries and failures ------------------------------------------------------
+
+def test_5xx_twice_then_success_creates_one_runner(gitlab, run):
+    gitlab.add_fault(path="/api/v4/user/runners", status=503, times=2)
+    result = run(url=gitlab.url, access_token=CREATOR, retries=3)
+    assert (result["rc"], result["changed"]) == (0, True)
+    assert len(gitlab.state()["runners"]) == 1
+    assert [entry["status"] for entry in gitlab.state()["requests"]] == [503, 503, 201]
+
+
+@pytest.mark.parametrize("name, options, endpoint, status, message", [
+    ("unknown access token", dict(access_token=UNKNOWN_ACCESS), CREATE, 401,
+     "access_token is unknown, expired or revoked"),
+    ("access token without create_runner", dict(access_token=READER), CREATE, 403,
+     "access_token lacks the create_runner scope"),
+    ("group that does not exist", dict(access_token=CREATOR, runner_type="group_type", group_id=99), CREATE, 400,
+     "Missing/invalid group ID"),
+    ("project that does not exist", dict(access_token=CREATOR, runner_type="project_type", project_id=99),
+     CREATE, 400, "check runner_type, group_id/project_id"),
+    ("registration tokens disabled", dict(registration_token=REGISTRATION), REGISTER, 410,
+     "GitLab 17.0 and later disable registration tokens by default"),
+    ("wrong registration token", dict(registration_token="GR1348941wrongwrongwrong"), REGISTER, 403,
+     "registration_token is wrong or was reset"),
+    ("runner token rejected", dict(runner_token="glrt-deadbeefdeadbeef"), VERIFY, 403,
+     "runner token rejected (403) by http://127.0.0.1:"),
+    ("delete by id needs manage_runner", dict(state="absent", access_token=CREATOR, runner_id=1), DELETE_BY_ID,
+     403, "needs the manage_runner or api scope"),
+    ("delete by id with an unknown token", dict(state="absent", access_token=UNKNOWN_ACCESS, runner_id=1),
+     DELETE_BY_ID, 401, "access_token is unknown"),
+])
+def test_refusals_fail_at_once_with_a_clear_message(gitlab, run, name, options, endpoint, status, message):
+    result = run(url=gitlab.url, retries=3, **options)
+    assert result["rc"] == 1 and result["failed"] is True, name
+    assert result["status"] == status
+    assert message in result["msg"]
+    assert gitlab.calls() == {endpoint: 1}  # no retry
+    assert gitlab.state()["runners"] == []
+
+
+def test_410_message_names_the_way_out(gitlab, run):
+    result = run(url=gitlab.url, registration_token=REGISTRATION)
+    assert "create the runner with access_token" in result["msg"]
+    assert "create_runner scope" in result["msg"]
+
+
+def test_connection_refused_is_retried_then_fails_clearly(run):
+    url = "http://127.0.0.1:%d" % _free_port()
+    result = run(url=url, access_token=CREATOR, retries=2)
+    assert result["rc"] == 1
+    assert result["msg"].startswith("GitLab at %s did not answer POST /api/v4/user/runners after 3 attempt(s)" % url)
+    assert "connection refused" in result["msg"]
+
+
+def test_timeout_is_retried_then_fails_clearly(gitlab, run):
+    gitlab.add_fault(path="/api/v4/runners/verify", delay=5, times=2)
+    result = run(url=gitlab.url, runner_token="glrt-whatever-token", timeout=0.3, retries=1)
+    assert result["rc"] == 1
+    assert "after 2 attempt(s); last error: timed out after 0.3s" in result["msg"]
+    assert "raise timeout" in result["msg"]
+    assert gitlab.calls() == {VERIFY: 2}
+
+
+def test_dropped_connection_is_retried(gitlab, run):
+    gitlab.add_fault(path="/api/v4/user/runners", drop=True)
+    result = run(url=gitlab.url, access_token=CREATOR, retries=1)
+    assert (result["rc"], result["created"]) == (0, True)
+    assert [entry["status"] for entry in gitlab.state()["requests"]] == ["dropped", 201]
+
+
+# -- absent --------------------------------------------------------------------
+
+def test_absent_by_token_twice(gitlab, run):
+    created = run(url=gitlab.url, access_token=CREATOR)
+    first = run(url=gitlab.url, state="absent", runner_token=created["token"])
+    second = run(url=gitlab.url, state="absent", runner_token=created["token"])
+    assert (first["rc"], first["changed"], first["deleted"], first["runner_id"]) == (0, True, True, 1)
+    assert (second["rc"], second["changed"], second["deleted"]) == (0, False, False)
+    assert gitlab.state()["runners"] == []
+
+
+def test_absent_by_id_twice(gitlab, run):
+    created = run(url=gitlab.url, access_token=MANAGER)
+    options = dict(url=gitlab.url, state="absent", access_token=MANAGER, runner_id=created["runner_id"])
+    first, second = run(**options), run(**options)
+    assert (first["changed"], first["deleted"]) == (True, True)
+    assert (second["rc"], second["changed"], second["deleted"]) == (0, False, False)
+
+
+def test_absent_with_a_rotated_token_deletes_by_id(gitlab, run):
+    created = run(url=gitlab.url, access_token=MANAGER)
+    gitlab.rotate_token(created["runner_id"])  # the runner service rotated it behind the play's back
+    result = run(url=gitlab.url, state="absent", runner_token=created["token"], access_token=MANAGER,
+                 runner_id=created["runner_id"])
+    assert (result["changed"], result["deleted"]) == (True, True)
+    assert gitlab.state()["runners"] == []
+
+
+# -- runner deleted at GitLab ----------------------------------------------------
+
+def test_runner_deleted_at_gitlab_is_registered_again(gitlab, run):
+    first = run(url=gitlab.url, access_token=CREATOR, description="ci")
+    gitlab.delete_runner(first["runner_id"])
+    again = run(url=gitlab.url, access_token=CREATOR, runner_token=first["token"], description="ci")
+    assert (again["rc"], again["changed"], again["created"]) == (0, True, True)
+    assert again["token"] != first["token"] and again["runner_id"] != first["runner_id"]
+    assert "runner_token was rejected (403) by %s" % gitlab.url in json.dumps(again["warnings"])
+    assert [runner["id"] for runner in gitlab.state()["runners"]] == [again["runner_id"]]
+
+
+def test_runner_deleted_at_gitlab_without_access_token_fails(gitlab, run):
+    first = run(url=gitlab.url, access_token=CREATOR)
+    gitlab.delete_runner(first["runner_id"])
+    result = run(url=gitlab.url, runner_token=first["token"])
+    assert result["rc"] == 1
+    assert result["msg"] == (
+        "runner token rejected (403) by %s: the runner was deleted or its token revoked (or rotated by the "
+        "runner service: read the current token from config.toml); give access_token to register it again"
+        % gitlab.url)
+
+
+# -- option errors ----------------------------------------------------------------
+
+@pytest.mark.parametrize("options, message", [
+    (dict(), "state is present but any of the following are missing: runner_token, access_token, "
+             "registration_token"),
+    (dict(state="absent", access_token=MANAGER), "state is absent but any of the following are missing"),
+    (dict(state="absent", runner_id=3), "missing parameter(s) required by 'runner_id': access_token"),
+    (dict(access_token=CREATOR, registration_token=REGISTRATION), "mutually exclusive"),
+    (dict(access_token=CREATOR, runner_type="group_type"), "runner_type is group_type but all of the following"),
+    (dict(access_token=CREATOR, runner_type="project_type"), "runner_type is project_type but all of the"),
+    (dict(access_token=CREATOR, runner_type="weird_type"), "value of runner_type must be one of"),
+    (dict(access_token=CREATOR, group_id=7), "group_id is given but runner_type is instance_type"),
+    (dict(access_token=CREATOR, system_id="s_XYZ"), "system_id 's_XYZ' is not a runner system id"),
+    (dict(access_token=CREATOR, maximum_timeout=60), "GitLab refuses less than 600"),
+    (dict(access_token=CREATOR, tag_list=["a,b"]), "tag_list entry 'a,b' is not a tag"),
+    (dict(access_token=CREATOR, retries=11), "retries must be between 0 and 10"),
+    (dict(access_token=CREATOR, timeout=0), "timeout must be more than 0 seconds"),
+    (dict(access_token=CREATOR, url="gitlab.example.com"), "is not an http(s) URL"),
+    (dict(access_token=CREATOR, url="https://gitlab.example.com/api/v4"), "ends in /api/v4"),
+])
+def test_bad_options_fail_before_any_request(gitlab, run, options, message):
+    options.setdefault("url", gitlab.url)
+    result = run(**options)
+    assert result["rc"] == 1
+    assert message in result["msg"]
+    assert gitlab.calls() == {}
+
+
+# -- TLS -------------------------------------------------------------------------
+
+@pytest.fixture
+def tls_files(tmp_path):
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def test_tls_untrusted_certificate_fails_at_once_and_ca_path_fixes_it(run, tls_files):
+    cert, key = tls_files
+    with GitLabAPIDouble(access_tokens={CREATOR: ["create_runner"]}, tls_cert=cert, tls_key=key) as double:
+        assert double.url.startswith("https://")
+        refused = run(url=double.url, access_token=CREATOR, retries=3)
+        assert refused["rc"] == 1
+        assert "TLS certificate at %s is not trusted" % double.url in refused["msg"]
+        assert "ca_path" in refused["msg"]
+        trusted = run(url=double.url, access_token=CREATOR, ca_path=cert)
+        assert (trusted["rc"], trusted["created"]) == (0, True)
+        assert double.calls() == {CREATE: 1}
+
+
+# -- secrets -----------------------------------------------------------------------
+
+def test_no_token_in_any_output_but_token(gitlab, run):
+    """Every result (success, warning, failure) is free of tokens outside ``token``."""
+    gitlab.add_tokens(allow_registration_tokens=False)
+    created = run(url=gitlab.url, access_token=MANAGER, description="secret-check")
+    gitlab.delete_runner(created["runner_id"])
+    run(url=gitlab.url, access_token=MANAGER, runner_token=created["token"])  # warning path
+    run(url=gitlab.url, runner_token=created["token"])  # 403 failure
+    run(url=gitlab.url, access_token=UNKNOWN_ACCESS)  # 401
+    run(url=gitlab.url, access_token=READER)  # 403 scope
+    run(url=gitlab.url, registration_token=REGISTRATION)  # 410
+    run(url=gitlab.url, registration_token="GR1348941wrongwrongwrong")  # 403
+    run(url=gitlab.url, access_token=MANAGER, runner_type="group_type", group_id=99)  # 400
+    gitlab.add_fault(status=500, body={"message": "boom with %s and glrt-leaked-in-body" % MANAGER}, times=2)
+    run(url=gitlab.url, access_token=MANAGER, retries=1)  # 5xx, the body echoes a token
+    run(url="http://127.0.0.1:%d" % _free_port(), access_token=MANAGER, retries=0)
+    run(url=gitlab.url, state="absent", access_token=MANAGER, runner_id=created["runner_id"], check_mode=True)
+
+    issued = [result.pop("token") for result in run.outputs if "token" in result]
+    assert issued and all(token.startswith("glrt-") for token in issued)
+    text = json.dumps(run.outputs)
+    assert not TOKEN_SHAPES.search(text), TOKEN_SHAPES.search(text)
+    for secret in SECRETS + tuple(issued):
+        assert secret not in text
+    assert text.count("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER") >= len(run.outputs)
+    assert sum(result["rc"] for result in run.outputs) == 8
