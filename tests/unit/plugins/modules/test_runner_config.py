@@ -14,6 +14,7 @@ import tomllib
 
 import pytest
 
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
@@ -52,6 +53,8 @@ VERIFIED_CREDENTIALS = [_registration("socket", runner_id=1), _registration("din
 def _fresh_warnings(monkeypatch):
     # Module warnings are collected process-wide; each in-process run starts with none.
     monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+    # Once any test imports controller code, module warnings go to Display instead of the result.
+    monkeypatch.setattr(ansible_internal, "is_controller", False)
 
 
 @pytest.fixture()
