@@ -48,6 +48,8 @@ _REGISTRATION_KEYS = ("description", "run_untagged", "locked", "access_level", "
                       "maintenance_note", "group_id", "project_id")
 _ENTRY_KEYS = frozenset(("name", "url", "mode", "state", "token", "tags", "runner_type", "builds_dir", "cache_dir",
                          "environment", "docker", "services", "settings") + _REGISTRATION_KEYS)
+_DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "dind_image", "dind_tls", "builds_dir",
+                           "docker_defaults", "executor", "global"))
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")
 _RUNNER_DEFAULT_BUILDS_DIR = "/builds"
 _SOCKET_BIND = "/var/run/docker.sock:/var/run/docker.sock"
@@ -59,7 +61,8 @@ def runner_plan(entries, defaults):
 
     ``entries`` is a list of runner dicts (see the role's argument spec);
     ``defaults`` holds ``url``, ``mode``, ``docker_version``, ``docker_image``,
-    ``dind_image``, ``dind_tls``, ``builds_dir``, ``executor`` and ``global``.
+    ``dind_image``, ``dind_tls``, ``builds_dir``, ``docker_defaults`` (``[runners.docker]``
+    keys for every runner, over the preset), ``executor`` and ``global``.
 
     Returns ``{"config": {<global keys>, "runners": [...]}, "absent": [names],
     "registrations": [...], "modes": {name: mode}}``. Raises ValueError naming
@@ -154,6 +157,18 @@ def _defaults(defaults):
             "pass the role's defaults dict as the filter argument" % type(defaults).__name__
         )
     defaults = _plain(defaults)
+    unknown = sorted(key for key in defaults if key not in _DEFAULT_KEYS)
+    if unknown:
+        raise ValueError(
+            "runner_plan defaults has unknown key(s) %s: known keys are %s"
+            % (", ".join(unknown), ", ".join(sorted(_DEFAULT_KEYS)))
+        )
+    docker_defaults = defaults.get("docker_defaults") or {}
+    if not isinstance(docker_defaults, Mapping):
+        raise ValueError(
+            "defaults docker_defaults must be a dict of [runners.docker] keys for every runner, got %s"
+            % type(docker_defaults).__name__
+        )
     version = defaults.get("docker_version")
     if version is not None and not isinstance(version, str):
         version = str(version)
@@ -187,6 +202,7 @@ def _defaults(defaults):
         "dind_image": dind_image,
         "dind_tls": True if dind_tls is None else _check_bool(dind_tls, "defaults dind_tls"),
         "builds_dir": builds_dir,
+        "docker_defaults": docker_defaults,
         "executor": defaults.get("executor") or "docker",
         "global": dict((key, global_settings[key]) for key in ordered if not _is_empty(global_settings[key])),
     }
@@ -320,12 +336,13 @@ class _Runner(object):
                 "%s sets services twice, in docker.services and in services: keep one of them (services)" % self.what
             )
         docker = self._preset()
-        # A key given replaces the preset's value; null removes it.
-        for key, value in given.items():
-            if value is None:
-                docker.pop(key, None)
-            else:
-                docker[key] = value
+        # Role-wide keys over the preset, then the runner's own; a key given replaces the value, null removes it.
+        for layer in (self.defaults["docker_defaults"], given):
+            for key, value in layer.items():
+                if value is None:
+                    docker.pop(key, None)
+                else:
+                    docker[key] = _plain(value)
         if services is not None:
             docker["services"] = services
         if "services" in docker:

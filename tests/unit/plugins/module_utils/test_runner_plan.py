@@ -139,6 +139,30 @@ def test_docker_keys_replace_preset_values():
     }
 
 
+def test_docker_defaults_between_preset_and_runner():
+    docker_defaults = {"pull_policy": ["if-not-present"], "helper_image": "registry.example.com/helper:x86_64-v19.3.0",
+                       "shm_size": None, "image": "docker:27.3.1-git"}
+    table = _table({"name": "build", "docker": {"image": "docker:27.3.1-cli", "pull_policy": "always"}},
+                   docker_defaults=docker_defaults)
+    assert table["docker"] == {
+        "tls_verify": False,
+        "image": "docker:27.3.1-cli",
+        "privileged": False,
+        "disable_cache": False,
+        "volumes": SOCKET_DOCKER["volumes"],
+        "pull_policy": "always",
+        "helper_image": "registry.example.com/helper:x86_64-v19.3.0",
+    }
+
+
+def test_docker_defaults_services_replaced_by_runner_services():
+    docker_defaults = {"services": [{"name": "docker:27.3.1-dind", "alias": "docker,dind"}]}
+    assert _table({"name": "d", "mode": "dind"}, docker_defaults=docker_defaults)["docker"]["services"] == [
+        {"name": "docker:27.3.1-dind", "alias": "docker,dind"}]
+    table = _table({"name": "d", "mode": "dind", "services": ["docker:27.3.1-dind"]}, docker_defaults=docker_defaults)
+    assert table["docker"]["services"] == [{"name": "docker:27.3.1-dind"}]
+
+
 @pytest.mark.parametrize(
     "entry, expected",
     [
@@ -318,6 +342,10 @@ def test_errors(entries, message):
         pytest.param(_defaults(**{"global": ["concurrent"]}), "defaults global must be a dict", id="global-type"),
         pytest.param(_defaults(**{"global": {"runners": []}}), "defaults global must not hold runners",
                      id="global-runners"),
+        pytest.param(_defaults(docker={"image": "x"}), "runner_plan defaults has unknown key(s) docker",
+                     id="unknown-key"),
+        pytest.param(_defaults(docker_defaults=["pull_policy"]), "defaults docker_defaults must be a dict",
+                     id="docker-defaults-type"),
     ],
 )
 def test_default_errors(defaults, message):
