@@ -531,3 +531,24 @@ def _safe_credentials(credentials):
         return list(credentials_by_name(credentials).values())
     except ValueError:
         return []
+
+
+def live_credentials(live_text):
+    """Return ``{name: {id, token, token_obtained_at, token_expires_at}}`` of the runners in a config.toml text.
+
+    Dates come back as RFC 3339 strings; runners without a name or token are
+    left out. Empty or missing text gives ``{}``. Raises ValueError (message
+    without any file content) when the text is not TOML.
+    """
+    if not live_text:
+        return {}
+    runners = config_toml.loads(live_text).get("runners")
+    found = {}
+    for entry in runners if isinstance(runners, list) else []:
+        if not isinstance(entry, Mapping) or not entry.get("name") or not entry.get("token"):
+            continue
+        found[entry["name"]] = dict(
+            (key, _iso(entry[key]) if isinstance(entry.get(key), datetime.datetime) else entry.get(key))
+            for key in ("id", "token", "token_obtained_at", "token_expires_at")
+        )
+    return found
