@@ -416,7 +416,7 @@ def validate_params(params):
         if runner_type != wanted and not params.get("registration_token"):
             raise ValueError(
                 "%s is given but runner_type is %s: set runner_type=%s for a %s runner, or drop %s"
-                % (option, runner_type, wanted, wanted.split("_")[0], option))
+                % (option, runner_type, wanted, wanted.split("_", maxsplit=1)[0], option))
     if runner_type == "group_type" and params.get("access_token") and params.get("group_id") is None:
         raise ValueError("runner_type=group_type needs group_id (the group the runner belongs to)")
     if runner_type == "project_type" and params.get("access_token") and params.get("project_id") is None:

@@ -31,7 +31,7 @@ description:
     backoff; every other refusal fails at once with a message naming the option or token at fault. No
     token is ever written to a message or warning.
 author:
-  - runnerops maintainers
+  - runnerops maintainers (@runnerops)
 options:
   url:
     description:

@@ -348,7 +348,7 @@ class _DoubleState:
             "registration_tokens": [{"token_hash": token_hash(token)} for token in data["registration_tokens"]],
             "groups": sorted(data["groups"]),
             "projects": sorted(data["projects"]),
-            "runners": [_runner_view(runner) for _, runner in sorted(data["runners"].items(), key=lambda i: int(i[0]))],
+            "runners": [_runner_view(data["runners"][key]) for key in sorted(data["runners"], key=int)],
             "calls": dict(data["calls"]),
             "requests": list(data["requests"]),
             "faults": copy.deepcopy(data["faults"]),
@@ -368,7 +368,7 @@ class _DoubleState:
         for fault in self.data["faults"]:
             if fault.get("method") and fault["method"].upper() != method:
                 continue
-            if fault.get("path") and fault["path"] not in (path, endpoint):
+            if fault.get("path") and fault["path"] not in (path, endpoint, endpoint.split(" ", 1)[-1]):
                 continue
             fault["times"] -= 1
             if fault["times"] <= 0:
@@ -727,10 +727,10 @@ class GitLabAPIDouble:
 
 
 def _parse_access_token(text):
-    token, _, scopes = text.partition(":")
+    token, scopes = text.partition(":")[::2]
     if not token or not scopes:
         raise argparse.ArgumentTypeError(
-            "--access-token wants TOKEN:SCOPE[,SCOPE...], e.g. glpat-example:create_runner; got %r" % text.split(":")[0])
+            "--access-token wants TOKEN:SCOPE[,SCOPE...], e.g. glpat-example:create_runner; got %r" % token)
     return token, [scope.strip() for scope in scopes.split(",") if scope.strip()]
 
 
