@@ -124,7 +124,8 @@ options:
     type: str
   runner_id:
     description:
-      - Id of the runner to delete with O(access_token) when O(state=absent).
+      - Id of the runner to delete with O(access_token) when O(state=absent). Ignored with
+        O(state=present), so the id kept beside a token may always be passed.
       - Also settles the case where O(runner_token) is rejected because the runner service rotated it;
         the runner is then deleted by id.
     type: int
@@ -312,7 +313,6 @@ def main():
             ("runner_type", "group_type", ("group_id",)),
             ("runner_type", "project_type", ("project_id",)),
         ],
-        required_by={"runner_id": ("access_token",)},
     )
     params = module.params
     try:

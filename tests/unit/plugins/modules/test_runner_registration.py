@@ -14,6 +14,7 @@ import subprocess
 
 import pytest
 
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
@@ -48,15 +49,17 @@ def gitlab():
 
 
 @pytest.fixture
-def run(capsys):
+def run(capsys, monkeypatch):
     """Run the module with options; return its JSON result (``rc`` added)."""
     outputs = []
+    # Once any test imports controller code, module warnings go to Display instead of the result.
+    monkeypatch.setattr(ansible_internal, "is_controller", False)
 
     def _run(check_mode=False, **options):
         options.setdefault("backoff", 0)
         if check_mode:
             options["_ansible_check_mode"] = True
-        ansible_warnings._global_warnings.clear()  # module warnings are process-global
+        monkeypatch.setattr(ansible_warnings, "_global_warnings", {})  # module warnings are process-global
         with patch_module_args(options), pytest.raises(SystemExit) as exit_info:
             runner_registration.main()
         result = json.loads(capsys.readouterr().out)
@@ -115,6 +118,14 @@ def test_group_and_project_runners(gitlab, run, runner_type, where):
     runner = gitlab.state()["runners"][0]
     assert runner["runner_type"] == runner_type
     assert {key: runner[key] for key in where} == where
+
+
+def test_runner_id_beside_a_token_is_ignored_when_present(gitlab, run):
+    gitlab.add_tokens(allow_registration_tokens=True)
+    created = run(url=gitlab.url, registration_token=REGISTRATION)
+    again = run(url=gitlab.url, registration_token=REGISTRATION, runner_token=created["token"],
+                runner_id=created["runner_id"])
+    assert (again["rc"], again["changed"], again["runner_id"]) == (0, False, created["runner_id"])
 
 
 def test_legacy_registration_token_when_the_instance_allows_it(gitlab, run):
@@ -288,7 +299,7 @@ def test_runner_deleted_at_gitlab_without_access_token_fails(gitlab, run):
     (dict(), "state is present but any of the following are missing: runner_token, access_token, "
              "registration_token"),
     (dict(state="absent", access_token=MANAGER), "state is absent but any of the following are missing"),
-    (dict(state="absent", runner_id=3), "missing parameter(s) required by 'runner_id': access_token"),
+    (dict(state="absent", runner_id=3), "state=absent needs runner_token, or access_token and runner_id"),
     (dict(access_token=CREATOR, registration_token=REGISTRATION), "mutually exclusive"),
     (dict(access_token=CREATOR, runner_type="group_type"), "runner_type is group_type but all of the following"),
     (dict(access_token=CREATOR, runner_type="project_type"), "runner_type is project_type but all of the"),
