@@ -107,7 +107,7 @@ deb $mirror $SUITE main
 deb $mirror $SUITE-updates main
 deb $security $SUITE-security main
 EOF
-    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/dev/*
+    rm -rf "${dir:?}"/var/cache/apt/archives/*.deb "${dir:?}"/var/lib/apt/lists/* "${dir:?}"/dev/*
     : >"$dir/etc/machine-id"   # each container gets its own (systemd fills an empty one)
     tar --numeric-owner -C "$dir" -cf "$tarball.tmp" .
     mv "$tarball.tmp" "$tarball"

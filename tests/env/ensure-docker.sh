@@ -141,8 +141,8 @@ main() {
     fi
 
     start_dockerd
-    local summary="bounding set $caps"
-    (( ${#actions[@]} )) && summary="$summary; $(IFS=';'; echo "${actions[*]}" | sed 's/;/; /g')"
+    local summary="bounding set $caps" action
+    for action in "${actions[@]}"; do summary="$summary; $action"; done
     echo "ensure-docker: engine up: $(engine_summary); $summary"
 }
 

@@ -20,13 +20,12 @@ GREETING="Hello from Docker!"
 failures=0
 
 cleanup() {
-    local ids
-    ids="$(docker ps -aq --filter "label=$PREFIX")"
-    [[ -z "$ids" ]] || docker rm -fv $ids >/dev/null 2>&1 || true
+    docker ps -aq --filter "label=$PREFIX" | xargs -r docker rm -fv >/dev/null 2>&1 || true
     docker network ls -q --filter "label=$PREFIX" | xargs -r docker network rm >/dev/null 2>&1 || true
     docker volume ls -q --filter "label=$PREFIX" | xargs -r docker volume rm >/dev/null 2>&1 || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 pass() { printf 'PASS %s\n' "$*"; }
 fail() { printf 'FAIL %s\n' "$*" >&2; failures=$((failures + 1)); }
@@ -53,7 +52,7 @@ require_images() {
 # dind_pair MODE CERTDIR: start the dind stand-in as service "docker" on its own
 # network, feed it hello-world, and run hello-world through the CLI stand-in.
 dind_pair() {
-    local mode="$1" certdir="$2" net="$PREFIX-$1" certs="$PREFIX-$1-certs" dind="$PREFIX-$1-dind" waited=0
+    local mode="$1" certdir="$2" net="$PREFIX-$1" certs="$PREFIX-$1-certs" dind="$PREFIX-$1-dind" started=$SECONDS
     docker network create --label "$PREFIX" "$net" >/dev/null
     docker volume create --label "$PREFIX" "$certs" >/dev/null
     docker run --privileged -d --label "$PREFIX" --name "$dind" --network "$net" --network-alias docker \
@@ -61,18 +60,25 @@ dind_pair() {
 
     # the entrypoint sets DOCKER_HOST: this waits for the port the CLI will use, TLS included
     until docker exec "$dind" docker-entrypoint.sh docker info >/dev/null 2>&1; do
-        if (( waited >= WAIT_SECONDS )) || [[ "$(docker inspect -f '{{.State.Running}}' "$dind")" != true ]]; then
+        if (( SECONDS - started >= WAIT_SECONDS )) || [[ "$(docker inspect -f '{{.State.Running}}' "$dind")" != true ]]; then
             fail "dind ($mode): inner dockerd did not answer within ${WAIT_SECONDS}s; its log:"
             docker logs --tail 30 "$dind" 2>&1 | sed 's/^/    /' >&2
             return
         fi
         sleep 1
-        waited=$((waited + 1))
     done
-    pass "dind ($mode): inner dockerd answers after ${waited}s"
+    pass "dind ($mode): inner dockerd answers $((SECONDS - started))s after docker run"
 
     # the inner daemon starts empty and cannot pull
     docker save hello-world:latest | docker exec -i "$dind" docker load >/dev/null
+
+    # the inner dockerd must start privileged containers too (capfilter where the set is short)
+    if docker exec "$dind" docker run --rm --privileged hello-world 2>&1 | grep -qF "$GREETING"; then
+        pass "dind ($mode): privileged hello-world on the inner dockerd"
+    else
+        fail "dind ($mode): privileged hello-world on the inner dockerd failed; dind log tail:"
+        docker logs --tail 20 "$dind" 2>&1 | sed 's/^/    /' >&2
+    fi
 
     local listen
     listen="$(docker exec "$dind" sh -c 'cat /proc/net/tcp6 /proc/net/tcp 2>/dev/null' | awk '$4 == "0A" {print $2}' | grep -ciE ':(094[78])$' || true)"
