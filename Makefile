@@ -16,9 +16,11 @@ export RUNNEROPS_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := false
 export PY_COLORS := 0
 
-.PHONY: test venv build lint sanity unit clean
+MOLECULE_SCENARIO ?= default
 
-test: lint build sanity unit ## Everything, in the order CI runs it
+.PHONY: test venv build lint sanity unit env molecule clean
+
+test: lint build sanity unit molecule ## Everything, in the order CI runs it
 	@echo "make test: all checks passed"
 
 venv: $(BIN)/.installed
@@ -46,6 +48,15 @@ sanity: build
 
 unit: build
 	$(BIN)/pytest -q tests/unit
+
+# A Docker engine (installed and started when absent) and the images no registry here can provide.
+env:
+	bash tests/env/ensure-docker.sh
+	bash tests/env/build-images.sh
+
+# Runs against the installed artifact; `make molecule MOLECULE_SCENARIO=socket` runs one scenario alone.
+molecule: build env
+	cd $(CURDIR) && PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s $(MOLECULE_SCENARIO)
 
 clean:
 	rm -rf $(BUILD) tests/output
