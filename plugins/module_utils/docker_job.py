@@ -1,0 +1,1047 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Run one CI job on a runner host the way GitLab Runner's docker executor would.
+
+A smoke test of a deployed ``config.toml`` has to use the settings exactly as
+the runner reads them: the same volumes, privileges, services and variables.
+``plan_job()`` turns a parsed ``config.toml`` (one ``[[runners]]`` table) and
+a job description into the ``docker`` command lines the executor would issue,
+without running anything. ``run_job()`` runs such a plan through a ``docker``
+callable and always removes what it created: containers, the job network,
+per-job volumes, the project directory and any host directory it (or Docker
+on its behalf) created.
+
+What the executor does and this module reproduces (GitLab Runner with
+``FF_NETWORK_PER_BUILD``):
+
+- a user-defined network per job; each service joins it under its aliases:
+  the ``alias`` list and the two names derived from the image
+  (``registry.example.com:5000/group/img:tag`` gives
+  ``registry.example.com__group__img`` and ``registry.example.com-group-img``);
+- ``volumes`` of ``[runners.docker]`` mounted into the job AND the services
+  (binds as written, anonymous volumes as per-job named volumes); the builds
+  directory on a per-job volume unless a volume already covers it;
+- services privileged when ``services_privileged`` (if set) else
+  ``privileged`` is true, with every job variable in their environment;
+- the job container with the image's own entrypoint, the runner's
+  ``environment`` plus the CI variables plus the job's variables, working in
+  ``<builds_dir>/<namespace>/<project>``, after waiting for the services' TCP
+  ports for at most ``wait_for_services_timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import random
+import re
+import shlex
+import shutil
+import socket
+import tempfile
+import time
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import parse_environment
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
+    VolumeSpecError,
+    normalize_path,
+    parse_volume,
+    path_within,
+)
+
+__all__ = [
+    "DEFAULT_BUILDS_DIR",
+    "JobSetupError",
+    "build_script",
+    "derived_aliases",
+    "infer_mode",
+    "plan_job",
+    "run_job",
+    "select_runner",
+    "split_aliases",
+]
+
+DEFAULT_BUILDS_DIR = "/builds"
+# The executor's default for wait_for_services_timeout (seconds).
+_DEFAULT_WAIT_FOR_SERVICES = 30
+_PULL_POLICIES = ("always", "if-not-present", "never")
+_LABEL = "com.runnerops.ci-job"
+_HOST_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+_DIND_SOCKET = "unix:///var/run/docker.sock"
+# Output kept from a job (its tail): enough for any smoke test, bounded for the task result.
+_OUTPUT_LIMIT = 100000
+_SERVICE_LOG_LIMIT = 4000
+_PROJECT_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_VOLUME_SLUG = re.compile(r"[^a-zA-Z0-9_.-]+")
+
+# github.com/distribution/reference (ReferenceRegexp), which GitLab Runner parses service images with.
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = _ALNUM + r"(?:" + _SEPARATOR + _ALNUM + r")*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = _DOMAIN_COMPONENT + r"(?:\." + _DOMAIN_COMPONENT + r")*(?::[0-9]+)?"
+_NAME = r"(?:" + _DOMAIN + r"/)?" + _PATH_COMPONENT + r"(?:/" + _PATH_COMPONENT + r")*"
+_REFERENCE = re.compile(
+    r"^(" + _NAME + r")(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
+)
+# GitLab Runner's referenceRegexpNoPort: the registry port is dropped from derived aliases.
+_NO_PORT = re.compile(r"^(.*?)(|:[0-9]+)(|/.*)$")
+
+
+class JobSetupError(Exception):
+    """The job could not be set up (image, network, volume, service...); ``details`` holds what is known."""
+
+    def __init__(self, message, details=None):
+        super(JobSetupError, self).__init__(message)
+        self.details = details or {}
+
+
+def _kind(value):
+    for kind in (bool, int, float, str, bytes, list, tuple, dict):
+        if isinstance(value, kind):
+            return kind.__name__
+    return type(value).__name__
+
+
+# --- names and aliases ------------------------------------------------------------
+
+
+def split_aliases(alias):
+    """Split a service ``alias`` the way the runner does: names separated by commas and/or spaces."""
+    if alias is None:
+        return []
+    if not isinstance(alias, str):
+        raise ValueError(
+            'a service alias must be a string (several separated by commas or spaces), got %s %r' % (_kind(alias), alias)
+        )
+    return [part for part in re.split(r"[,\s]+", alias) if part]
+
+
+def derived_aliases(image):
+    """Return the host names GitLab Runner gives a service from its image name.
+
+    Tag, digest and registry port are dropped, then ``/`` becomes ``__`` for
+    the first name and ``-`` for the second (only when different):
+    ``docker:20.10.24-dind`` -> ``["docker"]``;
+    ``registry.example.com:5000/group/img:tag`` ->
+    ``["registry.example.com__group__img", "registry.example.com-group-img"]``.
+    An image name Docker cannot parse gives no name at all, as in the runner.
+    """
+    match = _REFERENCE.match(image)
+    if not match:
+        return []
+    parts = _NO_PORT.match(match.group(1))
+    service = parts.group(1) + parts.group(3)
+    first = service.replace("/", "__")
+    second = service.replace("/", "-")
+    return [first] if first == second else [first, second]
+
+
+def _tag_words(image):
+    match = _REFERENCE.match(image)
+    tag = match.group(2) if match else ""
+    return (tag or "").lower().split("-")
+
+
+def _is_dind_service(service):
+    return "dind" in _tag_words(service["image"]) or "docker" in service["aliases"]
+
+
+def infer_mode(docker, services=None):
+    """Return ``socket``, ``dind`` or None for ``[runners.docker]`` settings, as config_toml's checks infer it.
+
+    ``socket`` when a volume binds the host's Docker socket, else ``dind`` when
+    ``privileged`` or ``services_privileged`` is true or a dind service
+    (image tag with ``dind``, or alias ``docker``) is configured.
+    """
+    for spec in docker.get("volumes") or []:
+        try:
+            volume = parse_volume(spec)
+        except VolumeSpecError:
+            continue
+        if volume["type"] == "bind" and volume["source"] != "/":
+            if any(path_within(host_socket, volume["source"]) for host_socket in _HOST_SOCKETS):
+                return "socket"
+    if docker.get("privileged") is True or docker.get("services_privileged") is True:
+        return "dind"
+    if services is None:
+        services = _services(docker.get("services"), "[runners.docker] services")
+    if any(_is_dind_service(service) for service in services):
+        return "dind"
+    return None
+
+
+# --- input checks -----------------------------------------------------------------
+
+
+def select_runner(config, name=None):
+    """Return the ``[[runners]]`` table called ``name`` (the first one when ``name`` is empty)."""
+    if not isinstance(config, dict):
+        raise ValueError("config.toml data must be a dict (the parsed document), got %s" % _kind(config))
+    runners = config.get("runners")
+    if not isinstance(runners, list) or not runners or not all(isinstance(r, dict) for r in runners):
+        raise ValueError(
+            "config.toml has no [[runners]] table: register a runner first (the runner role writes one per "
+            "runner), or point config_path at the deployed file"
+        )
+    if not name:
+        return runners[0]
+    for entry in runners:
+        if entry.get("name") == name:
+            return entry
+    known = ", ".join('"%s"' % entry.get("name") for entry in runners)
+    raise ValueError('config.toml has no runner named "%s" (it has %s): pass one of those names' % (name, known))
+
+
+def _string_list(value, what):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        # The runner takes a single string for some list keys (pull_policy); treat it as one item.
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("%s must be a list of strings, got %s %r" % (what, _kind(value), value))
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise ValueError("%s[%d] must be a string, got %s %r" % (what, index, _kind(item), item))
+    return list(value)
+
+
+def _command_list(value, what):
+    """A service ``command``/``entrypoint``: a list of strings (a string is one word); None when unset."""
+    if value is None:
+        return None
+    return _string_list(value, what)
+
+
+def _variables(value, what):
+    """Job variables as a dict of strings; numbers are written as strings, as YAML users expect."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("%s must be a dict of NAME: value, got %s %r" % (what, _kind(value), value))
+    variables = {}
+    for name, item in value.items():
+        if not isinstance(name, str) or not _VARIABLE_NAME.match(name):
+            raise ValueError(
+                "%s: %r is not a variable name: use letters, digits and _ (not starting with a digit)" % (what, name)
+            )
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise ValueError(
+                '%s["%s"] must be a string, got %s %r: quote it (CI variables are strings)' % (what, name, _kind(item), item)
+            )
+        variables[name] = str(item)
+    return variables
+
+
+def _service(service, what, job_service):
+    """Normalize a service to ``{image, aliases, command, entrypoint, environment}``."""
+    if isinstance(service, str):
+        service = {"name": service}
+    if not isinstance(service, dict):
+        raise ValueError('%s must be an image string or a dict with "name", got %s %r' % (what, _kind(service), service))
+    allowed = ("name", "alias", "command", "entrypoint", "variables" if job_service else "environment")
+    unknown = sorted(key for key in service if key not in allowed)
+    if unknown:
+        raise ValueError("%s has unknown keys %s: a service takes %s" % (what, ", ".join(unknown), ", ".join(allowed)))
+    image = service.get("name")
+    if not isinstance(image, str) or not image.strip():
+        raise ValueError('%s needs "name", the image of the service, as a non-empty string, got %r' % (what, image))
+    image = image.strip()
+    aliases = []
+    for alias in split_aliases(service.get("alias")) + derived_aliases(image):
+        if alias not in aliases:
+            aliases.append(alias)
+    if job_service:
+        environment = _variables(service.get("variables"), "%s variables" % what)
+    else:
+        environment = parse_environment(service.get("environment"), "%s environment" % what)
+    return {
+        "image": image,
+        "aliases": aliases,
+        "command": _command_list(service.get("command"), "%s command" % what),
+        "entrypoint": _command_list(service.get("entrypoint"), "%s entrypoint" % what),
+        "environment": environment,
+    }
+
+
+def _services(value, what, job_services=False):
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValueError('%s must be a list of services, got %s %r' % (what, _kind(value), value))
+    return [_service(item, "%s[%d]" % (what, index), job_services) for index, item in enumerate(value)]
+
+
+def _project(project, job_id):
+    if not project:
+        return "runnerops-smoke", "ci-job-%s" % job_id
+    if not isinstance(project, str):
+        raise ValueError('project must be "namespace/project", got %s %r' % (_kind(project), project))
+    parts = project.split("/")
+    if len(parts) < 2 or not all(_PROJECT_PART.match(part) and part not in (".", "..") for part in parts):
+        raise ValueError(
+            'project "%s" must be "namespace/project" (or "group/subgroup/project"): path parts of letters, '
+            'digits, ".", "_" and "-", as GitLab project paths are' % project
+        )
+    return "/".join(parts[:-1]), parts[-1]
+
+
+def _bool_setting(docker, key):
+    value = docker.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise ValueError("[runners.docker] %s must be true or false, got %s %r" % (key, _kind(value), value))
+    return value
+
+
+def _pull_policies(docker):
+    policies = _string_list(docker.get("pull_policy"), "[runners.docker] pull_policy") or ["always"]
+    for policy in policies:
+        if policy not in _PULL_POLICIES:
+            raise ValueError(
+                '[runners.docker] pull_policy "%s" is not one the runner knows: use %s'
+                % (policy, ", ".join(_PULL_POLICIES))
+            )
+    return policies
+
+
+def _wait_timeout(docker):
+    value = docker.get("wait_for_services_timeout")
+    if value is None or value == 0:
+        return _DEFAULT_WAIT_FOR_SERVICES
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(
+            "[runners.docker] wait_for_services_timeout must be an integer (seconds), got %s %r" % (_kind(value), value)
+        )
+    # A negative value turns the wait off in the runner.
+    return value
+
+
+def _docker_host_args(docker):
+    host = docker.get("host")
+    if host in (None, ""):
+        return []
+    if isinstance(host, str) and host.startswith("unix://"):
+        return ["--host", host]
+    raise ValueError(
+        "[runners.docker] host is %r: the runner's jobs run on that remote daemon, so a job started on this host "
+        "would not test them; run the smoke test where that daemon runs (or drop host for the local socket)" % (host,)
+    )
+
+
+# --- the plan ---------------------------------------------------------------------
+
+
+def _volume_slug(target):
+    slug = _VOLUME_SLUG.sub("-", target.strip("/")).strip("-.")
+    return slug or "root"
+
+
+def _mounts(volumes, builds_dir, prefix):
+    """Map ``volumes`` specs to the ``-v`` arguments of the job; add the builds volume when none covers it."""
+    mounts = []
+    targets = {}
+    for index, spec in enumerate(volumes):
+        what = "[runners.docker] volumes[%d]" % index
+        try:
+            volume = parse_volume(spec)
+        except VolumeSpecError as error:
+            raise ValueError("%s: %s" % (what, error))
+        if volume["target"] in targets:
+            raise ValueError(
+                '%s "%s" mounts at %s like "%s": Docker refuses two volumes at one path; keep one of them'
+                % (what, spec, volume["target"], targets[volume["target"]])
+            )
+        targets[volume["target"]] = spec
+        mount = dict(volume, spec=spec, per_job=False)
+        if volume["type"] == "anonymous":
+            # The runner keeps these as named volumes of its own; a per-job volume is that, minus the persistence.
+            mount["source"] = "%s-v%d-%s" % (prefix, index, _volume_slug(volume["target"]))
+            mount["per_job"] = True
+            mount["argument"] = "%s:%s" % (mount["source"], volume["target"])
+        else:
+            mount["argument"] = spec
+        mounts.append(mount)
+    if not any(path_within(builds_dir, mount["target"]) for mount in mounts):
+        mounts.append(
+            {
+                "type": "volume",
+                "source": "%s-builds" % prefix,
+                "target": builds_dir,
+                "options": [],
+                "read_only": False,
+                "spec": None,
+                "per_job": True,
+                "argument": "%s-builds:%s" % (prefix, builds_dir),
+            }
+        )
+    return mounts
+
+
+def _covering(mounts, path):
+    best = None
+    for mount in mounts:
+        if path_within(path, mount["target"]) and (best is None or len(mount["target"]) > len(best["target"])):
+            best = mount
+    return best
+
+
+def _below(path, top):
+    """The directories from just below ``top`` down to ``path`` (both cleaned), top first."""
+    relative = posixpath.relpath(path, top)
+    found = []
+    current = top
+    for part in relative.split("/"):
+        if part in ("", "."):
+            continue
+        current = posixpath.join(current, part)
+        found.append(current)
+    return found
+
+
+def _builds(mounts, builds_dir, project_dir):
+    """Where the project lives: on the host (a bind covers it) or in a volume, prepared through a container."""
+    mount = _covering(mounts, project_dir)
+    relative = posixpath.relpath(project_dir, mount["target"])
+    builds = {
+        "builds_dir": builds_dir,
+        "project_dir": project_dir,
+        "mount_target": mount["target"],
+        "dirs": _below(project_dir, mount["target"]),
+    }
+    if mount["type"] == "bind":
+        host_dir = normalize_path(posixpath.join(mount["source"], relative))
+        builds.update(kind="host", host_project_dir=host_dir, volume=None)
+    else:
+        builds.update(kind="volume", host_project_dir=None, volume=mount["source"], persistent=not mount["per_job"])
+    return builds
+
+
+def build_script(lines):
+    """The ``sh -c`` text for script ``lines``: stops at the first failing line, echoes each like a job log."""
+    if isinstance(lines, str):
+        lines = [lines]
+    if not isinstance(lines, (list, tuple)) or not lines:
+        raise ValueError("script must be a non-empty list of shell lines, got %s %r" % (_kind(lines), lines))
+    text = ["set -e", "exec 2>&1"]
+    for index, line in enumerate(lines):
+        if not isinstance(line, str) or not line.strip():
+            raise ValueError("script[%d] must be a non-empty string (a shell line), got %r" % (index, line))
+        text.append("printf '%%s\\n' %s" % shlex.quote("$ " + line))
+        text.append(line)
+    return "\n".join(text) + "\n"
+
+
+def _env_args(environment):
+    args = []
+    for name, value in environment.items():
+        args.extend(["-e", "%s=%s" % (name, value)])
+    return args
+
+
+def _host_config_args(docker, privileged, mounts):
+    """The settings the runner applies to job and service containers alike."""
+    args = []
+    if privileged:
+        args.append("--privileged")
+    for mount in mounts:
+        args.extend(["-v", mount["argument"]])
+    for host in _string_list(docker.get("extra_hosts"), "[runners.docker] extra_hosts"):
+        args.extend(["--add-host", host])
+    for server in _string_list(docker.get("dns"), "[runners.docker] dns"):
+        args.extend(["--dns", server])
+    for domain in _string_list(docker.get("dns_search"), "[runners.docker] dns_search"):
+        args.extend(["--dns-search", domain])
+    return args
+
+
+def _job_only_args(docker):
+    args = []
+    for capability in _string_list(docker.get("cap_add"), "[runners.docker] cap_add"):
+        args.extend(["--cap-add", capability])
+    for capability in _string_list(docker.get("cap_drop"), "[runners.docker] cap_drop"):
+        args.extend(["--cap-drop", capability])
+    for option in _string_list(docker.get("security_opt"), "[runners.docker] security_opt"):
+        args.extend(["--security-opt", option])
+    for device in _string_list(docker.get("devices"), "[runners.docker] devices"):
+        args.extend(["--device", device])
+    user = docker.get("user")
+    if user:
+        if not isinstance(user, str):
+            raise ValueError("[runners.docker] user must be a string, got %s %r" % (_kind(user), user))
+        args.extend(["--user", user])
+    return args
+
+
+def _service_argv(service, index, prefix, network, docker, privileged, mounts, environment):
+    argv = ["run", "-d", "--name", service["container"], "--label", "%s=%s" % (_LABEL, prefix), "--network", network]
+    for alias in service["aliases"]:
+        argv.extend(["--network-alias", alias])
+    argv.extend(_host_config_args(docker, privileged, mounts))
+    argv.extend(_env_args(environment))
+    command = list(service["command"] or [])
+    if service["entrypoint"] is not None:
+        # docker run takes one word for --entrypoint; the rest goes before the command, as Docker would run it.
+        entrypoint = service["entrypoint"]
+        argv.extend(["--entrypoint", entrypoint[0] if entrypoint else ""])
+        command = entrypoint[1:] + command
+    argv.append(service["image"])
+    argv.extend(command)
+    return argv
+
+
+def plan_job(
+    config,
+    runner=None,
+    image=None,
+    services=None,
+    variables=None,
+    script=None,
+    docker_overrides=None,
+    project=None,
+    job_id=None,
+    marker=None,
+):
+    """Return the plan of one job of runner ``runner`` of the parsed ``config`` (see run_job()).
+
+    Nothing runs here. ``docker_overrides`` is merged over ``[runners.docker]``
+    key by key (a key given replaces the runner's). ``services`` are added
+    after the runner's (image strings or dicts with ``name``, ``alias``,
+    ``command``, ``entrypoint``, ``variables``). Raises ValueError, saying what
+    to fix, for settings the runner or Docker would refuse.
+    """
+    entry = select_runner(config, runner)
+    name = entry.get("name") or "runner #1"
+    executor = entry.get("executor")
+    if executor != "docker":
+        raise ValueError(
+            'runner "%s" uses executor %r: only the docker executor runs jobs on this host\'s Docker, '
+            "which is what this job reproduces; pick a docker runner" % (name, executor)
+        )
+    docker = entry.get("docker") or {}
+    if not isinstance(docker, dict):
+        raise ValueError("[runners.docker] of runner \"%s\" must be a table, got %s" % (name, _kind(docker)))
+    if docker_overrides is not None and not isinstance(docker_overrides, dict):
+        raise ValueError("docker_overrides must be a dict of [runners.docker] keys, got %s" % _kind(docker_overrides))
+    docker = dict(docker, **(docker_overrides or {}))
+
+    if job_id is None:
+        job_id = random.SystemRandom().randint(10 ** 8, 10 ** 9 - 1)
+    if marker is None:
+        marker = "runnerops-marker-%032x" % random.SystemRandom().getrandbits(128)
+    prefix = "runnerops-ci-job-%s" % job_id
+    network = "%s-network" % prefix
+
+    job_image = image or docker.get("image")
+    if not isinstance(job_image, str) or not job_image.strip():
+        raise ValueError(
+            'runner "%s" has no [runners.docker] image and no job image was given: set image (the job image)' % name
+        )
+    job_image = job_image.strip()
+
+    builds_dir = entry.get("builds_dir") or DEFAULT_BUILDS_DIR
+    if not isinstance(builds_dir, str) or not builds_dir.startswith("/"):
+        raise ValueError('[[runners]] builds_dir must be an absolute path such as "/builds", got %r' % (builds_dir,))
+    builds_dir = normalize_path(builds_dir)
+    namespace, project_name = _project(project, job_id)
+    project_dir = posixpath.join(builds_dir, namespace, project_name)
+
+    volumes = _string_list(docker.get("volumes"), "[runners.docker] volumes")
+    mounts = _mounts(volumes, builds_dir, prefix)
+    builds = _builds(mounts, builds_dir, project_dir)
+
+    privileged = bool(_bool_setting(docker, "privileged"))
+    services_privileged = _bool_setting(docker, "services_privileged")
+    if services_privileged is None:
+        services_privileged = privileged
+
+    all_services = _services(docker.get("services"), "[runners.docker] services") + _services(
+        services, "services", job_services=True
+    )
+    mode = infer_mode(docker, all_services)
+
+    environment = parse_environment(entry.get("environment"), "[[runners]] environment")
+    ci_variables = {
+        "CI": "true",
+        "GITLAB_CI": "true",
+        "CI_SERVER": "yes",
+        "CI_DISPOSABLE_ENVIRONMENT": "true",
+        "CI_JOB_ID": str(job_id),
+        "CI_JOB_NAME": "ci_job",
+        "CI_JOB_IMAGE": job_image,
+        "CI_BUILDS_DIR": builds_dir,
+        "CI_PROJECT_DIR": project_dir,
+        "CI_PROJECT_NAMESPACE": namespace,
+        "CI_PROJECT_NAME": project_name,
+        "CI_PROJECT_PATH": "%s/%s" % (namespace, project_name),
+        "CI_CONCURRENT_ID": "0",
+        "CI_RUNNER_DESCRIPTION": name,
+    }
+    # Later wins, as in the runner: its environment, then the predefined variables, then the job's.
+    job_variables = dict(environment)
+    job_variables.update(ci_variables)
+    job_variables.update(_variables(variables, "variables"))
+
+    planned_services = []
+    for index, service in enumerate(all_services):
+        service = dict(service, container="%s-svc%d" % (prefix, index), privileged=services_privileged)
+        service["dind"] = _is_dind_service(service)
+        service_environment = dict(job_variables)
+        service_environment.update(service["environment"])
+        service["environment"] = service_environment
+        service["argv"] = _service_argv(
+            service, index, prefix, network, docker, services_privileged, mounts, service_environment
+        )
+        planned_services.append(service)
+
+    script_text = build_script(script if script is not None else ["true"])
+    job_container = "%s-job" % prefix
+    job_argv = ["run", "-d", "--name", job_container, "--label", "%s=%s" % (_LABEL, prefix), "--network", network]
+    job_argv.extend(["-w", project_dir])
+    job_argv.extend(_host_config_args(docker, privileged, mounts))
+    job_argv.extend(_job_only_args(docker))
+    job_argv.extend(_env_args(job_variables))
+    job_argv.extend([job_image, "sh", "-c", script_text])
+
+    return {
+        "runner": name,
+        "mode": mode,
+        "job_id": job_id,
+        "prefix": prefix,
+        "marker": marker,
+        "image": job_image,
+        "pull_policy": _pull_policies(docker),
+        "docker_host_args": _docker_host_args(docker),
+        "network": network,
+        "privileged": privileged,
+        "services_privileged": services_privileged,
+        "volumes": [
+            dict((key, mount[key]) for key in ("spec", "type", "source", "target", "read_only", "per_job", "argument"))
+            for mount in mounts
+        ],
+        "builds": builds,
+        "environment": environment,
+        "variables": job_variables,
+        "services": planned_services,
+        "wait_for_services_timeout": _wait_timeout(docker),
+        "job": {"container": job_container, "argv": job_argv, "script": script_text},
+    }
+
+
+# --- running it -------------------------------------------------------------------
+
+
+def _tcp_open(address, port, timeout):
+    try:
+        connection = socket.create_connection((address, port), timeout=timeout)
+    except (OSError, socket.error):
+        return False
+    connection.close()
+    return True
+
+
+def _tail(text, limit):
+    if len(text) <= limit:
+        return text
+    return "[... %d characters cut ...]\n%s" % (len(text) - limit, text[-limit:])
+
+
+class _Job(object):
+    """Runs a plan and remembers everything it created, so cleanup removes exactly that."""
+
+    def __init__(self, plan, docker, probe, sleep, clock):
+        self.plan = plan
+        self._docker = docker
+        self.probe = probe
+        self.sleep = sleep
+        self.clock = clock
+        self.containers = []
+        self.networks = []
+        self.volumes = []
+        self.host_trees = []
+        self.host_dirs = []
+        self.temp_dirs = []
+        self.volume_cleanup = None
+        self.warnings = []
+        self.cleanup_errors = []
+
+    def docker(self, argv):
+        return self._docker(self.plan["docker_host_args"] + list(argv))
+
+    def must(self, argv, what):
+        rc, out, err = self.docker(argv)
+        if rc != 0:
+            raise JobSetupError(
+                "%s failed (docker %s, rc %d): %s" % (what, " ".join(argv[:2]), rc, (err or out).strip())
+            )
+        return out
+
+    # -- images
+
+    def ensure_image(self, image):
+        """Make ``image`` present as the runner's pull_policy list would, trying each policy in turn."""
+        errors = []
+        for policy in self.plan["pull_policy"]:
+            if policy != "always":
+                rc, _out, err = self.docker(["image", "inspect", "--format", "{{.Id}}", image])
+                if rc == 0:
+                    return
+                if policy == "never":
+                    errors.append('"never": image not present on this host')
+                    continue
+            rc, out, err = self.docker(["pull", image])
+            if rc == 0:
+                return
+            errors.append('"%s": docker pull failed: %s' % (policy, (err or out).strip()))
+        raise JobSetupError(
+            'image "%s" is not available with pull_policy %s (%s): load or pull it on the host, or allow '
+            "if-not-present in pull_policy when no registry is reachable"
+            % (image, json.dumps(self.plan["pull_policy"]), "; ".join(errors))
+        )
+
+    # -- host paths
+
+    def remember_missing_host_dirs(self, path):
+        """Record the missing directories down to ``path``; Docker or we will create them, cleanup removes them."""
+        missing = []
+        current = path
+        while current not in ("/", "") and not os.path.lexists(current):
+            missing.append(current)
+            current = posixpath.dirname(current)
+        for directory in reversed(missing):
+            if directory not in self.host_dirs:
+                self.host_dirs.append(directory)
+
+    def prepare_on_host(self, builds, marker):
+        project = builds["host_project_dir"]
+        if os.path.lexists(project):
+            raise JobSetupError(
+                "project directory %s already exists on the host: it is not this job's to overwrite; pass another "
+                "project, or remove it" % project
+            )
+        self.remember_missing_host_dirs(project)
+        if project not in self.host_trees:
+            self.host_trees.append(project)
+        data_dir = os.path.join(project, "test", "int-00")
+        os.makedirs(data_dir)
+        with open(os.path.join(data_dir, "marker"), "w") as handle:
+            handle.write(marker + "\n")
+
+    def prepare_in_volume(self, builds, marker):
+        """Create the project through a short-lived container that mounts the builds volume."""
+        project = builds["project_dir"]
+        data_dir = posixpath.join(project, "test", "int-00")
+        script = ["set -e"]
+        for directory in builds["dirs"]:
+            script.append('[ -e %s ] || echo "created %s"' % (shlex.quote(directory), directory))
+        script.append("if [ -e %s ]; then echo 'project directory exists' >&2; exit 3; fi" % shlex.quote(project))
+        script.append("mkdir -p %s" % shlex.quote(data_dir))
+        script.append('printf "%%s\\n" "$RUNNEROPS_MARKER" > %s' % shlex.quote(posixpath.join(data_dir, "marker")))
+        mount = "%s:%s" % (builds["volume"], builds["mount_target"])
+        base = ["run", "--rm", "--label", "%s=%s" % (_LABEL, self.plan["prefix"]), "--entrypoint", "/bin/sh"]
+        out = self.must(
+            base + ["-e", "RUNNEROPS_MARKER=%s" % marker, "-v", mount, self.plan["image"], "-c", "\n".join(script)],
+            "preparing the project in volume %s" % builds["volume"],
+        )
+        if builds.get("persistent"):
+            created = [line[len("created "):] for line in out.splitlines() if line.startswith("created ")]
+            removal = ["rm -rf %s" % shlex.quote(project)]
+            removal.extend("rmdir %s 2>/dev/null || true" % shlex.quote(d) for d in reversed(created) if d != project)
+            self.volume_cleanup = base + ["-v", mount, self.plan["image"], "-c", "\n".join(removal)]
+
+    # -- services
+
+    def start_services(self):
+        for service in self.plan["services"]:
+            # Recorded first: a container that was created but failed to start must still be removed.
+            self.containers.append(service["container"])
+            self.must(service["argv"], 'starting service "%s"' % service["image"])
+
+    def _inspect(self, container):
+        rc, out, err = self.docker(["inspect", "--format", "{{json .}}", container])
+        if rc != 0:
+            return None
+        try:
+            data = json.loads(out)
+        except ValueError:
+            return None
+        return data[0] if isinstance(data, list) else data
+
+    def _ports(self, service, info):
+        port = service["environment"].get("HEALTHCHECK_TCP_PORT")
+        if port:
+            return [int(port)] if port.isdigit() else []
+        exposed = ((info or {}).get("Config") or {}).get("ExposedPorts") or {}
+        return sorted(int(key.split("/")[0]) for key in exposed if key.endswith("/tcp") and key.split("/")[0].isdigit())
+
+    def wait_for_services(self):
+        """Wait until a TCP port of each service answers, like the runner's health check; report, never fail."""
+        timeout = self.plan["wait_for_services_timeout"]
+        states = []
+        for service in self.plan["services"]:
+            state = {
+                "image": service["image"],
+                "aliases": service["aliases"],
+                "container": service["container"],
+                "privileged": service["privileged"],
+                "ready": None,
+                "waited": 0.0,
+            }
+            states.append(state)
+            if timeout < 0:
+                continue
+            started = self.clock()
+            deadline = started + timeout
+            state["ready"] = False
+            while True:
+                info = self._inspect(service["container"])
+                running = bool(info and (info.get("State") or {}).get("Running"))
+                if not running:
+                    exit_code = (info or {}).get("State", {}).get("ExitCode")
+                    state["status"] = "exited (code %s)" % exit_code
+                    break
+                ports = self._ports(service, info)
+                if not ports:
+                    state["ready"] = True
+                    state["status"] = "running, no TCP port to wait for"
+                    break
+                networks = (info.get("NetworkSettings") or {}).get("Networks") or {}
+                address = (networks.get(self.plan["network"]) or {}).get("IPAddress")
+                if address and any(self.probe(address, port, 1.0) for port in ports):
+                    state["ready"] = True
+                    state["status"] = "listening on %s" % ", ".join(str(p) for p in ports)
+                    break
+                if self.clock() >= deadline:
+                    state["status"] = "no answer on TCP %s within %ds" % (", ".join(str(p) for p in ports), timeout)
+                    break
+                self.sleep(0.5)
+            state["waited"] = round(self.clock() - started, 1)
+            if not state["ready"]:
+                state["logs"] = self.service_logs(service["container"])
+                self.warnings.append(
+                    'service "%s" (%s) probably did not start properly: %s; the job runs anyway, as with the runner'
+                    % (service["image"], service["container"], state["status"])
+                )
+        return states
+
+    def service_logs(self, container):
+        rc, out, err = self.docker(["logs", "--tail", "200", container])
+        return _tail((out or "") + (err or ""), _SERVICE_LOG_LIMIT)
+
+    def preload(self, images):
+        """``docker save`` images from the host daemon and ``docker load`` them into each dind service."""
+        if not images:
+            return
+        targets = [service for service in self.plan["services"] if service["dind"]]
+        if not targets:
+            raise JobSetupError(
+                "preload_images needs a dind service to load images into, and this job has none: drop "
+                "preload_images, or add a docker:<version>-dind service"
+            )
+        temp_dir = tempfile.mkdtemp(prefix="runnerops-ci-job-")
+        self.temp_dirs.append(temp_dir)
+        archives = []
+        for index, image in enumerate(images):
+            archive = os.path.join(temp_dir, "image%d.tar" % index)
+            self.must(["save", "-o", archive, image], 'saving image "%s" from the host daemon' % image)
+            archives.append((image, archive))
+        for service in targets:
+            socket_url = service["environment"].get("DOCKER_HOST", "")
+            if not socket_url.startswith("unix://"):
+                socket_url = _DIND_SOCKET
+            for index, (image, archive) in enumerate(archives):
+                # Not /tmp: the dind entrypoint mounts a tmpfs there, which hides what docker cp writes.
+                inside = "/runnerops-preload-%d.tar" % index
+                self.must(["cp", archive, "%s:%s" % (service["container"], inside)], "copying %s into %s" % (image, service["container"]))
+                load = ["exec", "-e", "DOCKER_HOST=%s" % socket_url, "-e", "DOCKER_TLS_VERIFY=", service["container"]]
+                self._retry(load + ["docker", "load", "-i", inside], 'loading "%s" into %s' % (image, service["container"]))
+                self.docker(["exec", service["container"], "rm", "-f", inside])
+
+    def _retry(self, argv, what, attempts=20):
+        """Run a command in a dind service whose daemon may still be starting; retry for a few seconds."""
+        for attempt in range(attempts):
+            rc, out, err = self.docker(argv)
+            if rc == 0:
+                return out
+            if "cannot connect to the docker daemon" not in (err or out).lower():
+                break
+            if attempt + 1 < attempts:
+                self.sleep(1)
+        raise JobSetupError("%s failed (rc %d): %s" % (what, rc, (err or out).strip()))
+
+    # -- the job
+
+    def run_script(self, timeout):
+        job = self.plan["job"]
+        self.containers.insert(0, job["container"])
+        self.must(job["argv"], "starting the job container")
+        deadline = self.clock() + timeout
+        exit_code = None
+        timed_out = False
+        while True:
+            info = self._inspect(job["container"])
+            state = (info or {}).get("State") or {}
+            if info is None or not state.get("Running"):
+                exit_code = state.get("ExitCode", -1)
+                break
+            if self.clock() >= deadline:
+                self.docker(["kill", job["container"]])
+                timed_out = True
+                exit_code = -1
+                break
+            self.sleep(0.5)
+        rc, out, err = self.docker(["logs", job["container"]])
+        output = (out or "") + (err or "")
+        if timed_out:
+            output += "\n[ci_job: the job ran longer than %ds and was killed]\n" % timeout
+        return exit_code, _tail(output, _OUTPUT_LIMIT), timed_out
+
+    # -- cleanup
+
+    def _remove(self, argv, missing_words):
+        rc, out, err = self.docker(argv)
+        if rc != 0 and not any(word in (err or out).lower() for word in missing_words):
+            self.cleanup_errors.append("docker %s: %s" % (" ".join(argv), (err or out).strip()))
+
+    def cleanup(self):
+        for container in self.containers:
+            # -v also drops the anonymous volumes of images such as dind's /var/lib/docker.
+            self._remove(["rm", "-f", "-v", container], ("no such container",))
+        if self.volume_cleanup:
+            self._remove(self.volume_cleanup, ())
+        for network in self.networks:
+            self._remove(["network", "rm", network], ("not found", "no such network"))
+        for volume in self.volumes:
+            self._remove(["volume", "rm", "-f", volume], ("no such volume",))
+        for tree in self.host_trees:
+            if not os.path.lexists(tree):
+                continue
+            try:
+                shutil.rmtree(tree)
+            except OSError as error:
+                if os.path.lexists(tree):
+                    self.cleanup_errors.append("removing %s: %s" % (tree, error))
+        # Deepest first; a directory something else has put files into since stays.
+        for directory in sorted(self.host_dirs, key=len, reverse=True):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                pass
+        for temp_dir in self.temp_dirs:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def _setup(job, plan):
+    """Images, network, volumes and the project: everything the services and the job need."""
+    images = [plan["image"]] + [service["image"] for service in plan["services"]]
+    for image in sorted(set(images), key=images.index):
+        job.ensure_image(image)
+    for mount in plan["volumes"]:
+        if mount["type"] == "bind":
+            job.remember_missing_host_dirs(mount["source"])
+        elif mount["type"] == "volume" and not mount["per_job"]:
+            rc, _out, _err = job.docker(["volume", "inspect", mount["source"]])
+            if rc != 0:
+                # Docker creates a missing named volume on first use; it is this job's to remove.
+                job.volumes.append(mount["source"])
+    label = "%s=%s" % (_LABEL, plan["prefix"])
+    job.networks.append(plan["network"])
+    job.must(["network", "create", "--label", label, plan["network"]], "creating the job network")
+    for mount in plan["volumes"]:
+        if mount["per_job"]:
+            job.volumes.append(mount["source"])
+            job.must(["volume", "create", "--label", label, mount["source"]], "creating volume %s" % mount["source"])
+    # With the host's socket, a job's own "docker run -v $CI_PROJECT_DIR/..." makes the host daemon create
+    # that path on the host when it is missing: it is this job's to remove too.
+    project_dir = plan["builds"]["project_dir"]
+    if not os.path.lexists(project_dir):
+        job.remember_missing_host_dirs(project_dir)
+        job.host_trees.append(project_dir)
+    if plan["builds"]["kind"] == "host":
+        job.prepare_on_host(plan["builds"], plan["marker"])
+    else:
+        job.prepare_in_volume(plan["builds"], plan["marker"])
+
+
+class _Phases(object):
+    """Seconds spent in each phase of the job, the one under way included when it is cut short."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.started = clock()
+        self.durations = {}
+        self._name = None
+        self._since = self.started
+
+    def enter(self, name):
+        now = self.clock()
+        if self._name:
+            self.durations[self._name] = round(now - self._since, 1)
+        self._name = name
+        self._since = now
+
+    def done(self):
+        self.enter(None)
+        self.durations["total"] = round(self.clock() - self.started, 1)
+        return self.durations
+
+
+def run_job(plan, docker, timeout=600, preload_images=None, probe=None, sleep=None, clock=None):
+    """Run ``plan`` (from plan_job()) and return what the job did; always clean up.
+
+    ``docker(argv)`` runs the docker CLI with ``argv`` and returns ``(rc,
+    stdout, stderr)``. Returns ``rc`` (the script's exit code, -1 when it was
+    killed after ``timeout`` seconds), ``output``, ``timed_out``, ``argv`` (the
+    job's ``docker`` command line), ``marker``, ``services``, ``warnings``,
+    ``cleanup_errors`` and ``durations`` (seconds of each phase: ``setup``,
+    ``services``, ``script``, ``cleanup``, ``total``). Raises JobSetupError
+    when the job cannot be set up; its ``details`` hold the same keys, as far
+    as the job got.
+    """
+    clock = clock or time.monotonic
+    job = _Job(plan, docker, probe or _tcp_open, sleep or time.sleep, clock)
+    phases = _Phases(clock)
+    result = {
+        "runner": plan["runner"],
+        "mode": plan["mode"],
+        "image": plan["image"],
+        "marker": plan["marker"],
+        "project_dir": plan["builds"]["project_dir"],
+        "host_project_dir": plan["builds"]["host_project_dir"],
+        "argv": ["docker"] + plan["docker_host_args"] + plan["job"]["argv"],
+        "services": [],
+    }
+    try:
+        try:
+            phases.enter("setup")
+            _setup(job, plan)
+            phases.enter("services")
+            job.start_services()
+            result["services"] = job.wait_for_services()
+            job.preload(list(preload_images or []))
+            phases.enter("script")
+            rc, output, timed_out = job.run_script(timeout)
+            result.update(rc=rc, output=output, timed_out=timed_out)
+            if rc != 0:
+                for state, service in zip(result["services"], plan["services"]):
+                    state.setdefault("logs", job.service_logs(service["container"]))
+        finally:
+            if not result["services"]:
+                result["services"] = [
+                    {"image": s["image"], "container": s["container"], "logs": job.service_logs(s["container"])}
+                    for s in plan["services"]
+                    if s["container"] in job.containers
+                ]
+            phases.enter("cleanup")
+            job.cleanup()
+            result.update(warnings=job.warnings, cleanup_errors=job.cleanup_errors, durations=phases.done())
+    except JobSetupError as error:
+        error.details = result
+        raise
+    except (OSError, IOError) as error:
+        raise JobSetupError("setting up the job failed: %s" % error, result)
+    return result

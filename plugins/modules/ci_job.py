@@ -1,0 +1,373 @@
+#!/usr/bin/python
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: ci_job
+short_description: Run a CI job on a runner host the way GitLab Runner's docker executor would
+version_added: 0.1.0
+description:
+  - Reads the deployed C(config.toml) of GitLab Runner, picks one C([[runners]]) table and runs a job with the
+    host's C(docker) CLI exactly as the docker executor sets it up, to prove that the configuration really works
+    (socket passthrough, bind mounts of the builds directory, Docker-in-Docker with or without TLS, private
+    registries).
+  - "The job gets a network of its own; each service (C([[runners.docker.services]]) and O(services)) joins it under
+    its C(alias) names and the names GitLab derives from its image (C(docker:20.10.24-dind) is C(docker);
+    C(registry.example.com:5000/group/img:tag) is C(registry.example.com__group__img) and
+    C(registry.example.com-group-img)). Services run privileged when C(services_privileged) (if set) else
+    C(privileged) is true, with every job variable in their environment and the runner's C(volumes) mounted."
+  - "Volumes are used as C(config.toml) says: binds as written; an anonymous volume such as C(/certs/client) or
+    C(/cache) becomes a named volume of this job, shared by the job and its services. When a bind covers the builds
+    directory (for example C(/builds:/builds)) the project is created on the host there; otherwise the builds
+    directory is a volume of this job, mounted into the job and the services."
+  - The project is checked out as C(<builds_dir>/<namespace>/<project>) holding C(test/int-00/marker), a file with
+    a random string (RV(marker)), so that a job can prove that what it bind-mounts is the project's data.
+  - The job container runs O(script) with C(sh -c) from the job image, keeping the image's entrypoint (the Docker
+    CLI image's entrypoint chooses C(DOCKER_HOST)), in the project directory, with the runner's C(environment),
+    the C(CI_*) variables (C(CI_PROJECT_DIR), C(CI_BUILDS_DIR), C(CI_JOB_ID)...) and O(variables). Before the
+    script it waits, at most C(wait_for_services_timeout) seconds, until a TCP port each service exposes answers
+    (2375 or 2376 for dind), as the runner's health check does.
+  - Containers, the network, the volumes, the project directory and any host directory the job created are always
+    removed, also when the job fails or cannot be set up.
+  - A script that exits non-zero is reported through RV(rc), not as a task failure; the task fails only when the
+    job cannot be set up (unreadable C(config.toml), unknown runner, missing image, a service that cannot start...).
+author:
+  - runnerops maintainers (@runnerops)
+options:
+  config_path:
+    description:
+      - Path of the deployed C(config.toml).
+    type: path
+    default: /etc/gitlab-runner/config.toml
+  runner:
+    description:
+      - C(name) of the C([[runners]]) table to use. Empty uses the first one.
+      - Only C(executor = "docker") runners can be run here.
+    type: str
+    default: ""
+  image:
+    description:
+      - Job image, as C(image:) of a C(.gitlab-ci.yml) job. Empty uses the runner's C([runners.docker] image).
+    type: str
+    default: ""
+  services:
+    description:
+      - Services of the job, added after the runner's C([[runners.docker.services]]), as C(services:) of a
+        C(.gitlab-ci.yml) job.
+      - Each is an image string or a dict with C(name) (the image), C(alias) (names separated by commas or
+        spaces), C(command) and C(entrypoint) (lists) and C(variables) (a dict).
+    type: list
+    elements: raw
+    default: []
+  variables:
+    description:
+      - Job variables (strings). They override the runner's C(environment) and the C(CI_*) variables and reach the
+        services too, as in GitLab (that is how C(DOCKER_TLS_CERTDIR) reaches a dind service).
+    type: dict
+    default: {}
+  script:
+    description:
+      - Shell lines of the job, run in order with C(sh -c); the first failing line ends the job with its exit code.
+      - Each line is echoed as C($ <line>) before it runs, as in a job log.
+    type: list
+    elements: str
+    required: true
+  docker_overrides:
+    description:
+      - Keys merged over the runner's C([runners.docker]), each replacing the runner's value, for example
+        C(volumes) without C(/builds:/builds) as a negative control.
+    type: dict
+    default: {}
+  preload_images:
+    description:
+      - Images to C(docker save) from the host daemon and C(docker load) into each dind service (image tag with
+        C(dind), or alias C(docker)) before the script runs.
+      - Only for hosts where no registry is reachable; the job then finds the image without a pull. Leave it empty
+        where a registry is reachable, so that pulls are tested too.
+    type: list
+    elements: str
+    default: []
+  project:
+    description:
+      - Project path C(namespace/project) under the builds directory.
+      - Empty uses C(runnerops-smoke/ci-job-<job id>), unique for each run. A project directory that already
+        exists is never touched: the module fails instead.
+    type: str
+    default: ""
+  timeout:
+    description:
+      - Seconds the script may run before its container is killed (RV(timed_out)).
+    type: int
+    default: 600
+  plan_only:
+    description:
+      - Only read C(config.toml) and return the RV(plan) (the commands the job would run, the mode, the effective
+        volumes and variables); run nothing. Works in check mode.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    description: Runs nothing in check mode.
+    support: partial
+    details:
+      - With O(plan_only=true) the module does its whole work in check mode too.
+      - Otherwise it runs containers, so in check mode it only returns C(skipped) with a message.
+  diff_mode:
+    description: Has no diff to show.
+    support: none
+  idempotent:
+    description: Running it again with the same options changes nothing on the host.
+    support: full
+    details:
+      - Everything the job creates is removed before the module returns, so it always reports C(changed=false).
+notes:
+  - Run it on the runner host as root (C(become=true)): it uses the host's Docker daemon and writes under the
+    builds directory when a bind puts it on the host.
+  - Reading C(config.toml) needs Python 3.11 or later (C(tomllib)) on the host.
+  - The job uses the docker executor's network-per-job setup (C(FF_NETWORK_PER_BUILD)); C(network_mode) is not
+    applied. C(pull_policy) is honoured for the job and service images; C(allowed_images),
+    C(allowed_privileged_images) and the helper image are not used.
+  - Variables, including the runner's C(environment), appear in RV(argv) and RV(plan).
+seealso:
+  - plugin: runnerops.gitlab_runner.config_toml_findings
+    plugin_type: filter
+"""
+
+EXAMPLES = r"""
+- name: Prove that a socket runner's jobs can bind-mount project files (the builds directory is shared)
+  runnerops.gitlab_runner.ci_job:
+    runner: docker-socket
+    script:
+      - docker run --rm -v "$CI_PROJECT_DIR/test/int-00:/app/data" docker:27.3.1 cat /app/data/marker
+  register: bind_mount
+  become: true
+
+- name: Check that the job saw the project's data
+  ansible.builtin.assert:
+    that:
+      - bind_mount.rc == 0
+      - bind_mount.marker in bind_mount.output
+    fail_msg: "{{ bind_mount.output }}"
+
+- name: Run hello-world through the dind service without TLS
+  runnerops.gitlab_runner.ci_job:
+    runner: docker-dind
+    variables:
+      DOCKER_TLS_CERTDIR: ""
+    docker_overrides:
+      volumes: ["/cache"]
+    script:
+      - docker info --format '{{ "{{" }}.ServerVersion{{ "}}" }}'
+      - docker run --rm hello-world
+  register: hello
+  become: true
+
+- name: Show what a job of the first runner would run
+  runnerops.gitlab_runner.ci_job:
+    script: ["true"]
+    plan_only: true
+  register: job_plan
+"""
+
+RETURN = r"""
+rc:
+  description: Exit code of the script; V(-1) when it was killed after O(timeout) seconds.
+  returned: when the job ran
+  type: int
+  sample: 0
+output:
+  description: Output of the job (stdout and stderr), each script line preceded by C($ <line>); at most its last
+    100000 characters.
+  returned: when the job ran
+  type: str
+  sample: "$ docker run --rm hello-world\n\nHello from Docker!\n..."
+timed_out:
+  description: Whether the script ran longer than O(timeout) and was killed.
+  returned: when the job ran
+  type: bool
+  sample: false
+argv:
+  description: The C(docker run) command line of the job container, for debugging.
+  returned: when the job ran
+  type: list
+  elements: str
+  sample: [docker, run, -d, --name, runnerops-ci-job-412345678-job, --network, runnerops-ci-job-412345678-network]
+marker:
+  description: The random string written to C(test/int-00/marker) in the project directory.
+  returned: when the job ran
+  type: str
+  sample: runnerops-marker-3f2a9c0d4b1e6a7f8c9d0e1f2a3b4c5d
+project_dir:
+  description: C(CI_PROJECT_DIR) of the job, as the job container sees it.
+  returned: when the job ran
+  type: str
+  sample: /builds/runnerops-smoke/ci-job-412345678
+host_project_dir:
+  description: Where the project lived on the host (removed again), or V(null) when it was in a volume.
+  returned: when the job ran
+  type: str
+  sample: /builds/runnerops-smoke/ci-job-412345678
+runner:
+  description: Name of the runner whose settings were used.
+  returned: always except in check mode without O(plan_only)
+  type: str
+  sample: docker-socket
+mode:
+  description: Docker mode of the runner inferred from its settings, V(socket), V(dind) or V(null).
+  returned: always except in check mode without O(plan_only)
+  type: str
+  sample: socket
+image:
+  description: Job image used.
+  returned: when the job ran
+  type: str
+  sample: docker:20.10.24
+services:
+  description: The services started, with their readiness.
+  returned: when the job ran
+  type: list
+  elements: dict
+  contains:
+    image:
+      description: Image of the service.
+      type: str
+    aliases:
+      description: Host names of the service on the job network.
+      type: list
+      elements: str
+    container:
+      description: Container name (removed again).
+      type: str
+    privileged:
+      description: Whether the service ran privileged.
+      type: bool
+    ready:
+      description: Whether a TCP port of the service answered in time (V(null) when the wait is off).
+      type: bool
+    waited:
+      description: Seconds spent waiting for it.
+      type: float
+    status:
+      description: What the wait found.
+      type: str
+    logs:
+      description: Last lines of its log, when it was not ready or the job failed.
+      type: str
+  sample: [{image: "docker:20.10.24-dind", aliases: [docker], privileged: true, ready: true, waited: 4.5}]
+durations:
+  description: Seconds spent setting up, starting services, running the script, cleaning up, and in total.
+  returned: when the job ran
+  type: dict
+  sample: {setup: 0.8, services: 5.1, script: 2.3, cleanup: 1.2, total: 9.4}
+cleanup_errors:
+  description: What could not be removed (also shown as warnings).
+  returned: when the job ran
+  type: list
+  elements: str
+  sample: []
+plan:
+  description:
+    - The job as planned from C(config.toml), O(docker_overrides) and the options; with O(plan_only=true) only.
+    - Holds C(runner), C(mode), C(image), C(pull_policy), C(privileged), C(services_privileged), C(volumes) (each
+      with C(spec), C(type), C(source), C(target), C(per_job) and the C(argument) given to C(docker run -v)),
+      C(builds) (where the project lives), C(environment) (the runner's), C(variables) (all job variables),
+      C(services) and C(job) (the C(docker) arguments of each container).
+  returned: when O(plan_only=true)
+  type: dict
+  sample: {runner: docker-dind, mode: dind, image: "docker:20.10.24", volumes: [{spec: /certs/client, target: /certs/client}]}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml, docker_job
+
+
+def _argument_spec():
+    return dict(
+        config_path=dict(type="path", default="/etc/gitlab-runner/config.toml"),
+        runner=dict(type="str", default=""),
+        image=dict(type="str", default=""),
+        services=dict(type="list", elements="raw", default=[]),
+        variables=dict(type="dict", default={}),
+        script=dict(type="list", elements="str", required=True),
+        docker_overrides=dict(type="dict", default={}),
+        preload_images=dict(type="list", elements="str", default=[]),
+        project=dict(type="str", default=""),
+        timeout=dict(type="int", default=600),
+        plan_only=dict(type="bool", default=False),
+    )
+
+
+def _read_config(module, path):
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read()
+    except (IOError, OSError) as error:
+        module.fail_json(
+            msg="cannot read %s: %s; point config_path at the deployed config.toml and run as root (become)"
+            % (path, to_native(error))
+        )
+    try:
+        return config_toml.loads(text)
+    except ValueError as error:
+        module.fail_json(msg="%s: %s" % (path, to_native(error)))
+
+
+def main():
+    module = AnsibleModule(argument_spec=_argument_spec(), supports_check_mode=True)
+    params = module.params
+    if module.check_mode and not params["plan_only"]:
+        module.exit_json(
+            changed=False,
+            skipped=True,
+            msg="ci_job runs containers and is skipped in check mode; use plan_only=true to see the plan",
+        )
+    if params["timeout"] < 1:
+        module.fail_json(msg="timeout must be at least 1 second, got %d" % params["timeout"])
+
+    config = _read_config(module, params["config_path"])
+    try:
+        plan = docker_job.plan_job(
+            config,
+            runner=params["runner"] or None,
+            image=params["image"] or None,
+            services=params["services"],
+            variables=params["variables"],
+            script=params["script"],
+            docker_overrides=params["docker_overrides"],
+            project=params["project"] or None,
+        )
+    except ValueError as error:
+        module.fail_json(msg="%s: %s" % (params["config_path"], to_native(error)))
+    if params["plan_only"]:
+        module.exit_json(changed=False, runner=plan["runner"], mode=plan["mode"], plan=plan)
+
+    docker = module.get_bin_path("docker", required=True)
+
+    def _docker(argv):
+        return module.run_command([docker] + list(argv), errors="surrogate_then_replace")
+
+    try:
+        result = docker_job.run_job(plan, _docker, timeout=params["timeout"], preload_images=params["preload_images"])
+    except docker_job.JobSetupError as error:
+        module.fail_json(msg=to_native(error), **_reported(module, error.details))
+    module.exit_json(changed=False, **_reported(module, result))
+
+
+def _reported(module, result):
+    """Turn the job's warnings and cleanup problems into task warnings; return the rest."""
+    result = dict(result)
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
+    for problem in result.get("cleanup_errors", []):
+        module.warn("cleanup: %s" % problem)
+    return result
+
+
+if __name__ == "__main__":
+    main()
