@@ -19,9 +19,8 @@ the file with ``tomllib`` and reports, for every table and key:
 and, for every Docker executor runner, the socket / dind findings of
 ``docker_executor.findings()``.
 
-Reading TOML needs ``tomllib`` (Python 3.11+). This module still imports on
-older Pythons: ``check_data()`` works there on already parsed data, only
-``loads()`` and ``findings()`` raise a ValueError saying so.
+TOML is read with ``tomllib``, or on Python < 3.11 (managed hosts) with the
+same parser bundled as ``_tomli``.
 """
 
 from __future__ import annotations
@@ -43,8 +42,8 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
 
 try:
     import tomllib as _tomllib
-except ImportError:  # Python < 3.11: only loads() and findings() need it.
-    _tomllib = None
+except ImportError:  # Python < 3.11 on a managed host: the same parser, bundled.
+    from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import _tomli as _tomllib
 
 __all__ = [
     "ALL_FINDING_CODES",
@@ -171,15 +170,8 @@ def loads(text):
     """Parse config.toml ``text`` (str or UTF-8 bytes) with tomllib and return a dict.
 
     Raises TomlSyntaxError (a ValueError with ``line`` and ``column``) when the
-    text is not TOML, and ValueError when the input is no text or tomllib is
-    missing (Python < 3.11).
+    text is not TOML, and ValueError when the input is no text.
     """
-    if _tomllib is None:
-        raise ValueError(
-            "reading config.toml needs Python 3.11 or later (tomllib), this is Python %s: run the check "
-            "on the Ansible controller (filter runnerops.gitlab_runner.config_toml_findings) or with a newer "
-            "Python" % ".".join(str(part) for part in sys.version_info[:3])
-        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")

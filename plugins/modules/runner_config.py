@@ -118,7 +118,6 @@ attributes:
 notes:
   - The running service re-reads C(config.toml) when it changes; only C(listen_address) and C([session_server])
     need a restart, which RV(restart_required) reports.
-  - Reading C(config.toml) needs Python 3.11 or later (C(tomllib)) on the managed host.
 seealso:
   - plugin: runnerops.gitlab_runner.runner_plan
     plugin_type: filter

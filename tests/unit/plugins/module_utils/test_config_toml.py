@@ -198,14 +198,17 @@ def test_text_of_wrong_type_raises(text):
         findings(text)
 
 
-def test_missing_tomllib_gives_a_clear_error(monkeypatch):
-    monkeypatch.setattr(config_toml, "_tomllib", None)
-    with pytest.raises(ValueError, match=r"needs Python 3\.11 or later \(tomllib\)"):
-        loads("a = 1")
-    with pytest.raises(ValueError, match=r"run the check on the Ansible controller"):
-        findings("a = 1")
-    # check_data() needs no tomllib.
-    assert check_data({"concurrent": 1}) == []
+def test_bundled_parser_reads_the_same_where_tomllib_is_missing(monkeypatch):
+    """Managed hosts with Python < 3.11 read config.toml with the bundled tomli."""
+    from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import _tomli
+
+    text = ARTICLE_SOCKET
+    expected = loads(text)
+    monkeypatch.setattr(config_toml, "_tomllib", _tomli)
+    assert loads(text) == expected
+    with pytest.raises(TomlSyntaxError) as error:
+        loads("concurrent = \n")
+    assert (error.value.line, error.value.column) == (1, 14)
 
 
 # --- unknown-key -----------------------------------------------------------------------------
