@@ -697,10 +697,12 @@ class _Job(object):
             if rc == 0:
                 return
             errors.append('"%s": docker pull failed: %s' % (policy, (err or out).strip()))
+        fix = "pull or load it on the host"
+        if "if-not-present" not in self.plan["pull_policy"]:
+            fix += ', and add "if-not-present" to pull_policy where no registry is reachable'
         raise JobSetupError(
-            'image "%s" is not available with pull_policy %s (%s): load or pull it on the host, or allow '
-            "if-not-present in pull_policy when no registry is reachable"
-            % (image, json.dumps(self.plan["pull_policy"]), "; ".join(errors))
+            'image "%s" is not available with pull_policy %s (%s): %s'
+            % (image, json.dumps(self.plan["pull_policy"]), "; ".join(errors), fix)
         )
 
     # -- host paths
