@@ -10,6 +10,8 @@ BUILD := .build
 COLLECTIONS := $(BUILD)/collections
 INSTALLED := $(COLLECTIONS)/ansible_collections/runnerops/gitlab_runner
 ANSIBLE_TEST_PIP := 24.2
+# ansible-test lists files with git when inside a work tree, where .build/ is ignored: it runs on a copy outside.
+SANITY_ROOT ?= /tmp/runnerops-sanity
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export RUNNEROPS_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
@@ -44,7 +46,9 @@ sanity: build
 	@mkdir -p $(HOME)/.ansible/test/cache
 	@test -f $(HOME)/.ansible/test/cache/get_pip_$(subst .,_,$(ANSIBLE_TEST_PIP)).py \
 	  || cp tools/ansible_test_get_pip.py $(HOME)/.ansible/test/cache/get_pip_$(subst .,_,$(ANSIBLE_TEST_PIP)).py
-	cd $(INSTALLED) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)/ansible_collections/runnerops
+	cp -a $(INSTALLED) $(SANITY_ROOT)/ansible_collections/runnerops/
+	cd $(SANITY_ROOT)/ansible_collections/runnerops/gitlab_runner && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
 unit: build
 	$(BIN)/pytest -q tests/unit

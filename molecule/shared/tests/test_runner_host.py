@@ -1,0 +1,72 @@
+"""What site.yml leaves on a runner host: gitlab-runner, Docker and a config.toml that works for its mode."""
+
+import json
+import os
+
+import testinfra
+from testinfra.utils.ansible_runner import AnsibleRunner
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
+
+testinfra_hosts = ["ansible://gitlab_runners"]
+
+CONFIG = "/etc/gitlab-runner/config.toml"
+
+
+def _var(host, name):
+    """A variable as the play sees it (templated), not as the inventory spells it."""
+    return host.ansible("ansible.builtin.debug", "var=%s" % name, check=False)[name]
+
+
+def _runner_names(host):
+    return sorted(entry["name"] for entry in _var(host, "runner_entries"))
+
+
+def _config_text(host):
+    return host.file(CONFIG).content_string
+
+
+def test_gitlab_runner_is_installed_and_running(host):
+    assert "Version:" in host.check_output("gitlab-runner --version")
+    assert host.user("gitlab-runner").exists
+    service = host.service("gitlab-runner")
+    assert service.is_running
+    assert service.is_enabled
+
+
+def test_docker_answers(host):
+    assert host.check_output("docker info --format '{{ .ServerVersion }}'")
+
+
+def test_config_toml_is_private(host):
+    config = host.file(CONFIG)
+    assert (config.user, config.group, config.mode) == ("root", "root", 0o600)
+    directory = host.file(os.path.dirname(CONFIG))
+    assert (directory.user, directory.mode) == ("root", 0o700)
+
+
+def test_every_runner_is_registered_with_its_token(host):
+    credentials = live_credentials(_config_text(host))
+    assert sorted(credentials) == _runner_names(host)
+    assert all(entry["token"].startswith("glrt-") and entry["id"] for entry in credentials.values())
+
+
+def test_config_toml_has_no_error_for_its_mode(host):
+    mode = _var(host, "runner_mode")
+    found = findings(_config_text(host), {name: mode for name in _runner_names(host)})
+    assert [item["message"] for item in found if item["severity"] == "error"] == []
+
+
+def test_gitlab_created_each_runner_once():
+    """Converge created the runners; idempotence (a second converge) created none."""
+    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
+    runner = AnsibleRunner(inventory)
+    configured = sum(
+        len(_var(testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, inventory)), "runner_entries"))
+        for name in runner.get_hosts("gitlab_runners")
+    )
+    gitlab = testinfra.get_host("ansible://%s?ansible_inventory=%s" % (runner.get_hosts("gitlab")[0], inventory))
+    state = json.loads(gitlab.check_output("curl -sf http://127.0.0.1:8929/_double/state"))
+    assert len(state["runners"]) == configured
+    assert state["calls"].get("POST /api/v4/user/runners", 0) == configured
