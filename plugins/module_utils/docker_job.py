@@ -197,11 +197,11 @@ def select_runner(config, name=None):
     raise ValueError('config.toml has no runner named "%s" (it has %s): pass one of those names' % (name, known))
 
 
-def _string_list(value, what):
+def _string_list(value, what, one_string_allowed=False):
     if value is None:
         return []
-    if isinstance(value, str):
-        # The runner takes a single string for some list keys (pull_policy); treat it as one item.
+    if isinstance(value, str) and one_string_allowed:
+        # pull_policy is a string or a list of strings in config.toml.
         return [value]
     if not isinstance(value, (list, tuple)):
         raise ValueError("%s must be a list of strings, got %s %r" % (what, _kind(value), value))
@@ -212,7 +212,7 @@ def _string_list(value, what):
 
 
 def _command_list(value, what):
-    """A service ``command``/``entrypoint``: a list of strings (a string is one word); None when unset."""
+    """A service ``command``/``entrypoint``: a list of strings; None when unset."""
     if value is None:
         return None
     return _string_list(value, what)
@@ -299,7 +299,7 @@ def _bool_setting(docker, key):
 
 
 def _pull_policies(docker):
-    policies = _string_list(docker.get("pull_policy"), "[runners.docker] pull_policy") or ["always"]
+    policies = _string_list(docker.get("pull_policy"), "[runners.docker] pull_policy", True) or ["always"]
     for policy in policies:
         if policy not in _PULL_POLICIES:
             raise ValueError(

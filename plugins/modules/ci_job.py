@@ -127,7 +127,6 @@ attributes:
 notes:
   - Run it on the runner host as root (C(become=true)): it uses the host's Docker daemon and writes under the
     builds directory when a bind puts it on the host.
-  - Reading C(config.toml) needs Python 3.11 or later (C(tomllib)) on the host.
   - The job uses the docker executor's network-per-job setup (C(FF_NETWORK_PER_BUILD)); C(network_mode) is not
     applied. C(pull_policy) is honoured for the job and service images; C(allowed_images),
     C(allowed_privileged_images) and the helper image are not used.

@@ -1,0 +1,746 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import copy
+import json
+import os
+import subprocess
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_job import (
+    JobSetupError,
+    build_script,
+    derived_aliases,
+    infer_mode,
+    plan_job,
+    run_job,
+    select_runner,
+    split_aliases,
+)
+
+SOCKET_BIND = "/var/run/docker.sock:/var/run/docker.sock"
+JOB_ID = 123456789
+PREFIX = "runnerops-ci-job-123456789"
+PROJECT_DIR = "/builds/runnerops-smoke/ci-job-123456789"
+
+
+def _config(name="docker-socket", environment=None, builds_dir=None, executor="docker", **docker):
+    entry = {"name": name, "url": "https://gitlab.example.com", "token": "glrt-x", "executor": executor, "docker": docker}
+    if environment is not None:
+        entry["environment"] = environment
+    if builds_dir is not None:
+        entry["builds_dir"] = builds_dir
+    return {"concurrent": 1, "runners": [entry]}
+
+
+def _socket(**overrides):
+    """The socket runner of the article's TL;DR, as the runner role writes it."""
+    docker = {
+        "image": "docker:20.10.24",
+        "privileged": False,
+        "volumes": [SOCKET_BIND, "/builds:/builds", "/cache"],
+        "pull_policy": ["if-not-present"],
+    }
+    docker.update(overrides)
+    return _config(**docker)
+
+
+def _dind(**overrides):
+    """A dind runner with TLS: client certificates shared through /certs/client."""
+    docker = {
+        "image": "docker:20.10.24",
+        "privileged": True,
+        "volumes": ["/certs/client", "/cache"],
+        "services": [{"name": "docker:20.10.24-dind", "alias": "docker"}],
+        "pull_policy": ["if-not-present"],
+    }
+    docker.update(overrides)
+    return _config(name="docker-dind", environment=["DOCKER_TLS_CERTDIR=/certs"], **docker)
+
+
+def _plan(config, **options):
+    options.setdefault("job_id", JOB_ID)
+    options.setdefault("marker", "runnerops-marker-test")
+    options.setdefault("script", ["docker run --rm hello-world"])
+    return plan_job(config, **options)
+
+
+def _values(argv, flag):
+    return [argv[index + 1] for index, word in enumerate(argv[:-1]) if word == flag]
+
+
+def _env(argv):
+    return dict(value.split("=", 1) for value in _values(argv, "-e"))
+
+
+# --- aliases ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "image, aliases",
+    [
+        ("docker:20.10.24-dind", ["docker"]),
+        ("docker", ["docker"]),
+        ("postgres:14@sha256:" + "a" * 64, ["postgres"]),
+        ("tutum/wordpress:latest", ["tutum__wordpress", "tutum-wordpress"]),
+        ("registry.example.com:5000/group/img:tag", ["registry.example.com__group__img", "registry.example.com-group-img"]),
+        # GitLab's documented example: the registry port is dropped.
+        ("registry.gitlab-wp.com:4999/tutum/wordpress", ["registry.gitlab-wp.com__tutum__wordpress", "registry.gitlab-wp.com-tutum-wordpress"]),
+        ("my-registry.com/docker-with-certs:20.10.16-dind", ["my-registry.com__docker-with-certs", "my-registry.com-docker-with-certs"]),
+        # Docker cannot parse these, and the runner derives no name from them.
+        ("Bad/Name", []),
+        ("docker:", []),
+    ],
+)
+def test_derived_aliases(image, aliases):
+    assert derived_aliases(image) == aliases
+
+
+@pytest.mark.parametrize(
+    "alias, aliases",
+    [(None, []), ("", []), ("docker", ["docker"]), ("docker,dind  daemon", ["docker", "dind", "daemon"]), (" a , b ", ["a", "b"])],
+)
+def test_split_aliases(alias, aliases):
+    assert split_aliases(alias) == aliases
+
+
+def test_split_aliases_rejects_a_list():
+    with pytest.raises(ValueError, match="alias must be a string"):
+        split_aliases(["docker"])
+
+
+def test_service_gets_explicit_and_derived_aliases_once():
+    plan = _plan(_dind(services=[{"name": "my-registry.com/docker-with-certs:20.10.24-dind", "alias": "docker, dind"}]))
+    service = plan["services"][0]
+    assert service["aliases"] == ["docker", "dind", "my-registry.com__docker-with-certs", "my-registry.com-docker-with-certs"]
+    assert _values(service["argv"], "--network-alias") == service["aliases"]
+    assert service["dind"] is True
+
+
+# --- mode ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "docker, mode",
+    [
+        ({"volumes": [SOCKET_BIND, "/builds:/builds"]}, "socket"),
+        ({"volumes": ["/run/docker.sock:/var/run/docker.sock"]}, "socket"),
+        ({"volumes": ["/var/run:/host/run"]}, "socket"),
+        ({"volumes": ["/:/host"]}, None),
+        ({"privileged": True}, "dind"),
+        ({"services_privileged": True}, "dind"),
+        ({"services": [{"name": "docker:27.3.1-dind"}]}, "dind"),
+        ({"services": [{"name": "registry.example.com/dind-with-ca:27.3.1", "alias": "docker"}]}, "dind"),
+        ({"services": [{"name": "postgres:16"}]}, None),
+        ({"volumes": ["/cache", "not a spec::x:y"]}, None),
+        ({}, None),
+    ],
+)
+def test_infer_mode(docker, mode):
+    assert infer_mode(docker) == mode
+
+
+# --- runner selection ------------------------------------------------------------
+
+
+def test_select_runner_defaults_to_the_first():
+    config = {"runners": [{"name": "a"}, {"name": "b"}]}
+    assert select_runner(config)["name"] == "a"
+    assert select_runner(config, "b")["name"] == "b"
+
+
+@pytest.mark.parametrize(
+    "config, name, message",
+    [
+        ({}, None, "has no \\[\\[runners\\]\\] table"),
+        ({"runners": []}, None, "has no \\[\\[runners\\]\\] table"),
+        ({"runners": [{"name": "a"}]}, "b", 'no runner named "b" \\(it has "a"\\)'),
+        ([], None, "must be a dict"),
+    ],
+)
+def test_select_runner_errors(config, name, message):
+    with pytest.raises(ValueError, match=message):
+        select_runner(config, name)
+
+
+# --- the plan: volumes and builds dir --------------------------------------------
+
+
+def test_socket_plan_keeps_binds_and_puts_the_project_on_the_host():
+    plan = _plan(_socket())
+    assert plan["mode"] == "socket"
+    assert [v["argument"] for v in plan["volumes"]] == [SOCKET_BIND, "/builds:/builds", PREFIX + "-v2-cache:/cache"]
+    assert [v["per_job"] for v in plan["volumes"]] == [False, False, True]
+    builds = plan["builds"]
+    assert (builds["kind"], builds["project_dir"], builds["host_project_dir"]) == ("host", PROJECT_DIR, PROJECT_DIR)
+    job = plan["job"]["argv"]
+    assert _values(job, "-v") == [SOCKET_BIND, "/builds:/builds", PREFIX + "-v2-cache:/cache"]
+    assert "--privileged" not in job
+    assert _values(job, "-w") == [PROJECT_DIR]
+    assert _values(job, "--network") == [PREFIX + "-network"]
+    # The image's own entrypoint stays: it chooses DOCKER_HOST.
+    assert "--entrypoint" not in job
+    assert job[-4:-1] == ["docker:20.10.24", "sh", "-c"]
+
+
+def test_bind_from_another_host_path_puts_the_project_there():
+    plan = _plan(_socket(volumes=[SOCKET_BIND, "/srv/ci-builds:/builds", "/cache"]), project="group/app")
+    builds = plan["builds"]
+    assert builds["project_dir"] == "/builds/group/app"
+    assert builds["host_project_dir"] == "/srv/ci-builds/group/app"
+    assert builds["dirs"] == ["/builds/group", "/builds/group/app"]
+
+
+def test_bind_of_a_parent_covers_the_builds_dir():
+    plan = _plan(_socket(volumes=[SOCKET_BIND, "/srv:/srv"]), project="ns/p")
+    assert plan["builds"]["kind"] == "volume"  # /builds is not under /srv: a volume of the job
+    config = _config(volumes=["/srv:/srv"], image="alpine:3")
+    config["runners"][0]["builds_dir"] = "/srv/builds"
+    builds = _plan(config, project="ns/p")["builds"]
+    assert (builds["kind"], builds["host_project_dir"], builds["mount_target"]) == ("host", "/srv/builds/ns/p", "/srv")
+
+
+def test_dind_plan_gives_the_builds_dir_and_anonymous_volumes_per_job_volumes():
+    plan = _plan(_dind())
+    assert plan["mode"] == "dind"
+    arguments = [v["argument"] for v in plan["volumes"]]
+    assert arguments == [
+        PREFIX + "-v0-certs-client:/certs/client",
+        PREFIX + "-v1-cache:/cache",
+        PREFIX + "-builds:/builds",
+    ]
+    assert all(v["per_job"] for v in plan["volumes"])
+    assert plan["volumes"][2]["spec"] is None
+    builds = plan["builds"]
+    assert (builds["kind"], builds["volume"], builds["host_project_dir"], builds["persistent"]) == (
+        "volume",
+        PREFIX + "-builds",
+        None,
+        False,
+    )
+    # The job and its services share every volume: the dind service writes the client certificates there.
+    assert _values(plan["job"]["argv"], "-v") == arguments
+    assert _values(plan["services"][0]["argv"], "-v") == arguments
+
+
+def test_named_volume_covering_the_builds_dir_is_used_as_is():
+    plan = _plan(_dind(volumes=["ci-builds:/builds", "/certs/client"]))
+    assert plan["volumes"][0]["argument"] == "ci-builds:/builds"
+    assert plan["volumes"][0]["per_job"] is False
+    assert len(plan["volumes"]) == 2
+    builds = plan["builds"]
+    assert (builds["kind"], builds["volume"], builds["persistent"]) == ("volume", "ci-builds", True)
+
+
+def test_custom_builds_dir():
+    config = _socket(volumes=[SOCKET_BIND, "/srv/ci:/srv/ci/"])
+    config["runners"][0]["builds_dir"] = "/srv/ci/"
+    plan = _plan(config, project="a/b/c")
+    assert plan["builds"]["project_dir"] == "/srv/ci/a/b/c"
+    assert plan["builds"]["host_project_dir"] == "/srv/ci/a/b/c"
+    assert plan["variables"]["CI_BUILDS_DIR"] == "/srv/ci"
+    assert plan["variables"]["CI_PROJECT_NAMESPACE"] == "a/b"
+    assert plan["variables"]["CI_PROJECT_NAME"] == "c"
+
+
+def test_docker_overrides_replace_the_runners_keys():
+    plan = _plan(_socket(), docker_overrides={"volumes": [SOCKET_BIND, "/cache"]})
+    assert [v["spec"] for v in plan["volumes"]] == [SOCKET_BIND, "/cache", None]
+    assert plan["builds"]["kind"] == "volume"
+    assert plan["image"] == "docker:20.10.24"
+
+
+# --- the plan: privileges, services, variables -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "privileged, services_privileged, job, services",
+    [
+        (True, None, True, True),
+        (False, None, False, False),
+        (True, False, True, False),
+        (False, True, False, True),
+    ],
+)
+def test_privileged_for_job_and_services(privileged, services_privileged, job, services):
+    overrides = {"privileged": privileged}
+    if services_privileged is not None:
+        overrides["services_privileged"] = services_privileged
+    plan = _plan(_dind(**overrides))
+    assert ("--privileged" in plan["job"]["argv"]) is job
+    assert ("--privileged" in plan["services"][0]["argv"]) is services
+    assert plan["services"][0]["privileged"] is services
+
+
+def test_variables_merge_runner_environment_then_ci_then_job():
+    config = _dind()
+    config["runners"][0]["environment"] = ["DOCKER_TLS_CERTDIR=/certs", "CI_PROJECT_DIR=/elsewhere", "KEEP=1"]
+    plan = _plan(config, variables={"DOCKER_TLS_CERTDIR": "", "EXTRA": 7})
+    job = _env(plan["job"]["argv"])
+    assert job["DOCKER_TLS_CERTDIR"] == ""
+    assert job["CI_PROJECT_DIR"] == PROJECT_DIR
+    assert (job["KEEP"], job["EXTRA"], job["CI_JOB_ID"], job["CI"]) == ("1", "7", str(JOB_ID), "true")
+    assert job["CI_BUILDS_DIR"] == "/builds"
+    assert plan["environment"] == {"DOCKER_TLS_CERTDIR": "/certs", "CI_PROJECT_DIR": "/elsewhere", "KEEP": "1"}
+    # Services get every job variable: that is how DOCKER_TLS_CERTDIR="" turns TLS off in the dind service.
+    assert _env(plan["services"][0]["argv"]) == job
+
+
+def test_service_environment_and_job_services():
+    plan = _plan(
+        _dind(services=[{"name": "docker:20.10.24-dind", "environment": ["DOCKERD_FLAG=1"]}]),
+        services=[
+            "postgres:16",
+            {"name": "registry.example.com:5000/tools/mock:1", "alias": "mock", "variables": {"PORT": "8080"},
+             "entrypoint": ["/bin/sh", "-c"], "command": ["exec mock --port $PORT"]},
+        ],
+    )
+    first, second, third = plan["services"]
+    assert _env(first["argv"])["DOCKERD_FLAG"] == "1"
+    assert second["aliases"] == ["postgres"] and second["dind"] is False
+    assert "DOCKERD_FLAG" not in _env(second["argv"])
+    assert third["aliases"] == ["mock", "registry.example.com__tools__mock", "registry.example.com-tools-mock"]
+    assert _env(third["argv"])["PORT"] == "8080"
+    # docker run takes one word for --entrypoint: the rest precedes the command.
+    assert _values(third["argv"], "--entrypoint") == ["/bin/sh"]
+    assert third["argv"][-3:] == ["registry.example.com:5000/tools/mock:1", "-c", "exec mock --port $PORT"]
+    assert [s["container"] for s in plan["services"]] == [PREFIX + "-svc0", PREFIX + "-svc1", PREFIX + "-svc2"]
+
+
+def test_empty_entrypoint_resets_it():
+    plan = _plan(_dind(), services=[{"name": "busybox:1", "entrypoint": [], "command": ["sleep", "60"]}])
+    argv = plan["services"][1]["argv"]
+    assert _values(argv, "--entrypoint") == [""]
+    assert argv[-3:] == ["busybox:1", "sleep", "60"]
+
+
+def test_job_only_and_shared_host_settings():
+    plan = _plan(
+        _socket(extra_hosts=["gitlab.example.com:10.0.0.5"], dns=["10.0.0.2"], cap_add=["NET_ADMIN"], user="1000"),
+        services=["redis:7"],
+    )
+    job, service = plan["job"]["argv"], plan["services"][0]["argv"]
+    for argv in (job, service):
+        assert _values(argv, "--add-host") == ["gitlab.example.com:10.0.0.5"]
+        assert _values(argv, "--dns") == ["10.0.0.2"]
+    assert _values(job, "--cap-add") == ["NET_ADMIN"] and _values(job, "--user") == ["1000"]
+    assert "--cap-add" not in service and "--user" not in service
+
+
+def test_image_option_overrides_the_runners_image():
+    plan = _plan(_socket(), image="docker:20.10.24-git")
+    assert plan["image"] == "docker:20.10.24-git"
+    assert plan["job"]["argv"][-4] == "docker:20.10.24-git"
+    assert plan["variables"]["CI_JOB_IMAGE"] == "docker:20.10.24-git"
+
+
+def test_default_project_and_generated_ids_are_unique():
+    first = plan_job(_socket(), script=["true"])
+    second = plan_job(_socket(), script=["true"])
+    assert first["job_id"] != second["job_id"] and first["marker"] != second["marker"]
+    assert first["builds"]["project_dir"] == "/builds/runnerops-smoke/ci-job-%s" % first["job_id"]
+
+
+@pytest.mark.parametrize(
+    "docker, expected",
+    [({}, ["always"]), ({"pull_policy": "never"}, ["never"]), ({"pull_policy": ["always", "if-not-present"]}, ["always", "if-not-present"])],
+)
+def test_pull_policy(docker, expected):
+    assert _plan(_socket(**docker) if docker else _config(image="alpine:3"))["pull_policy"] == expected
+
+
+@pytest.mark.parametrize(
+    "timeout, expected",
+    [(None, 30), (0, 30), (90, 90), (-1, -1)],
+)
+def test_wait_for_services_timeout(timeout, expected):
+    overrides = {} if timeout is None else {"wait_for_services_timeout": timeout}
+    assert _plan(_dind(**overrides))["wait_for_services_timeout"] == expected
+
+
+def test_local_docker_host_is_used_for_every_command():
+    plan = _plan(_socket(host="unix:///run/user/0/docker.sock"))
+    assert plan["docker_host_args"] == ["--host", "unix:///run/user/0/docker.sock"]
+
+
+# --- the plan: bad input ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config, options, message",
+    [
+        (_config(executor="shell", image="x:1"), {}, "uses executor 'shell': only the docker executor"),
+        (_config(volumes=["/cache"]), {}, "has no \\[runners.docker\\] image and no job image"),
+        (_socket(volumes=["/data:ro"]), {}, "volumes\\[0\\]: .*anonymous volume"),
+        (_socket(volumes=["/cache", "cache:/cache"]), {}, 'mounts at /cache like "/cache"'),
+        (_socket(volumes="/cache"), {}, "volumes must be a list of strings, got str"),
+        (_socket(volumes=["/cache", 3]), {}, "volumes\\[1\\] must be a string, got int"),
+        (_dind(services=[{"name": "x:1", "command": "sleep 1"}]), {}, "command must be a list of strings"),
+        (_socket(), {"project": "single"}, 'must be "namespace/project"'),
+        (_socket(), {"project": "ns/../etc"}, 'must be "namespace/project"'),
+        (_socket(), {"variables": ["A=1"]}, "variables must be a dict"),
+        (_socket(), {"variables": {"A": True}}, 'variables\\["A"\\] must be a string'),
+        (_socket(), {"variables": {"1A": "x"}}, "is not a variable name"),
+        (_socket(pull_policy=["sometimes"]), {}, 'pull_policy "sometimes" is not one the runner knows'),
+        (_socket(host="tcp://10.0.0.9:2376"), {}, "jobs run on that remote daemon"),
+        (_socket(privileged="yes"), {}, "privileged must be true or false"),
+        (_socket(wait_for_services_timeout="30s"), {}, "wait_for_services_timeout must be an integer"),
+        (_dind(services=[{"alias": "docker"}]), {}, 'services\\[0\\] needs "name"'),
+        (_dind(services=[{"name": "docker:1-dind", "variables": {}}]), {}, "unknown keys variables"),
+        (_dind(), {"services": [{"name": "x:1", "environment": ["A=1"]}]}, "unknown keys environment"),
+        (_dind(), {"services": "postgres"}, "services must be a list"),
+        (_socket(), {"script": []}, "script must be a non-empty list"),
+        (_socket(), {"script": ["ok", " "]}, "script\\[1\\] must be a non-empty string"),
+        (_socket(), {"docker_overrides": ["volumes"]}, "docker_overrides must be a dict"),
+        (_config(image="x:1", builds_dir="builds"), {}, "builds_dir must be an absolute path"),
+        (_socket(extra_hosts="a:1.2.3.4"), {}, "extra_hosts must be a list of strings"),
+        (_socket(user=1000), {}, "user must be a string"),
+        ({"runners": [{"name": "x", "executor": "docker", "docker": "docker:1"}]}, {}, "must be a table"),
+    ],
+)
+def test_plan_errors(config, options, message):
+    with pytest.raises(ValueError, match=message):
+        _plan(config, **options)
+
+
+def test_runner_environment_errors_name_the_table():
+    with pytest.raises(ValueError, match='\\[\\[runners\\]\\] environment\\[0\\] "NOEQUALS" has no "="'):
+        _plan(_config(image="x:1", environment=["NOEQUALS"]))
+
+
+# --- the script ------------------------------------------------------------------
+
+
+def _sh(text):
+    return subprocess.run(["sh", "-c", text], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+
+
+def test_script_echoes_each_line_and_stops_at_the_first_failure():
+    done = _sh(build_script(["echo one", "echo 'two' >&2", "false", "echo never"]))
+    assert done.returncode == 1
+    # stderr goes to the same stream as stdout, in order.
+    assert done.stdout == "$ echo one\none\n$ echo 'two' >&2\ntwo\n$ false\n"
+    assert done.stderr == ""
+
+
+def test_script_keeps_quotes_and_variables_for_the_shell():
+    line = 'X="a b"; printf "%s|" "$X" \'$X\''
+    done = _sh(build_script([line]))
+    assert done.returncode == 0
+    assert done.stdout == "$ %s\na b|$X|" % line
+
+
+# --- running a plan (a fake docker CLI) -------------------------------------------
+
+
+class FakeDocker(object):
+    """Answers docker CLI calls like a daemon would for a job that works; tests change single answers."""
+
+    def __init__(self, job_exit=0, job_polls=1, service_exposes=("2375/tcp", "2376/tcp")):
+        self.calls = []
+        self.job_exit = job_exit
+        self.job_polls = job_polls
+        self.service_exposes = service_exposes
+        self.fail = {}
+        self.present_images = {"docker:20.10.24", "docker:20.10.24-dind", "hello-world"}
+
+    def __call__(self, argv):
+        self.calls.append(list(argv))
+        key = tuple(argv[:2])
+        for prefix, answer in self.fail.items():
+            if tuple(argv[: len(prefix)]) == prefix:
+                return answer
+        if key == ("image", "inspect"):
+            return (0, "sha256:1\n", "") if argv[-1] in self.present_images else (1, "", "Error: No such image")
+        if key == ("volume", "inspect"):
+            return 1, "", "Error: No such volume: %s" % argv[-1]
+        if argv[0] == "inspect":
+            return self._inspect(argv[-1])
+        if argv[0] == "logs":
+            if argv[-1].endswith("-job"):
+                return 0, "$ docker run --rm hello-world\nHello from Docker!\n", ""
+            return 0, "service log line\n", ""
+        if argv[0] == "pull":
+            return 1, "", "Error response from daemon: no registry"
+        return 0, "", ""
+
+    def _inspect(self, container):
+        if container.endswith("-job"):
+            self.job_polls -= 1
+            running = self.job_polls >= 0
+            return 0, json.dumps([{"State": {"Running": running, "ExitCode": 0 if running else self.job_exit}}]), ""
+        network = container.rsplit("-svc", 1)[0] + "-network"
+        info = {
+            "State": {"Running": True, "ExitCode": 0},
+            "Config": {"ExposedPorts": dict((port, {}) for port in self.service_exposes)},
+            "NetworkSettings": {"Networks": {network: {"IPAddress": "172.19.0.2"}}},
+        }
+        return 0, json.dumps([info]), ""
+
+    def commands(self, *words):
+        return [call for call in self.calls if call[: len(words)] == list(words)]
+
+
+class FakeClock(object):
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def _run(plan, docker, probe=lambda address, port, timeout: True, **options):
+    clock = FakeClock()
+    return run_job(plan, docker, probe=probe, sleep=clock.sleep, clock=clock, **options)
+
+
+def _cleanup_calls(docker):
+    return [call for call in docker.calls if call[:2] in (["rm", "-f"], ["network", "rm"], ["volume", "rm"])]
+
+
+def test_dind_job_runs_and_everything_it_created_is_removed():
+    plan = _plan(_dind())
+    docker = FakeDocker()
+    result = _run(plan, docker, preload_images=["hello-world"])
+    assert (result["rc"], result["timed_out"]) == (0, False)
+    assert "Hello from Docker!" in result["output"]
+    assert result["argv"] == ["docker"] + plan["job"]["argv"]
+    assert result["services"][0]["ready"] is True and result["services"][0]["aliases"] == ["docker"]
+    assert "logs" not in result["services"][0]
+    assert set(result["durations"]) == {"setup", "services", "script", "cleanup", "total"}
+    # The project was prepared through a container on the builds volume, with the marker.
+    prepare = docker.commands("run", "--rm")[0]
+    assert "RUNNEROPS_MARKER=runnerops-marker-test" in prepare and PREFIX + "-builds:/builds" in prepare
+    # Services start before the job; the image is saved once and loaded into the dind service.
+    order = [call[:2] for call in docker.calls if call[0] in ("run", "save", "cp", "exec")]
+    assert order[:2] == [["run", "--rm"], ["run", "-d"]]
+    assert docker.commands("save")[0][-1] == "hello-world"
+    assert docker.commands("exec")[0][-4:] == ["docker", "load", "-i", "/runnerops-preload-0.tar"]
+    assert order[-1] == ["run", "-d"] and docker.calls.index(docker.commands("run", "-d")[-1]) > docker.calls.index(
+        docker.commands("exec")[0]
+    )
+    assert _cleanup_calls(docker) == [
+        ["rm", "-f", "-v", PREFIX + "-job"],
+        ["rm", "-f", "-v", PREFIX + "-svc0"],
+        ["network", "rm", PREFIX + "-network"],
+        ["volume", "rm", "-f", PREFIX + "-v0-certs-client"],
+        ["volume", "rm", "-f", PREFIX + "-v1-cache"],
+        ["volume", "rm", "-f", PREFIX + "-builds"],
+    ]
+    assert result["cleanup_errors"] == [] and result["warnings"] == []
+
+
+def test_failing_job_reports_rc_and_service_logs():
+    docker = FakeDocker(job_exit=125)
+    result = _run(_plan(_dind()), docker)
+    assert result["rc"] == 125
+    assert result["services"][0]["logs"] == "service log line\n"
+
+
+def test_service_that_cannot_start_fails_setup_and_still_cleans_up():
+    docker = FakeDocker()
+    docker.fail[("run", "-d", "--name", PREFIX + "-svc0")] = (125, "", "docker: Error response from daemon: bad")
+    with pytest.raises(JobSetupError, match='starting service "docker:20.10.24-dind" failed .*bad') as error:
+        _run(_plan(_dind()), docker)
+    details = error.value.details
+    assert "rc" not in details and details["durations"]["cleanup"] >= 0
+    assert details["services"][0]["logs"] == "service log line\n"
+    assert _cleanup_calls(docker)[0] == ["rm", "-f", "-v", PREFIX + "-svc0"]
+    assert ["network", "rm", PREFIX + "-network"] in _cleanup_calls(docker)
+    assert not docker.commands("run", "-d", "--name", PREFIX + "-job")
+
+
+def test_service_that_never_answers_is_a_warning_and_the_job_runs():
+    docker = FakeDocker()
+    result = _run(_plan(_dind()), docker, probe=lambda address, port, timeout: False)
+    service = result["services"][0]
+    assert service["ready"] is False and service["waited"] >= 30
+    assert service["status"] == "no answer on TCP 2375, 2376 within 30s"
+    assert service["logs"] == "service log line\n"
+    assert "probably did not start properly" in result["warnings"][0]
+    assert result["rc"] == 0
+
+
+def test_healthcheck_tcp_port_variable_chooses_the_port():
+    probed = []
+
+    def probe(address, port, timeout):
+        probed.append((address, port))
+        return True
+
+    _run(_plan(_dind(), variables={"HEALTHCHECK_TCP_PORT": "2376"}), FakeDocker(), probe=probe)
+    assert probed == [("172.19.0.2", 2376)]
+
+
+def test_service_without_ports_is_not_waited_for():
+    result = _run(_plan(_dind()), FakeDocker(service_exposes=()), probe=lambda *args: pytest.fail("probed"))
+    assert result["services"][0]["status"] == "running, no TCP port to wait for"
+
+
+def test_job_that_runs_too_long_is_killed():
+    docker = FakeDocker(job_polls=10 ** 6)
+    result = _run(_plan(_socket(volumes=[SOCKET_BIND, "/cache"])), docker, timeout=5)
+    assert (result["rc"], result["timed_out"]) == (-1, True)
+    assert docker.commands("kill") == [["kill", PREFIX + "-job"]]
+    assert "ran longer than 5s and was killed" in result["output"]
+
+
+def test_missing_image_fails_with_the_policies_tried():
+    docker = FakeDocker()
+    docker.present_images = set()
+    with pytest.raises(JobSetupError, match='image "docker:20.10.24" is not available with pull_policy \\["if-not-present"\\]'):
+        _run(_plan(_dind()), docker)
+    assert not docker.commands("network", "create")
+
+
+def test_pull_policy_list_falls_back_like_the_runner():
+    docker = FakeDocker()
+    _run(_plan(_dind(pull_policy=["always", "if-not-present"])), docker)
+    assert docker.commands("pull")[0] == ["pull", "docker:20.10.24"]
+    assert docker.commands("run", "-d")
+
+
+def test_never_pull_policy_suggests_if_not_present():
+    docker = FakeDocker()
+    docker.present_images = {"docker:20.10.24"}
+    with pytest.raises(JobSetupError, match='"never": image not present.*add "if-not-present"'):
+        _run(_plan(_dind(pull_policy="never")), docker)
+    assert not docker.commands("pull")
+
+
+def test_preload_needs_a_dind_service():
+    docker = FakeDocker()
+    with pytest.raises(JobSetupError, match="preload_images needs a dind service"):
+        _run(_plan(_socket(volumes=[SOCKET_BIND, "/cache"])), docker, preload_images=["hello-world"])
+    assert ["network", "rm", PREFIX + "-network"] in _cleanup_calls(docker)
+
+
+def test_preload_waits_for_a_starting_daemon_but_not_for_other_errors():
+    docker = FakeDocker()
+    answers = [(1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock")] * 2
+
+    original = docker.__call__
+
+    def flaky(argv):
+        if argv[:1] == ["exec"] and "load" in argv and answers:
+            docker.calls.append(list(argv))
+            return answers.pop()
+        return original(argv)
+
+    result = _run(_plan(_dind()), flaky, preload_images=["hello-world"])
+    assert result["rc"] == 0
+    assert len([call for call in docker.calls if call[:1] == ["exec"] and "load" in call]) == 3
+    docker = FakeDocker()
+    docker.fail[("exec", "-e")] = (1, "", "open /runnerops-preload-0.tar: no such file or directory")
+    with pytest.raises(JobSetupError, match="loading \"hello-world\" .* no such file"):
+        _run(_plan(_dind()), docker, preload_images=["hello-world"])
+    assert len(docker.commands("exec", "-e")) == 1
+
+
+def test_named_volume_that_docker_creates_is_removed_and_its_project_cleaned():
+    docker = FakeDocker()
+    docker.fail[("run", "--rm")] = (0, "created /builds/runnerops-smoke\ncreated %s\n" % PROJECT_DIR, "")
+    _run(_plan(_dind(volumes=["ci-builds:/builds", "/certs/client"])), docker)
+    assert ["volume", "rm", "-f", "ci-builds"] in _cleanup_calls(docker)
+    removal = docker.commands("run", "--rm")[-1]
+    assert removal[-1] == "rm -rf %s\nrmdir /builds/runnerops-smoke 2>/dev/null || true" % PROJECT_DIR
+
+
+def test_existing_named_volume_is_kept():
+    docker = FakeDocker()
+    docker.fail[("volume", "inspect")] = (0, "[]", "")
+    _run(_plan(_dind(volumes=["ci-builds:/builds", "/certs/client"])), docker)
+    assert ["volume", "rm", "-f", "ci-builds"] not in _cleanup_calls(docker)
+
+
+def test_cleanup_problems_are_reported_not_raised():
+    docker = FakeDocker()
+    docker.fail[("volume", "rm")] = (1, "", "Error: volume is in use")
+    docker.fail[("network", "rm")] = (1, "", "Error: network runnerops-x not found")
+    result = _run(_plan(_dind()), docker)
+    assert result["rc"] == 0
+    assert len(result["cleanup_errors"]) == 3
+    assert all("volume is in use" in problem for problem in result["cleanup_errors"])
+
+
+# --- running a plan whose project lives on the host --------------------------------
+
+
+def _host_config(tmp_path, **docker):
+    builds = str(tmp_path / "builds")
+    config = _socket(volumes=[SOCKET_BIND, "%s:%s" % (builds, builds), "/cache"], **docker)
+    config["runners"][0]["builds_dir"] = builds
+    return config, builds
+
+
+def test_project_on_the_host_holds_the_marker_and_is_removed(tmp_path):
+    config, builds = _host_config(tmp_path)
+    seen = {}
+
+    docker = FakeDocker()
+    original = docker.__call__
+
+    def docker_that_looks(argv):
+        if argv[:2] == ["run", "-d"]:
+            marker = os.path.join(seen.setdefault("project", plan["builds"]["host_project_dir"]), "test", "int-00", "marker")
+            with open(marker) as handle:
+                seen["marker"] = handle.read()
+        return original(argv)
+
+    plan = _plan(config, project="group/app")
+    result = _run(plan, docker_that_looks)
+    assert seen == {"project": str(tmp_path / "builds" / "group" / "app"), "marker": "runnerops-marker-test\n"}
+    assert result["host_project_dir"] == seen["project"]
+    # Builds dir, namespace and project were all created by the job: nothing is left.
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_existing_parents_on_the_host_are_kept(tmp_path):
+    config, builds = _host_config(tmp_path)
+    os.makedirs(os.path.join(builds, "group", "other"))
+    _run(_plan(config, project="group/app"), FakeDocker())
+    assert os.listdir(os.path.join(builds, "group")) == ["other"]
+
+
+def test_existing_project_on_the_host_is_never_touched(tmp_path):
+    config, builds = _host_config(tmp_path)
+    project = os.path.join(builds, "group", "app")
+    os.makedirs(project)
+    with open(os.path.join(project, "keep"), "w") as handle:
+        handle.write("data")
+    docker = FakeDocker()
+    with pytest.raises(JobSetupError, match="project directory %s already exists" % project):
+        _run(_plan(config, project="group/app"), docker)
+    assert os.listdir(project) == ["keep"]
+    assert ["network", "rm", PREFIX + "-network"] in _cleanup_calls(docker)
+
+
+def test_host_path_a_job_made_the_host_daemon_create_is_removed(tmp_path):
+    # Socket mode without the builds bind: the job's "docker run -v $CI_PROJECT_DIR/..." makes the
+    # host daemon create the project path on the host, empty.
+    builds = str(tmp_path / "builds")
+    config = _socket(volumes=[SOCKET_BIND, "/cache"])
+    config["runners"][0]["builds_dir"] = builds
+    plan = _plan(config, project="group/app")
+    docker = FakeDocker()
+    original = docker.__call__
+
+    def host_daemon(argv):
+        if argv[:2] == ["run", "-d"]:
+            os.makedirs(os.path.join(plan["builds"]["project_dir"], "test", "int-00"))
+        return original(argv)
+
+    _run(plan, host_daemon)
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_plan_is_not_changed_by_running_it():
+    plan = _plan(_dind())
+    before = copy.deepcopy(plan)
+    _run(plan, FakeDocker())
+    assert plan == before
