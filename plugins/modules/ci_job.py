@@ -95,7 +95,7 @@ options:
     description:
       - Project path C(namespace/project) under the builds directory.
       - Empty uses C(runnerops-smoke/ci-job-<job id>), unique for each run. A project directory that already
-        exists is never touched: the module fails instead.
+        exists is never touched; the module fails instead.
     type: str
     default: ""
   timeout:
@@ -125,8 +125,8 @@ attributes:
     details:
       - Everything the job creates is removed before the module returns, so it always reports C(changed=false).
 notes:
-  - Run it on the runner host as root (C(become=true)): it uses the host's Docker daemon and writes under the
-    builds directory when a bind puts it on the host.
+  - "Run it on the runner host as root (C(become=true)): it uses the host's Docker daemon and writes under the
+    builds directory when a bind puts it on the host."
   - The job uses the docker executor's network-per-job setup (C(FF_NETWORK_PER_BUILD)); C(network_mode) is not
     applied. C(pull_policy) is honoured for the job and service images; C(allowed_images),
     C(allowed_privileged_images) and the helper image are not used.
