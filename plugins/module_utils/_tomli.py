@@ -4,7 +4,7 @@
 # tomli 2.5.0 (https://github.com/hukkin/tomli), the TOML parser that became the standard library's
 # tomllib, bundled here as one file. config_toml.loads uses it only where tomllib is missing (managed hosts
 # with Python < 3.11): modules that read config.toml run there. Changes: _re.py and _parser.py joined,
-# relative imports dropped.
+# relative imports dropped, implicitly concatenated string literals joined.
 #
 # MIT License
 #
@@ -146,7 +146,8 @@ def match_to_number(match: re.Match[str], parse_float: ParseFloat) -> Any:
         return parse_float(match.group())
     return int(match.group(), 0)
 
-import sys
+
+import sys  # noqa: E402 (the two source files joined)
 
 
 if sys.version_info < (3, 15):  # pragma: no cover
@@ -198,10 +199,10 @@ ILLEGAL_COMMENT_CHARS: Final = ILLEGAL_BASIC_STR_CHARS
 TOML_WS: Final = frozenset(" \t")
 TOML_WS_AND_NEWLINE: Final = TOML_WS | frozenset("\n")
 BARE_KEY_CHARS: Final = frozenset(
-    "abcdefghijklmnopqrstuvwxyz" "ABCDEFGHIJKLMNOPQRSTUVWXYZ" "0123456789" "-_"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 )
 KEY_INITIAL_CHARS: Final = BARE_KEY_CHARS | frozenset("\"'")
-HEXDIGIT_CHARS: Final = frozenset("abcdef" "ABCDEF" "0123456789")
+HEXDIGIT_CHARS: Final = frozenset("abcdefABCDEF0123456789")
 
 BASIC_STR_ESCAPE_REPLACEMENTS: Final = frozendict(
     {

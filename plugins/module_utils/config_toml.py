@@ -29,7 +29,6 @@ import datetime
 import difflib
 import json
 import re
-import sys
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
