@@ -38,6 +38,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
     parse_volume,
     path_within,
 )
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
 try:
     import tomllib as _tomllib
@@ -137,16 +138,6 @@ _TYPE_PHRASES = {
 # Element types with another name in the schema but the same TOML form.
 _TYPE_ALIASES = {"api.Capability": "string"}
 _SCALAR_TYPES = ("string", "int", "float", "bool", "duration-string", "datetime")
-
-
-def _kind(value):
-    """The plain type name of ``value`` (Ansible passes subclasses with internal names)."""
-    for kind in (bool, int, float, str, bytes, list, tuple, dict, set):
-        if isinstance(value, kind):
-            return kind.__name__
-    if isinstance(value, Mapping):
-        return "dict"
-    return type(value).__name__
 
 
 class TomlSyntaxError(ValueError):

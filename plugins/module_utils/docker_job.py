@@ -51,6 +51,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
     parse_volume,
     path_within,
 )
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
 __all__ = [
     "DEFAULT_BUILDS_DIR",
@@ -98,13 +99,6 @@ class JobSetupError(Exception):
     def __init__(self, message, details=None):
         super(JobSetupError, self).__init__(message)
         self.details = details or {}
-
-
-def _kind(value):
-    for kind in (bool, int, float, str, bytes, list, tuple, dict):
-        if isinstance(value, kind):
-            return kind.__name__
-    return type(value).__name__
 
 
 # --- names and aliases ------------------------------------------------------------

@@ -18,6 +18,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
 __all__ = ["dumps"]
 
@@ -34,16 +35,6 @@ _SHORT_ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
 }
-
-
-def _kind(value):
-    """The plain type name of ``value`` (Ansible passes subclasses with internal names)."""
-    for kind in (bool, int, float, str, bytes, list, tuple, dict, set):
-        if isinstance(value, kind):
-            return kind.__name__
-    if isinstance(value, Mapping):
-        return "dict"
-    return type(value).__name__
 
 
 def dumps(data, ascii_only=False):
