@@ -1,7 +1,7 @@
 # Copyright (c) 2026 runnerops maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The docker role's interface (defaults, argument_specs, README) and its preflight formats."""
+"""The docker role's preflight formats (its interface is checked with the others in test_role_interfaces.py)."""
 
 import os
 import re
@@ -17,8 +17,6 @@ def _load(*parts):
         return yaml.safe_load(handle)
 
 
-DEFAULTS = _load("defaults", "main.yml")
-OPTIONS = _load("meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
 ROLE_VARS = _load("vars", "main.yml")
 
 _CERT = (
@@ -33,32 +31,6 @@ _KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawI
 def _matches(var, value):
     # Jinja's `match` test is re.match on the whole pattern, which is anchored with ^...$.
     return re.match(ROLE_VARS[var], value) is not None
-
-
-def test_defaults_and_argument_specs_have_the_same_keys():
-    assert set(DEFAULTS) == set(OPTIONS)
-
-
-@pytest.mark.parametrize("name", sorted(OPTIONS))
-def test_argument_spec_default_equals_defaults_main(name):
-    assert OPTIONS[name]["default"] == DEFAULTS[name]
-
-
-@pytest.mark.parametrize("name", sorted(OPTIONS))
-def test_argument_spec_is_documented_and_typed(name):
-    spec = OPTIONS[name]
-    assert spec.get("description"), "%s has no description" % name
-    assert spec.get("type") in ("str", "bool", "dict", "list"), "%s has no type" % name
-    if "choices" in spec:
-        assert spec["default"] in spec["choices"]
-
-
-@pytest.mark.parametrize("name", sorted(DEFAULTS))
-def test_public_variables_are_prefixed_and_in_the_readme(name):
-    with open(os.path.join(_ROLE, "README.md")) as handle:
-        readme = handle.read()
-    assert name.startswith("docker_")
-    assert "%s:" % name in readme
 
 
 @pytest.mark.parametrize(
