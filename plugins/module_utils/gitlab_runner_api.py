@@ -28,6 +28,8 @@ import urllib.parse
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import SSLValidationError, open_url
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+
 __all__ = [
     "ACCESS_LEVELS",
     "GitLabAPIError",
@@ -450,6 +452,8 @@ def validate_params(params):
     backoff = params.get("backoff")
     if backoff is not None and not 0 <= backoff <= MAX_BACKOFF_DELAY:
         raise ValueError("backoff must be between 0 and %g seconds, got %s" % (MAX_BACKOFF_DELAY, backoff))
+    if params.get("pending_path"):
+        pending_credentials.check_path(params["pending_path"])
 
 
 def _validate_tokens(params):
@@ -494,33 +498,132 @@ def ensure_runner(api, params, check_mode=False, now=_rfc3339_now):
     """Bring the runner to ``params['state']``; return the module result.
 
     ``params`` are the module options. The result holds ``token`` only when a
-    new runner token was obtained, and ``warnings`` (a list) for the module to
-    emit. In check mode only reads are sent (verify, GET runner by id).
+    new runner token was obtained (or one kept in ``pending_path`` by an
+    earlier run is reused), and ``warnings`` (a list) for the module to emit.
+    In check mode only reads are sent (verify, GET runner by id) and no file
+    is written.
     """
     validate_params(params)
-    if params.get("state", "present") == "absent":
-        return _ensure_absent(api, params, check_mode)
-    return _ensure_present(api, params, check_mode, now)
-
-
-def _ensure_present(api, params, check_mode, now):
     result = _result()
+    path = params.get("pending_path") or None
+    if path:
+        result["pending_path"] = path
+    pending = _load_pending(api, path, result["warnings"])
+    if params.get("state", "present") == "absent":
+        _ensure_absent(api, params, check_mode, result)
+        if pending is not None:
+            if pending["token"] == params.get("runner_token"):
+                if not check_mode:
+                    _remove_pending(path, result["warnings"])
+                result["changed"] = True
+            else:
+                _drop_pending(api, pending, path, check_mode, result, None)
+        return result
+    return _ensure_present(api, params, check_mode, now, result, pending)
+
+
+def _load_pending(api, path, warnings):
+    """Return the record kept in ``path`` worth trying, or None."""
+    if not path:
+        return None
+    try:
+        record = pending_credentials.read(path)
+    except ValueError as err:
+        warnings.append("%s: it is ignored, and replaced if a runner is registered; remove it if you did not put "
+                        "it there" % err)
+        return None
+    if record is None:
+        return None
+    try:
+        same_gitlab = record["url"] is None or normalize_url(record["url"]) == api.url
+    except ValueError:
+        same_gitlab = False
+    if not same_gitlab:
+        # Never send a token to a GitLab that did not issue it.
+        warnings.append(
+            "%s holds the token of runner %s at %s, not at %s: it is ignored, and replaced if a runner is "
+            "registered; delete that runner at its GitLab if nothing uses it"
+            % (path, record["id"], mask_tokens(record["url"]), api.url))
+        return None
+    return record
+
+
+def _drop_pending(api, pending, path, check_mode, result, verified_id):
+    """Settle a pending token that config.toml will not hold: delete its runner at GitLab and the file.
+
+    ``verified_id`` is the id of the runner whose token did verify (None with
+    state=absent). A pending token of that same runner (rotated since) is not
+    an orphan: only the file goes.
+    """
+    verb = "would be" if check_mode else "was"
+    if pending["id"] is not None and pending["id"] == verified_id:
+        outcome = "it is the same runner (its token was rotated since); the file %s removed" % verb
+    else:
+        if check_mode:
+            exists = api.verify_runner(pending["token"]) is not None
+        else:
+            exists = api.delete_runner_by_token(pending["token"])
+        if exists:
+            outcome = "that runner %s deleted at GitLab so it does not stay as an unused duplicate, and the file " \
+                      "removed" % verb
+        else:
+            outcome = "GitLab no longer knows that runner; the file %s removed" % verb
+    if not check_mode:
+        _remove_pending(path, result["warnings"])
+    result["changed"] = True
+    why = "runner_token is valid" if verified_id is not None else "state is absent"
+    result["warnings"].append(
+        "%s held the token of runner %s, registered by an earlier run that did not write config.toml, but %s: %s"
+        % (path, pending["id"] if pending["id"] is not None else "(id unknown)", why, outcome))
+
+
+def _remove_pending(path, warnings):
+    try:
+        pending_credentials.remove(path)
+    except (IOError, OSError) as err:
+        warnings.append("cannot remove %s (%s): remove it by hand, the token it holds is no longer needed"
+                        % (path, err.strerror or type(err).__name__))
+
+
+def _ensure_present(api, params, check_mode, now, result, pending):
     runner_token = params.get("runner_token")
     access_token = params.get("access_token")
     registration_token = params.get("registration_token")
+    system_id = params.get("system_id")
+    path = result.get("pending_path")
+    rejected = False
     if runner_token:
-        verified = api.verify_runner(runner_token, params.get("system_id"))
+        verified = api.verify_runner(runner_token, system_id)
         if verified is not None:
             result.update(runner_id=verified["id"], token_expires_at=verified["token_expires_at"])
+            if pending is not None and pending["token"] != runner_token:
+                _drop_pending(api, pending, path, check_mode, result, verified["id"])
             return result
-        if not (access_token or registration_token):
-            raise GitLabAPIError(
-                "runner token rejected (403) by %s: the runner was deleted or its token revoked (or rotated by "
-                "the runner service: read the current token from config.toml); give access_token to register "
-                "it again" % api.url, status=403)
+        rejected = True
+    rejected_note = (
+        "runner_token was rejected (403) by %s (runner deleted, token revoked or rotated): " % api.url
+        if rejected else "")
+    if pending is not None and pending["token"] != runner_token:
+        verified = api.verify_runner(pending["token"], system_id)
+        if verified is not None:
+            # The runner an interrupted run created: reuse it rather than leave it unused at GitLab.
+            result.update(runner_id=verified["id"], token_expires_at=verified["token_expires_at"], recovered=True)
+            if not check_mode:
+                result.update(token=pending["token"], token_obtained_at=pending["token_obtained_at"] or now())
+            result["warnings"].append(
+                "%s%s runner %s, registered by an earlier run that did not write config.toml: its token was kept "
+                "in %s and GitLab still accepts it" % (
+                    rejected_note, "would reuse" if check_mode else "reused", verified["id"], path))
+            return result
+    if rejected and not (access_token or registration_token):
+        raise GitLabAPIError(
+            "runner token rejected (403) by %s: the runner was deleted or its token revoked (or rotated by "
+            "the runner service: read the current token from config.toml); give access_token to register "
+            "it again" % api.url, status=403)
+    if rejected:
         result["warnings"].append(
-            "runner_token was rejected (403) by %s (runner deleted, token revoked or rotated): %s a new runner; "
-            "replace the old token everywhere it is kept" % (api.url, "would register" if check_mode else "registered"))
+            "%s%s a new runner; replace the old token everywhere it is kept"
+            % (rejected_note, "would register" if check_mode else "registered"))
     if check_mode:
         result.update(changed=True, created=True)
         return result
@@ -529,13 +632,36 @@ def _ensure_present(api, params, check_mode, now):
                                     params.get("group_id"), params.get("project_id"), _attributes(params))
     else:
         created = api.register_runner(registration_token, _attributes(params))
+    obtained = now()
+    if path:
+        _keep_pending(api, path, created, obtained)
     result.update(changed=True, created=True, runner_id=created["id"], token=created["token"],
-                  token_expires_at=created["token_expires_at"], token_obtained_at=now())
+                  token_expires_at=created["token_expires_at"], token_obtained_at=obtained)
     return result
 
 
-def _ensure_absent(api, params, check_mode):
-    result = _result()
+def _keep_pending(api, path, created, obtained):
+    """Store the new token in ``path``; if that fails, delete the new runner again and fail."""
+    try:
+        pending_credentials.write(path, {
+            "url": api.url, "id": created["id"], "token": created["token"], "token_obtained_at": obtained,
+            "token_expires_at": created["token_expires_at"]})
+    except (IOError, OSError) as err:
+        try:
+            if api.delete_runner_by_token(created["token"]):
+                undone = "the new runner %s was deleted again at GitLab" % created["id"]
+            else:
+                undone = "GitLab no longer knows the new runner %s" % created["id"]
+        except GitLabAPIError as delete_err:
+            undone = "deleting the new runner %s at GitLab failed too (%s): delete it there" % (
+                created["id"], delete_err)
+        raise ValueError(
+            "cannot keep the new runner token in pending_path %s (%s), so a play that dies before config.toml is "
+            "written would lose it; %s. Free space or fix the path, then run again"
+            % (path, err.strerror or type(err).__name__, undone))
+
+
+def _ensure_absent(api, params, check_mode, result):
     runner_token = params.get("runner_token")
     access_token = params.get("access_token")
     runner_id = params.get("runner_id")
@@ -546,14 +672,13 @@ def _ensure_absent(api, params, check_mode):
             result["runner_id"] = verified["id"]
             if check_mode or api.delete_runner_by_token(runner_token):
                 result.update(changed=True, deleted=True)
-            return result
+            return
         # 403: the runner is gone, or its token was rotated; the id (if given) settles it.
         if not (access_token and runner_id):
-            return result
+            return
     result["runner_id"] = runner_id
     if check_mode:
         exists = api.get_runner(access_token, runner_id) is not None
         result.update(changed=exists, deleted=exists)
     elif api.delete_runner_by_id(access_token, runner_id):
         result.update(changed=True, deleted=True)
-    return result

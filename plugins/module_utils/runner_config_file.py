@@ -36,11 +36,13 @@ __all__ = [
     "mask",
     "merge",
     "parse_datetime",
+    "pending_paths",
     "plan",
     "render",
     "restart_required",
     "secret_values",
     "secrets_of",
+    "token_of",
 ]
 
 UTC = datetime.timezone.utc
@@ -224,6 +226,39 @@ def credentials_by_name(credentials):
             "token_expires_at": parse_datetime(item.get("token_expires_at"), "%s token_expires_at" % what),
         }
     return by_name
+
+
+def pending_paths(credentials):
+    """Return ``{name: pending_path}`` of the ``credentials`` items that carry a ``pending_path``.
+
+    runner_registration returns ``pending_path`` when it keeps a new token on
+    the host until config.toml holds it. Call after credentials_by_name()
+    accepted ``credentials``.
+    """
+    if isinstance(credentials, Mapping) and isinstance(credentials.get("results"), list):
+        credentials = credentials["results"]
+    found = {}
+    for index, item in enumerate(credentials or []):
+        if not isinstance(item, Mapping) or item.get("skipped") or not item.get("pending_path"):
+            continue
+        path = item["pending_path"]
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(
+                "credentials[%d] pending_path must be an absolute path (as runner_registration returns it), got %r"
+                % (index, path)
+            )
+        found[_credential_name(item, index)] = path
+    return found
+
+
+def token_of(document, name):
+    """Return the token of runner ``name`` in a config.toml ``document``, or None."""
+    runners = document.get("runners") if isinstance(document, Mapping) else None
+    for entry in runners if isinstance(runners, list) else []:
+        if isinstance(entry, Mapping) and entry.get("name") == name:
+            token = entry.get("token")
+            return token if isinstance(token, str) and token else None
+    return None
 
 
 def secret_values(data):

@@ -56,6 +56,9 @@ options:
         C(token_obtained_at) and C(token_expires_at).
       - Skipped items are ignored; an item without C(token) (a verified, not newly created runner) only supplies
         C(id) when the live file has none.
+      - An item with C(pending_path) (returned by M(runnerops.gitlab_runner.runner_registration) when it keeps a new
+        token on the host) has that file removed once the written C(config.toml) holds the token it keeps; a file
+        holding another token is left for the next registration run to settle.
       - C(token_expires_at) V(null) means the token never expires, written as C(0001-01-01T00:00:00Z) as the
         runner does. Dates are RFC 3339 strings and are written as TOML date-times.
     type: list
@@ -104,7 +107,7 @@ attributes:
     description: Can run in check mode and tell whether it would change anything.
     support: full
     details:
-      - Nothing is written. A runner that has no token yet (registration creates none in check mode) is shown
+      - Nothing is written or removed. A runner that has no token yet (registration creates none in check mode) is shown
         without one, with a warning, instead of failing.
   diff_mode:
     description: Shows the changes of C(config.toml) in diff mode, with every token masked.
@@ -213,6 +216,14 @@ restart_required:
   returned: success
   type: bool
   sample: false
+pending_removed:
+  description:
+    - Names of the runners whose pending credentials file (C(pending_path) in O(credentials)) was removed because
+      C(config.toml) now holds its token (in check mode, would be removed).
+  returned: success
+  type: list
+  elements: str
+  sample: [build]
 backup_file:
   description: Path of the copy of the previous file.
   returned: when O(backup=true) and the file changed (not in check mode)
@@ -226,7 +237,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import runner_config_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_config_file
 
 _DIRECTORY_MODE = 0o700
 _BACKUP_MODE = 0o600
@@ -299,6 +310,32 @@ def _write(module, path, content):
     _fix_attributes(module, path, False)
 
 
+def _settled_pending(module, result, paths):
+    """Return the names whose pending file holds the token the new config.toml has for that runner."""
+    settled = []
+    for name in result["runners"]:
+        path = paths.get(name)
+        if path is None:
+            continue
+        try:
+            record = pending_credentials.read(path)
+        except ValueError as error:
+            module.warn("%s; it is left in place" % error)
+            continue
+        if record is not None and record["token"] == runner_config_file.token_of(result["document"], name):
+            settled.append(name)
+    return settled
+
+
+def _remove_pending(module, paths, names):
+    for name in names:
+        try:
+            pending_credentials.remove(paths[name])
+        except (IOError, OSError) as error:
+            module.warn("cannot remove %s (%s): config.toml holds its token, so remove it by hand"
+                        % (paths[name], to_native(error)))
+
+
 def main():
     module = AnsibleModule(argument_spec=_argument_spec(), supports_check_mode=True)
     params = module.params
@@ -320,6 +357,7 @@ def main():
             modes=params["modes"],
             allow_missing_token=module.check_mode,
         )
+        paths = runner_config_file.pending_paths(params["credentials"])
     except runner_config_file.ConfigInvalidError as error:
         module.fail_json(msg=str(error), errors=error.messages, path=path)
     except ValueError as error:
@@ -347,6 +385,12 @@ def main():
             _write(module, path, content)
     elif live_bytes is not None:
         changed = _fix_attributes(module, path, changed)
+    # Only after config.toml holds the token: until then the pending file is its one copy on the host.
+    pending_removed = _settled_pending(module, result, paths)
+    if pending_removed:
+        changed = True
+        if not module.check_mode:
+            _remove_pending(module, paths, pending_removed)
 
     output = dict(
         changed=changed,
@@ -355,6 +399,7 @@ def main():
         removed=result["removed"],
         kept_unmanaged=result["kept_unmanaged"],
         restart_required=result["restart_required"],
+        pending_removed=pending_removed,
     )
     if backup_file:
         output["backup_file"] = backup_file

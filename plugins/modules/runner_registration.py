@@ -27,6 +27,12 @@ description:
     gone is not an error.
   - Runner attributes (O(description), O(tag_list), ...) are sent only when a runner is created; the
     module does not update an existing runner.
+  - With O(pending_path), a new token is stored on the managed host before the module returns, so a play that
+    dies before the token reaches C(config.toml) does not leave a runner at GitLab that nothing uses. The next
+    run verifies the stored token when O(runner_token) is missing or rejected and returns it as RV(token) (the
+    runner is reused, nothing is created); a stored token GitLab rejects is replaced by a new registration. When
+    O(runner_token) is valid (or O(state=absent)), a stored token of another runner is a leftover duplicate; that
+    runner is deleted at GitLab and the file removed.
   - Connection errors, timeouts, HTTP 429 and 5xx answers are retried O(retries) times with exponential
     backoff; every other refusal fails at once with a message naming the option or token at fault. No
     token is ever written to a message or warning.
@@ -129,6 +135,20 @@ options:
       - Also settles the case where O(runner_token) is rejected because the runner service rotated it;
         the runner is then deleted by id.
     type: int
+  pending_path:
+    description:
+      - Absolute path of a file on the managed host that keeps a new runner token until C(config.toml) holds
+        it, one file per runner, such as C(/etc/gitlab-runner/.runner_pending/<runner name>.json).
+      - The file is JSON (C(url), C(id), C(token), C(token_obtained_at), C(token_expires_at)), mode C(0600), owned by
+        the user the module runs as (root with C(become)), written atomically in a directory created with mode
+        C(0700). It is written after GitLab created the runner and before the module returns. If it cannot be
+        written, the new runner is deleted again at GitLab and the task fails.
+      - M(runnerops.gitlab_runner.runner_config) removes it once C(config.toml) holds its token (RV(pending_path)
+        in the registration results tells it where the file is).
+      - A file that is not JSON with a token, or that holds the token of a runner at another O(url), is ignored with
+        a warning (its token is never sent to another GitLab) and replaced if a runner is created.
+      - Empty or omitted, nothing is kept on the host.
+    type: path
   validate_certs:
     description:
       - Whether to verify GitLab's TLS certificate. Set V(false) only for throw-away test instances;
@@ -164,7 +184,7 @@ attributes:
     support: full
     details:
       - Only reads are sent (C(POST /api/v4/runners/verify), C(GET /api/v4/runners/:id)); nothing is
-        created or deleted, and no token is returned.
+        created or deleted, O(pending_path) is only read, and no token is returned.
   diff_mode:
     description: Would show what it changes in diff mode.
     support: none
@@ -173,13 +193,16 @@ attributes:
     support: partial
     details:
       - Idempotent when the token it returned is given back as O(runner_token) on the next run. Without
-        O(runner_token), O(state=present) creates a new runner every time.
+        O(runner_token), O(state=present) creates a new runner every time, unless O(pending_path) still holds the
+        token of the runner the previous run created.
 notes:
   - RV(token) is a secret. When the result carries one, the module's action plugin marks the result
     C(no_log), so every output (C(-vvv) included) shows it censored while a registered variable still
     holds the token. With C(async) the result bypasses the action plugin; set C(no_log=true) on the task
     anyway, and store the token only where secrets belong (C(config.toml) with mode C(0600), a vault).
   - The module does not write C(config.toml); the caller puts the token there.
+  - O(pending_path) cannot recover a runner whose creation answer was lost (a timeout after GitLab created it),
+    as its token never reached the host.
 seealso:
   - name: GitLab runner API
     description: The REST endpoints this module calls.
@@ -194,6 +217,7 @@ EXAMPLES = r"""
   runnerops.gitlab_runner.runner_registration:
     url: https://gitlab.example.com
     runner_token: "{{ current_runner_token | default(omit) }}"
+    pending_path: /etc/gitlab-runner/.runner_pending/docker.json
     access_token: "{{ vault_gitlab_create_runner_token }}"
     runner_type: project_type
     project_id: 42
@@ -232,11 +256,27 @@ runner_id:
 token:
   description:
     - The new runner authentication token. GitLab shows it only once.
+    - Also the token kept in O(pending_path) when RV(recovered) is V(true).
     - A secret; the result is marked C(no_log) when it is present. Register the result on a task with
       C(no_log=true) and write the token only to C(config.toml) or a vault.
-  returned: when a runner was created (not in check mode)
+  returned: when a runner was created or RV(recovered) (not in check mode)
   type: str
   sample: glrt-EXAMPLEEXAMPLEEXAMPLE
+recovered:
+  description:
+    - Whether RV(token) is the token kept in O(pending_path) by an earlier run that created the runner but did
+      not finish; the runner was verified and reused, nothing was created (in check mode, whether it would be
+      reused; no token is returned then).
+  returned: when O(state=present) and O(pending_path) held a token GitLab accepts
+  type: bool
+  sample: true
+pending_path:
+  description:
+    - O(pending_path) as given, for M(runnerops.gitlab_runner.runner_config) to remove the file once
+      C(config.toml) holds the token.
+  returned: when O(pending_path) is set
+  type: str
+  sample: /etc/gitlab-runner/.runner_pending/build.json
 token_expires_at:
   description:
     - When the runner token expires (RFC 3339), V(null) when it does not expire.
@@ -245,8 +285,8 @@ token_expires_at:
   sample: "2026-12-31T00:00:00.000Z"
 token_obtained_at:
   description:
-    - When the module obtained RV(token), RFC 3339 in UTC.
-  returned: when a runner was created (not in check mode)
+    - When the module obtained RV(token), RFC 3339 in UTC (for a recovered token, when the earlier run obtained it).
+  returned: when a runner was created or RV(recovered) (not in check mode)
   type: str
   sample: "2026-05-01T12:00:00Z"
 created:
@@ -294,6 +334,7 @@ def _argument_spec():
         maintenance_note=dict(type="str"),
         system_id=dict(type="str"),
         runner_id=dict(type="int"),
+        pending_path=dict(type="path"),
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
         timeout=dict(type="float", default=30.0),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
     GitLabAPIError,
     GitLabRunnerAPI,
@@ -365,3 +366,85 @@ def test_ensure_runner_warns_when_it_replaces_a_runner():
     assert result["warnings"] == [
         "runner_token was rejected (403) by https://gitlab.example.com (runner deleted, token revoked or "
         "rotated): registered a new runner; replace the old token everywhere it is kept"]
+
+
+# -- pending credentials ---------------------------------------------------------
+
+_LIVE_PENDING = {"url": "https://gitlab.example.com", "id": 5, "token": "glrt-live-token",
+                 "token_obtained_at": "2025-12-31T00:00:00Z", "token_expires_at": None}
+_GONE_PENDING = dict(_LIVE_PENDING, id=4, token="glrt-gone-token")
+
+
+@pytest.mark.parametrize("params, pending, check_mode, calls, expected, kept", [
+    # the play died after creating runner 5: reused, whatever runner_token config.toml still has
+    ({"access_token": CREATOR}, _LIVE_PENDING, False, ["verify_runner"],
+     {"changed": False, "created": False, "recovered": True, "runner_id": 5, "token": "glrt-live-token",
+      "token_obtained_at": "2025-12-31T00:00:00Z"}, "glrt-live-token"),
+    ({"access_token": CREATOR, "runner_token": "glrt-old-token"}, _LIVE_PENDING, False,
+     ["verify_runner", "verify_runner"], {"changed": False, "recovered": True, "token": "glrt-live-token"},
+     "glrt-live-token"),
+    ({"access_token": CREATOR}, dict(_LIVE_PENDING, token_obtained_at=None), False, ["verify_runner"],
+     {"recovered": True, "token_obtained_at": "2026-01-02T03:04:05Z"}, "glrt-live-token"),
+    ({"access_token": CREATOR}, _LIVE_PENDING, True, ["verify_runner"], {"changed": False, "recovered": True},
+     "glrt-live-token"),
+    # GitLab no longer knows the pending runner: a new one, and its token replaces the file
+    ({"access_token": CREATOR}, _GONE_PENDING, False, ["verify_runner", "create_runner"],
+     {"changed": True, "created": True, "runner_id": 6, "token": "glrt-new-token"}, "glrt-new-token"),
+    ({"access_token": CREATOR}, _GONE_PENDING, True, ["verify_runner"], {"changed": True, "created": True},
+     "glrt-gone-token"),
+    # runner_token is valid: a pending token of another runner is a duplicate to delete
+    ({"runner_token": "glrt-live-token"}, _GONE_PENDING, False, ["verify_runner", "delete_runner_by_token"],
+     {"changed": True, "created": False, "runner_id": 5}, None),
+    ({"runner_token": "glrt-live-token"}, _GONE_PENDING, True, ["verify_runner", "verify_runner"],
+     {"changed": True, "created": False}, "glrt-gone-token"),
+    ({"runner_token": "glrt-live-token"}, dict(_LIVE_PENDING, token="glrt-before-rotation"), False,
+     ["verify_runner"], {"changed": True, "runner_id": 5}, None),
+    ({"runner_token": "glrt-live-token"}, _LIVE_PENDING, False, ["verify_runner"], {"changed": False},
+     "glrt-live-token"),
+    # state=absent settles the pending file as well
+    ({"state": "absent", "runner_token": "glrt-live-token"}, _LIVE_PENDING, False,
+     ["verify_runner", "delete_runner_by_token"], {"changed": True, "deleted": True}, None),
+    ({"state": "absent", "runner_token": "glrt-gone-token"}, _LIVE_PENDING, False,
+     ["verify_runner", "delete_runner_by_token"], {"changed": True, "deleted": False}, None),
+])
+def test_ensure_runner_pending_decisions(tmp_path, params, pending, check_mode, calls, expected, kept):
+    path = str(tmp_path / "pending" / "ci.json")
+    pending_credentials.write(path, pending)
+    fake = _FakeAPI()
+    result = ensure_runner(fake, dict(_BASE, pending_path=path, **params), check_mode=check_mode,
+                           now=lambda: "2026-01-02T03:04:05Z")
+    assert fake.calls == calls
+    assert {key: result.get(key) for key in expected} == expected
+    assert result["pending_path"] == path
+    if check_mode:
+        assert "token" not in result and not set(fake.calls) & set(_FakeAPI.WRITES)
+    record = pending_credentials.read(path)
+    assert (record["token"] if record else None) == kept
+
+
+def test_ensure_runner_without_pending_path_touches_no_file(tmp_path):
+    result = ensure_runner(_FakeAPI(), dict(_BASE, access_token=CREATOR))
+    assert "pending_path" not in result and "recovered" not in result
+    assert ensure_runner(_FakeAPI(), dict(_BASE, access_token=CREATOR, pending_path=""))["created"] is True
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ensure_runner_failed_pending_write_deletes_the_runner_it_created(tmp_path, monkeypatch):
+    class _DeleteFails(_FakeAPI):
+        def delete_runner_by_token(self, token):
+            self.calls.append("delete_runner_by_token")
+            raise GitLabAPIError("GitLab at https://gitlab.example.com did not answer DELETE /api/v4/runners")
+
+    def _read_only(path, record):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(pending_credentials, "write", _read_only)
+    fake = _DeleteFails()
+    with pytest.raises(ValueError) as error:
+        ensure_runner(fake, dict(_BASE, access_token=CREATOR, pending_path=str(tmp_path / "ci.json")))
+    assert fake.calls == ["create_runner", "delete_runner_by_token"]
+    assert str(error.value) == (
+        "cannot keep the new runner token in pending_path %s (Read-only file system), so a play that dies before "
+        "config.toml is written would lose it; deleting the new runner 6 at GitLab failed too (GitLab at "
+        "https://gitlab.example.com did not answer DELETE /api/v4/runners): delete it there. Free space or fix the "
+        "path, then run again" % (tmp_path / "ci.json"))

@@ -351,3 +351,29 @@ def test_plan_unreadable_live_file():
     assert "the live config.toml cannot be read" in message
     assert "it is not overwritten" in message
     assert "glrt-LIVE" not in message
+
+
+# -- pending credentials files named by registration results -----------------------
+
+def test_pending_paths_of_registration_results():
+    results = [
+        {"item": {"name": "a"}, "token": "glrt-a", "pending_path": "/etc/gitlab-runner/.runner_pending/a.json"},
+        {"item": {"name": "b"}, "runner_id": 2},
+        {"skipped": True, "item": {"name": "c"}, "pending_path": "/etc/gitlab-runner/.runner_pending/c.json"},
+        {"name": "d", "token": "glrt-d", "pending_path": "/srv/d.json"},
+    ]
+    assert rcf.pending_paths(results) == {"a": "/etc/gitlab-runner/.runner_pending/a.json", "d": "/srv/d.json"}
+    assert rcf.pending_paths({"results": results[:1]}) == {"a": "/etc/gitlab-runner/.runner_pending/a.json"}
+    assert rcf.pending_paths(None) == {}
+
+
+@pytest.mark.parametrize("path", ["relative.json", 5, ["/x.json"]])
+def test_pending_paths_rejects_a_relative_path(path):
+    with pytest.raises(ValueError, match=r"credentials\[0\] pending_path must be an absolute path"):
+        rcf.pending_paths([{"name": "a", "pending_path": path}])
+
+
+def test_token_of():
+    document = {"runners": [{"name": "a", "token": "glrt-a"}, {"name": "b"}, "junk"]}
+    assert [rcf.token_of(document, name) for name in ("a", "b", "c")] == ["glrt-a", None, None]
+    assert rcf.token_of({}, "a") is None

@@ -18,6 +18,7 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_plan import runner_plan
 from ansible_collections.runnerops.gitlab_runner.plugins.modules import runner_config
 
@@ -304,3 +305,93 @@ def test_invocation_hides_tokens_but_not_names(capsys, path):
     credentials = result["invocation"]["module_args"]["credentials"]
     assert credentials[0]["item"]["name"] == "socket"
     assert credentials[0]["token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+
+# -- pending credentials files -------------------------------------------------------
+
+def _pending_file(path, name, token):
+    """A pending credentials file as runner_registration leaves it; return its path."""
+    pending = os.path.join(os.path.dirname(path), ".runner_pending", "%s.json" % name)
+    pending_credentials.write(pending, {"url": URL, "id": 1, "token": token, "token_obtained_at": None,
+                                        "token_expires_at": None})
+    return pending
+
+
+def _with_pending(credentials, paths):
+    """Registration results carrying pending_path, as runner_registration returns it."""
+    results = copy.deepcopy(credentials)
+    for result in results:
+        name = result.get("item", {}).get("name")
+        if name in paths:
+            result["pending_path"] = paths[name]
+    return results
+
+
+def test_pending_file_removed_once_config_holds_its_token(capsys, path):
+    paths = {"socket": _pending_file(path, "socket", TOKEN_A), "dind": _pending_file(path, "dind", TOKEN_B)}
+    result = _run(capsys, path, credentials=_with_pending(FIRST_CREDENTIALS, paths))
+    assert (result["changed"], result["pending_removed"]) == (True, ["socket", "dind"])
+    assert _runners(path)["socket"]["token"] == TOKEN_A
+    assert os.listdir(os.path.join(os.path.dirname(path), ".runner_pending")) == []
+
+
+def test_pending_file_removed_when_config_already_holds_its_token(capsys, path):
+    """The play died after writing config.toml but before the pending file went: the rerun removes it."""
+    _run(capsys, path)
+    before = _read(path)
+    paths = {"socket": _pending_file(path, "socket", TOKEN_A)}
+    result = _run(capsys, path, credentials=_with_pending(VERIFIED_CREDENTIALS, paths))
+    assert (result["changed"], result["pending_removed"]) == (True, ["socket"])
+    assert _read(path) == before and "backup_file" not in result
+    assert not os.path.exists(paths["socket"])
+    again = _run(capsys, path, credentials=_with_pending(VERIFIED_CREDENTIALS, paths))
+    assert (again["changed"], again["pending_removed"]) == (False, [])
+
+
+def test_pending_file_with_another_token_is_left(capsys, path):
+    paths = {"socket": _pending_file(path, "socket", "glrt-ROTATEDrotated99")}
+    result = _run(capsys, path, credentials=_with_pending(FIRST_CREDENTIALS, paths))
+    assert result["pending_removed"] == []
+    assert pending_credentials.read(paths["socket"])["token"] == "glrt-ROTATEDrotated99"
+
+
+def test_pending_file_kept_when_config_is_not_written(capsys, path):
+    paths = {"socket": _pending_file(path, "socket", TOKEN_A)}
+    config = copy.deepcopy(PLAN["config"])
+    config["runners"][0]["docker"]["privileged"] = True
+    result = _run(capsys, path, config=config, credentials=_with_pending(FIRST_CREDENTIALS, paths))
+    assert result["failed"] is True
+    assert not os.path.exists(path)
+    assert pending_credentials.read(paths["socket"])["token"] == TOKEN_A
+
+    _write_live(path, 'concurrent = 1\nrunners = "not tables"\n')  # the write fails on the live file
+    result = _run(capsys, path, credentials=_with_pending(FIRST_CREDENTIALS, paths))
+    assert result["failed"] is True and "runners that are not [[runners]] tables" in result["msg"]
+    assert pending_credentials.read(paths["socket"])["token"] == TOKEN_A
+
+
+def test_check_mode_removes_no_pending_file(capsys, path):
+    _run(capsys, path)
+    paths = {"socket": _pending_file(path, "socket", TOKEN_A)}
+    result = _run(capsys, path, credentials=_with_pending(VERIFIED_CREDENTIALS, paths), check_mode=True)
+    assert (result["changed"], result["pending_removed"]) == (True, ["socket"])
+    assert pending_credentials.read(paths["socket"])["token"] == TOKEN_A
+
+
+def test_unreadable_pending_file_is_left_with_a_warning(capsys, path):
+    pending = os.path.join(os.path.dirname(path), ".runner_pending", "socket.json")
+    os.makedirs(os.path.dirname(pending))
+    with open(pending, "w") as handle:
+        handle.write("{broken")
+    result = _run(capsys, path, credentials=_with_pending(FIRST_CREDENTIALS, {"socket": pending}))
+    assert (result["changed"], result["pending_removed"]) == (True, [])
+    assert any("is not a pending credentials file" in warning for warning in _warnings(result))
+    assert os.path.exists(pending)
+
+
+def test_relative_pending_path_fails_before_writing(capsys, path):
+    result = _run(capsys, path, credentials=_with_pending(FIRST_CREDENTIALS, {"socket": "socket.json"}))
+    assert result["failed"] is True
+    assert result["msg"] == "credentials[0] pending_path must be an absolute path (as runner_registration returns " \
+                            "it), got 'socket.json'"
+    assert not os.path.exists(path)

@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 
 import pytest
@@ -18,6 +21,7 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.modules import runner_registration
 from ansible_collections.runnerops.gitlab_runner.tests.gitlab_api_double.server import GitLabAPIDouble
 
@@ -376,3 +380,229 @@ def test_no_token_in_any_output_but_token(gitlab, run):
         assert secret not in text
     assert text.count("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER") >= len(run.outputs)
     assert sum(result["rc"] for result in run.outputs) == 8
+
+
+# -- pending credentials: a play that dies between registration and config.toml -----
+
+def _pending(tmp_path, name="ci"):
+    return str(tmp_path / "gitlab-runner" / ".runner_pending" / ("%s.json" % name))
+
+
+def _record(path):
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def _mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def _warnings(result):
+    """The text of each module warning (ansible-core returns them as warning summaries)."""
+    return [warning["event"]["msg"] if isinstance(warning, dict) else warning
+            for warning in result.get("warnings", [])]
+
+
+def test_new_token_is_kept_in_pending_path_before_return(gitlab, run, tmp_path):
+    pending = _pending(tmp_path)
+    result = run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    assert (result["rc"], result["created"], result["pending_path"]) == (0, True, pending)
+    assert "recovered" not in result
+    record = _record(pending)  # on disk by the time the module returned
+    assert {key: record[key] for key in ("url", "id", "token", "token_obtained_at", "token_expires_at")} == {
+        "url": gitlab.url, "id": result["runner_id"], "token": result["token"],
+        "token_obtained_at": result["token_obtained_at"], "token_expires_at": result["token_expires_at"]}
+    assert (_mode(pending), _mode(os.path.dirname(pending))) == (0o600, 0o700)
+    assert os.listdir(os.path.dirname(pending)) == ["ci.json"]  # no temporary file left
+
+
+def test_rerun_after_a_crash_reuses_the_pending_runner(gitlab, run, tmp_path):
+    options = dict(url=gitlab.url, access_token=CREATOR, pending_path=_pending(tmp_path), description="ci")
+    first = run(**options)
+    # The play died before config.toml was written: the next run has no runner_token for this runner.
+    again = run(**options)
+    assert again["rc"] == 0
+    assert (again["changed"], again["created"], again["recovered"]) == (False, False, True)
+    assert (again["runner_id"], again["token"]) == (first["runner_id"], first["token"])
+    assert again["token_obtained_at"] == first["token_obtained_at"]
+    assert "reused runner %d, registered by an earlier run that did not write config.toml" % first["runner_id"] \
+        in _warnings(again)[0]
+    assert len(gitlab.state()["runners"]) == 1
+    assert gitlab.calls() == {CREATE: 1, VERIFY: 1}
+    assert _record(options["pending_path"])["token"] == first["token"]  # runner_config removes it, not this
+
+
+def test_pending_token_rejected_is_replaced_by_a_new_runner(gitlab, run, tmp_path):
+    options = dict(url=gitlab.url, access_token=CREATOR, pending_path=_pending(tmp_path))
+    first = run(**options)
+    gitlab.delete_runner(first["runner_id"])
+    again = run(**options)
+    assert (again["rc"], again["changed"], again["created"]) == (0, True, True)
+    assert "recovered" not in again and again["token"] != first["token"]
+    assert _record(options["pending_path"])["token"] == again["token"]
+    assert [runner["id"] for runner in gitlab.state()["runners"]] == [again["runner_id"]]
+
+
+def test_rejected_runner_token_then_valid_pending_token_reuses(gitlab, run, tmp_path):
+    """config.toml still holds the token of a runner deleted at GitLab; the replacement's token is pending."""
+    pending = _pending(tmp_path)
+    old = run(url=gitlab.url, access_token=CREATOR)
+    gitlab.delete_runner(old["runner_id"])
+    replacement = run(url=gitlab.url, access_token=CREATOR, runner_token=old["token"], pending_path=pending)
+    again = run(url=gitlab.url, access_token=CREATOR, runner_token=old["token"], pending_path=pending)
+    assert (again["changed"], again["recovered"], again["token"]) == (False, True, replacement["token"])
+    assert _warnings(again)[0].startswith("runner_token was rejected (403) by %s" % gitlab.url)
+    assert [runner["id"] for runner in gitlab.state()["runners"]] == [replacement["runner_id"]]
+    assert gitlab.calls()[CREATE] == 2  # the old runner's and its replacement, no third
+
+
+def test_valid_runner_token_deletes_a_superseded_pending_runner(gitlab, run, tmp_path):
+    pending = _pending(tmp_path)
+    kept = run(url=gitlab.url, access_token=CREATOR)
+    orphan = run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    result = run(url=gitlab.url, access_token=CREATOR, runner_token=kept["token"], pending_path=pending)
+    assert (result["rc"], result["changed"], result["created"], result["runner_id"]) == (0, True, False,
+                                                                                        kept["runner_id"])
+    assert "token" not in result
+    assert "held the token of runner %d" % orphan["runner_id"] in _warnings(result)[0]
+    assert "deleted at GitLab" in _warnings(result)[0]
+    assert [runner["id"] for runner in gitlab.state()["runners"]] == [kept["runner_id"]]
+    assert not os.path.exists(pending)
+    again = run(url=gitlab.url, access_token=CREATOR, runner_token=kept["token"], pending_path=pending)
+    assert (again["changed"], _warnings(again)) == (False, [])
+
+
+def test_pending_token_of_the_same_runner_rotated_since_only_goes_away(gitlab, run, tmp_path):
+    pending = _pending(tmp_path)
+    created = run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    rotated = gitlab.rotate_token(created["runner_id"])  # the service rotated it after config.toml got it
+    result = run(url=gitlab.url, access_token=CREATOR, runner_token=rotated, pending_path=pending)
+    assert (result["changed"], result["runner_id"]) == (True, created["runner_id"])
+    assert "same runner" in _warnings(result)[0]
+    assert not os.path.exists(pending)
+    assert DELETE_BY_TOKEN not in gitlab.calls()
+    assert [runner["id"] for runner in gitlab.state()["runners"]] == [created["runner_id"]]
+
+
+def test_absent_deletes_the_pending_runner_too(gitlab, run, tmp_path):
+    pending = _pending(tmp_path)
+    live = run(url=gitlab.url, access_token=CREATOR)
+    run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    result = run(url=gitlab.url, state="absent", runner_token=live["token"], pending_path=pending)
+    assert (result["rc"], result["changed"], result["deleted"]) == (0, True, True)
+    assert gitlab.state()["runners"] == []
+    assert not os.path.exists(pending)
+
+
+def test_check_mode_reads_the_pending_file_and_writes_nothing(gitlab, run, tmp_path):
+    pending = _pending(tmp_path)
+    new = run(check_mode=True, url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    assert (new["changed"], new["created"]) == (True, True)
+    assert not os.path.exists(os.path.dirname(pending))
+
+    created = run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    before = gitlab.state()
+    with open(pending, "rb") as handle:
+        kept = handle.read()
+    reuse = run(check_mode=True, url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    assert (reuse["changed"], reuse["recovered"], reuse["runner_id"]) == (False, True, created["runner_id"])
+    assert "token" not in reuse and "would reuse" in _warnings(reuse)[0]
+    other = run(url=gitlab.url, access_token=CREATOR)
+    drop = run(check_mode=True, url=gitlab.url, access_token=CREATOR, runner_token=other["token"],
+               pending_path=pending)
+    assert drop["changed"] is True and "would be deleted at GitLab" in _warnings(drop)[0]
+    with open(pending, "rb") as handle:
+        assert handle.read() == kept
+    after = gitlab.state()
+    assert len(after["runners"]) == len(before["runners"]) + 1  # only the one created outside check mode
+    assert after["calls"][CREATE] == before["calls"][CREATE] + 1
+
+
+def test_pending_file_that_cannot_be_written_deletes_the_new_runner(gitlab, run, tmp_path, monkeypatch):
+    def _disk_full(path, record):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pending_credentials, "write", _disk_full)
+    result = run(url=gitlab.url, access_token=CREATOR, pending_path=_pending(tmp_path))
+    assert result["rc"] == 1
+    assert result["msg"] == (
+        "cannot keep the new runner token in pending_path %s (No space left on device), so a play that dies "
+        "before config.toml is written would lose it; the new runner 1 was deleted again at GitLab. Free space "
+        "or fix the path, then run again" % _pending(tmp_path))
+    assert gitlab.state()["runners"] == []
+    assert gitlab.calls() == {CREATE: 1, DELETE_BY_TOKEN: 1}
+
+
+@pytest.mark.parametrize("content, warning", [
+    (b"{not json", "is not a pending credentials file (JSON with a token): it is ignored"),
+    (b'{"token": ""}', "is not a pending credentials file (JSON with a token): it is ignored"),
+    (b'{"url": "https://other.example.com", "id": 9, "token": "glrt-from-another-gitlab"}',
+     "holds the token of runner 9 at https://other.example.com, not at http://127.0.0.1:"),
+])
+def test_unusable_pending_file_is_ignored_and_replaced(gitlab, run, tmp_path, content, warning):
+    pending = _pending(tmp_path)
+    os.makedirs(os.path.dirname(pending), mode=0o700)
+    with open(pending, "wb") as handle:
+        handle.write(content)
+    result = run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
+    assert (result["rc"], result["created"]) == (0, True)
+    assert warning in _warnings(result)[0]
+    assert gitlab.calls() == {CREATE: 1}  # the other GitLab's token was never sent here
+    assert _record(pending)["token"] == result["token"]
+    assert not TOKEN_SHAPES.search(json.dumps(result["warnings"]))
+
+
+@pytest.mark.parametrize("name, options, status", [
+    ("unknown access token", dict(access_token=UNKNOWN_ACCESS), 401),
+    ("access token without create_runner", dict(access_token=READER), 403),
+    ("registration tokens disabled", dict(registration_token=REGISTRATION), 410),
+    ("5xx until retries run out", dict(access_token=CREATOR, retries=1), 503),
+])
+def test_refusals_write_no_pending_file(gitlab, run, tmp_path, name, options, status):
+    if status == 503:
+        gitlab.add_fault(path="/api/v4/user/runners", status=503, times=2)
+    result = run(url=gitlab.url, pending_path=_pending(tmp_path), **options)
+    assert (result["rc"], result["status"]) == (1, status), name
+    assert not os.path.exists(tmp_path / "gitlab-runner")
+
+
+def test_5xx_twice_then_success_keeps_the_one_token(gitlab, run, tmp_path):
+    gitlab.add_fault(path="/api/v4/user/runners", status=502, times=2)
+    result = run(url=gitlab.url, access_token=CREATOR, retries=3, pending_path=_pending(tmp_path))
+    assert (result["rc"], result["created"]) == (0, True)
+    assert gitlab.calls() == {CREATE: 3}
+    assert len(gitlab.state()["runners"]) == 1
+    assert _record(_pending(tmp_path))["token"] == result["token"]
+
+
+@pytest.mark.parametrize("pending_path, message", [
+    ("relative/ci.json", "pending_path 'relative/ci.json' is not an absolute path"),
+    ("/tmp/", "is a directory"),
+])
+def test_bad_pending_path_fails_before_any_request(gitlab, run, pending_path, message):
+    result = run(url=gitlab.url, access_token=CREATOR, pending_path=pending_path)
+    assert result["rc"] == 1
+    assert message in result["msg"]
+    assert gitlab.calls() == {}
+
+
+def test_pending_tokens_appear_only_in_token(gitlab, run, tmp_path):
+    """Every way through the pending file: no token anywhere in a result but its ``token``."""
+    pending = _pending(tmp_path)
+    first = run(url=gitlab.url, access_token=MANAGER, pending_path=pending)
+    run(url=gitlab.url, access_token=MANAGER, pending_path=pending)  # reused
+    run(check_mode=True, url=gitlab.url, access_token=MANAGER, pending_path=pending)  # would reuse
+    gitlab.delete_runner(first["runner_id"])
+    run(url=gitlab.url, access_token=MANAGER, runner_token=first["token"], pending_path=pending)  # replaced
+    other = run(url=gitlab.url, access_token=MANAGER)
+    run(url=gitlab.url, access_token=MANAGER, runner_token=other["token"], pending_path=pending)  # superseded
+    run(url=gitlab.url, access_token=MANAGER, pending_path=pending)
+    run(url=gitlab.url, state="absent", runner_token=other["token"], pending_path=pending)
+
+    issued = [result.pop("token") for result in run.outputs if "token" in result]
+    assert len(issued) == 5
+    text = json.dumps(run.outputs)
+    assert not TOKEN_SHAPES.search(text), TOKEN_SHAPES.search(text)
+    for secret in SECRETS + tuple(issued):
+        assert secret not in text
+    assert all(result["rc"] == 0 for result in run.outputs)
