@@ -461,8 +461,8 @@ def test_valid_runner_token_deletes_a_superseded_pending_runner(gitlab, run, tmp
     kept = run(url=gitlab.url, access_token=CREATOR)
     orphan = run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
     result = run(url=gitlab.url, access_token=CREATOR, runner_token=kept["token"], pending_path=pending)
-    assert (result["rc"], result["changed"], result["created"], result["runner_id"]) == (0, True, False,
-                                                                                        kept["runner_id"])
+    expected = (0, True, False, kept["runner_id"])
+    assert (result["rc"], result["changed"], result["created"], result["runner_id"]) == expected
     assert "token" not in result
     assert "held the token of runner %d" % orphan["runner_id"] in _warnings(result)[0]
     assert "deleted at GitLab" in _warnings(result)[0]
