@@ -28,7 +28,7 @@ import urllib.parse
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import SSLValidationError, open_url
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_config_file
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -505,6 +505,7 @@ def ensure_runner(api, params, check_mode=False, now=_rfc3339_now):
     """
     validate_params(params)
     result = _result()
+    _adopt_live_token(api, params, result["warnings"])
     path = params.get("pending_path") or None
     if path:
         result["pending_path"] = path
@@ -520,6 +521,45 @@ def ensure_runner(api, params, check_mode=False, now=_rfc3339_now):
                 _drop_pending(api, pending, path, check_mode, result, None)
         return result
     return _ensure_present(api, params, check_mode, now, result, pending)
+
+
+def _adopt_live_token(api, params, warnings):
+    """Use the token ``config_path`` holds for runner ``name`` now, if it was issued by this GitLab.
+
+    The caller read config.toml earlier; since then the runner service may have
+    rotated the token, or a play running at the same time may have registered
+    the runner. A token kept for another GitLab is never sent to this one.
+    """
+    path, name = params.get("config_path"), params.get("name")
+    if not path or not name:
+        return
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except FileNotFoundError:
+        return
+    except (IOError, OSError, UnicodeError) as err:
+        raise ValueError("cannot read %s (%s): the module needs root (become) to read config.toml"
+                         % (path, getattr(err, "strerror", None) or type(err).__name__))
+    try:
+        entry = runner_config_file.live_credentials(text).get(name)
+    except ValueError as err:
+        raise ValueError("%s: %s; fix or remove it, then run again" % (path, err))
+    if not entry:
+        return
+    try:
+        same_gitlab = normalize_url(entry.get("url") or "") == api.url
+    except ValueError:
+        same_gitlab = False
+    if same_gitlab:
+        params["runner_token"] = entry["token"]
+        if isinstance(entry.get("id"), int) and not isinstance(entry["id"], bool):
+            params["runner_id"] = entry["id"]
+    elif params.get("runner_token") == entry["token"]:
+        params["runner_token"] = params["runner_id"] = None
+        warnings.append(
+            "runner %s in %s is registered at %s, not at %s: its token is not sent there; delete that runner at its "
+            "GitLab if nothing uses it" % (name, path, mask_tokens(str(entry.get("url"))), api.url))
 
 
 def _load_pending(api, path, warnings):

@@ -569,7 +569,7 @@ def _safe_credentials(credentials):
 
 
 def live_credentials(live_text):
-    """Return ``{name: {id, token, token_obtained_at, token_expires_at}}`` of the runners in a config.toml text.
+    """Return ``{name: {url, id, token, token_obtained_at, token_expires_at}}`` of the runners in a config.toml text.
 
     Dates come back as RFC 3339 strings; runners without a name or token are
     left out. Empty or missing text gives ``{}``. Raises ValueError (message
@@ -584,6 +584,6 @@ def live_credentials(live_text):
             continue
         found[entry["name"]] = dict(
             (key, _iso(entry[key]) if isinstance(entry.get(key), datetime.datetime) else entry.get(key))
-            for key in ("id", "token", "token_obtained_at", "token_expires_at")
+            for key in ("url", "id", "token", "token_obtained_at", "token_expires_at")
         )
     return found

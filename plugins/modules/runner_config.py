@@ -28,6 +28,9 @@ description:
   - The file is written atomically (a temporary file in the same directory, then a rename), with mode O(mode),
     owned by O(owner) and O(group); its directory is created or fixed to mode C(0700). It is only written when its
     content changes.
+  - From reading the live file to writing the new one, the module holds an exclusive lock on its directory, the one
+    M(runnerops.gitlab_runner.runner_registration) holds with its C(config_path), so plays running at the same
+    time write one after the other, each over the other's result.
   - No token is ever returned. Tokens in the diff, in warnings and in error messages are masked
     (C(glrt-********)).
 author:
@@ -238,6 +241,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_config_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.host_lock import exclusive
 
 _DIRECTORY_MODE = 0o700
 _BACKUP_MODE = 0o600
@@ -345,7 +349,18 @@ def main():
     module.no_log_values.update(runner_config_file.secret_values(params["credentials"]))
     path = params["path"]
     directory = os.path.dirname(path) or "."
+    # Another play may be registering a runner or writing this file: one at a time, from read to write.
+    try:
+        with exclusive(directory):
+            output = _apply(module, path, directory)
+    except ValueError as error:
+        module.fail_json(msg=str(error), path=path)
+    module.exit_json(**output)
 
+
+def _apply(module, path, directory):
+    """Read, merge, write; return the module result."""
+    params = module.params
     live_bytes = _read(module, path)
     try:
         result = runner_config_file.plan(
@@ -411,7 +426,7 @@ def main():
             before_header=path,
             after_header=path,
         )
-    module.exit_json(**output)
+    return output
 
 
 if __name__ == "__main__":

@@ -149,6 +149,21 @@ options:
         a warning (its token is never sent to another GitLab) and replaced if a runner is created.
       - Empty or omitted, nothing is kept on the host.
     type: path
+  config_path:
+    description:
+      - The C(config.toml) of the managed host. With O(name), the token it holds for that runner when the task runs
+        is used instead of O(runner_token) (and its C(id) instead of O(runner_id)): the runner service may have
+        rotated it, or a play running at the same time may have registered the runner, since the caller read the
+        file. A token the file keeps for another GitLab than O(url) is never sent, and O(runner_token) is dropped
+        when it is that token.
+      - The module holds an exclusive lock on the file's directory while it reads it, talks to GitLab and writes
+        O(pending_path); M(runnerops.gitlab_runner.runner_config) holds the same lock while it writes
+        C(config.toml). Two plays started together against one host therefore register one runner per name.
+    type: path
+  name:
+    description:
+      - The runner's C(name) in O(config_path).
+    type: str
   validate_certs:
     description:
       - Whether to verify GitLab's TLS certificate. Set V(false) only for throw-away test instances;
@@ -216,7 +231,8 @@ EXAMPLES = r"""
 - name: Verify the runner token kept in config.toml, or create a project runner if it is gone
   runnerops.gitlab_runner.runner_registration:
     url: https://gitlab.example.com
-    runner_token: "{{ current_runner_token | default(omit) }}"
+    config_path: /etc/gitlab-runner/config.toml
+    name: docker
     pending_path: /etc/gitlab-runner/.runner_pending/docker.json
     access_token: "{{ vault_gitlab_create_runner_token }}"
     runner_type: project_type
@@ -303,6 +319,9 @@ deleted:
   sample: false
 """
 
+import contextlib
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
@@ -312,6 +331,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_run
     GitLabRunnerAPI,
     ensure_runner,
 )
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.host_lock import exclusive
 
 
 def _argument_spec():
@@ -335,6 +355,8 @@ def _argument_spec():
         system_id=dict(type="str"),
         runner_id=dict(type="int"),
         pending_path=dict(type="path"),
+        config_path=dict(type="path"),
+        name=dict(type="str"),
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
         timeout=dict(type="float", default=30.0),
@@ -348,6 +370,7 @@ def main():
         argument_spec=_argument_spec(),
         supports_check_mode=True,
         mutually_exclusive=[("access_token", "registration_token"), ("group_id", "project_id")],
+        required_together=[("config_path", "name")],
         required_if=[
             ("state", "present", ("runner_token", "access_token", "registration_token"), True),
             ("state", "absent", ("runner_token", "runner_id"), True),
@@ -360,7 +383,9 @@ def main():
         api = GitLabRunnerAPI(
             params["url"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
             timeout=params["timeout"], retries=params["retries"], backoff=params["backoff"])
-        result = ensure_runner(api, params, check_mode=module.check_mode)
+        lock = exclusive(os.path.dirname(params["config_path"])) if params["config_path"] else contextlib.nullcontext()
+        with lock:
+            result = ensure_runner(api, params, check_mode=module.check_mode)
     except GitLabAPIError as err:
         module.fail_json(msg=str(err), status=err.status)
     except ValueError as err:

@@ -30,6 +30,7 @@ concurrent = 2
 def test_reads_each_registered_runner():
     assert runner_tokens(LIVE) == {
         "rotated": {
+            "url": "https://gitlab.example.com",
             "id": 7,
             "token": "glrt-rotated",
             "token_obtained_at": "2026-05-01T10:00:00Z",

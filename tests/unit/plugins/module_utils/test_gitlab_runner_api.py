@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
@@ -448,3 +450,71 @@ def test_ensure_runner_failed_pending_write_deletes_the_runner_it_created(tmp_pa
         "config.toml is written would lose it; deleting the new runner 6 at GitLab failed too (GitLab at "
         "https://gitlab.example.com did not answer DELETE /api/v4/runners): delete it there. Free space or fix the "
         "path, then run again" % (tmp_path / "ci.json"))
+
+
+# -- the live config.toml under the lock ------------------------------------------
+
+def _live_config(tmp_path, url="https://gitlab.example.com", token="glrt-live-token", runner_id=5):
+    path = tmp_path / "config.toml"
+    path.write_text('concurrent = 1\n\n[[runners]]\n  name = "ci"\n  url = "%s"\n  id = %d\n  token = "%s"\n'
+                    '  executor = "docker"\n' % (url, runner_id, token))
+    return str(path)
+
+
+@pytest.mark.parametrize("params, calls, expected", [
+    # a concurrent play registered "ci" after the caller read config.toml: verified and kept, nothing created
+    ({"access_token": CREATOR}, ["verify_runner"], {"changed": False, "created": False, "runner_id": 5}),
+    # the service rotated the token the caller passes: the live one is verified instead
+    ({"access_token": CREATOR, "runner_token": "glrt-old-token"}, ["verify_runner"],
+     {"changed": False, "runner_id": 5}),
+    ({"state": "absent", "runner_token": "glrt-old-token"}, ["verify_runner", "delete_runner_by_token"],
+     {"changed": True, "deleted": True, "runner_id": 5}),
+])
+def test_ensure_runner_uses_the_token_config_path_holds_now(tmp_path, params, calls, expected):
+    fake = _FakeAPI()
+    result = ensure_runner(fake, dict(_BASE, config_path=_live_config(tmp_path), name="ci", **params))
+    assert fake.calls == calls
+    assert {key: result.get(key) for key in expected} == expected
+    assert "token" not in result and result["warnings"] == []
+
+
+@pytest.mark.parametrize("config, name", [(False, "ci"), (True, "other"), (True, None)])
+def test_ensure_runner_without_a_live_token_registers(tmp_path, config, name):
+    path = _live_config(tmp_path) if config else str(tmp_path / "missing.toml")
+    fake = _FakeAPI()
+    result = ensure_runner(fake, dict(_BASE, access_token=CREATOR, config_path=path, name=name))
+    assert fake.calls == ["create_runner"] and result["created"] is True
+
+
+def test_ensure_runner_never_sends_a_token_kept_for_another_gitlab(tmp_path):
+    path = _live_config(tmp_path, url="https://old-gitlab.example.com")
+    fake = _FakeAPI()
+    result = ensure_runner(fake, dict(_BASE, access_token=CREATOR, runner_token="glrt-live-token",
+                                      config_path=path, name="ci"))
+    assert fake.calls == ["create_runner"]
+    assert result["warnings"] == [
+        "runner ci in %s is registered at https://old-gitlab.example.com, not at https://gitlab.example.com: its "
+        "token is not sent there; delete that runner at its GitLab if nothing uses it" % path]
+
+
+def test_ensure_runner_keeps_a_given_token_for_another_gitlab_than_the_live_one(tmp_path):
+    path = _live_config(tmp_path, url="https://old-gitlab.example.com", token="glrt-other-token")
+    fake = _FakeAPI()
+    result = ensure_runner(fake, dict(_BASE, runner_token="glrt-live-token", config_path=path, name="ci"))
+    assert fake.calls == ["verify_runner"] and result["runner_id"] == 5 and result["warnings"] == []
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[[runners]\n  token = "glrt-secret-token"\n', r"^%s: .*line 1.*; fix or remove it, then run again$"),
+    (b"\xff\xfe", r"^cannot read %s \(UnicodeDecodeError\)"),
+])
+def test_ensure_runner_unreadable_config_path_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "config.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    fake = _FakeAPI()
+    with pytest.raises(ValueError, match=message % re.escape(str(path))) as error:
+        ensure_runner(fake, dict(_BASE, access_token=CREATOR, config_path=str(path), name="ci"))
+    assert fake.calls == [] and "glrt-secret" not in str(error.value)

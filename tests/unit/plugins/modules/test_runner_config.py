@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 import copy
+import fcntl
 import grp
 import json
 import os
 import pwd
 import stat
 import tomllib
+from functools import partial
 
 import pytest
 
@@ -18,7 +20,7 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import host_lock, pending_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_plan import runner_plan
 from ansible_collections.runnerops.gitlab_runner.plugins.modules import runner_config
 
@@ -395,3 +397,19 @@ def test_relative_pending_path_fails_before_writing(capsys, path):
     assert result["msg"] == "credentials[0] pending_path must be an absolute path (as runner_registration returns " \
                             "it), got 'socket.json'"
     assert not os.path.exists(path)
+
+
+def test_waits_for_the_lock_of_another_run_then_fails_clearly_without_writing(capsys, path, monkeypatch):
+    first = _run(capsys, path)
+    assert first["changed"] is True
+    before = _read(path)
+    monkeypatch.setattr(runner_config, "exclusive", partial(host_lock.exclusive, timeout=0.3, poll=0.1))
+    holder = os.open(os.path.dirname(path), os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        result = _run(capsys, path, config=dict(PLAN["config"], concurrent=9))
+    finally:
+        os.close(holder)
+    assert result["failed"] is True
+    assert result["msg"].startswith("another run has held the lock on %s for 0.3 seconds" % os.path.dirname(path))
+    assert _read(path) == before

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import shutil
 import socket
 import stat
 import subprocess
+from functools import partial
 
 import pytest
 
@@ -21,7 +23,7 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import host_lock, pending_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.modules import runner_registration
 from ansible_collections.runnerops.gitlab_runner.tests.gitlab_api_double.server import GitLabAPIDouble
 
@@ -606,3 +608,46 @@ def test_pending_tokens_appear_only_in_token(gitlab, run, tmp_path):
     for secret in SECRETS + tuple(issued):
         assert secret not in text
     assert all(result["rc"] == 0 for result in run.outputs)
+
+
+# -- config_path: the token config.toml holds when the task runs, under the lock ----
+
+def _write_config(path, url, runner_id, token):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as handle:
+        handle.write('[[runners]]\n  name = "ci"\n  url = "%s"\n  id = %d\n  token = "%s"\n  executor = "docker"\n'
+                     % (url, runner_id, token))
+
+
+def test_a_play_that_read_config_toml_before_another_registered_creates_nothing(gitlab, run, tmp_path):
+    config = str(tmp_path / "gitlab-runner" / "config.toml")
+    options = dict(url=gitlab.url, access_token=CREATOR, config_path=config, name="ci",
+                   pending_path=_pending(tmp_path))
+    first = run(**options)
+    # The first play writes config.toml; the second read it before that and passes no runner_token.
+    _write_config(config, gitlab.url, first["runner_id"], first["token"])
+    os.unlink(options["pending_path"])
+    second = run(**options)
+    assert (second["rc"], second["changed"], second["created"], second["runner_id"]) == (
+        0, False, False, first["runner_id"])
+    assert "token" not in second
+    assert gitlab.calls() == {CREATE: 1, VERIFY: 1}
+
+
+def test_config_path_needs_name(gitlab, run, tmp_path):
+    result = run(url=gitlab.url, access_token=CREATOR, config_path=str(tmp_path / "config.toml"))
+    assert result["rc"] == 1 and result["msg"] == "parameters are required together: config_path, name"
+    assert gitlab.calls() == {}
+
+
+def test_a_lock_held_by_another_run_is_waited_for_then_a_clear_error(gitlab, run, tmp_path, monkeypatch):
+    monkeypatch.setattr(runner_registration, "exclusive", partial(host_lock.exclusive, timeout=0.3, poll=0.1))
+    holder = os.open(str(tmp_path), os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        result = run(url=gitlab.url, access_token=CREATOR, config_path=str(tmp_path / "config.toml"), name="ci")
+    finally:
+        os.close(holder)
+    assert result["rc"] == 1
+    assert result["msg"].startswith("another run has held the lock on %s for 0.3 seconds" % tmp_path)
+    assert gitlab.calls() == {}
