@@ -152,9 +152,9 @@ options:
   config_path:
     description:
       - The C(config.toml) of the managed host. With O(name), the token it holds for that runner when the task runs
-        is used instead of O(runner_token) (and its C(id) instead of O(runner_id)): the runner service may have
-        rotated it, or a play running at the same time may have registered the runner, since the caller read the
-        file. A token the file keeps for another GitLab than O(url) is never sent, and O(runner_token) is dropped
+        is used instead of O(runner_token) (and its C(id) instead of O(runner_id)), because the runner service may
+        have rotated it, or a play running at the same time may have registered the runner, since the caller read
+        the file. A token the file keeps for another GitLab than O(url) is never sent, and O(runner_token) is dropped
         when it is that token.
       - The module holds an exclusive lock on the file's directory while it reads it, talks to GitLab and writes
         O(pending_path); M(runnerops.gitlab_runner.runner_config) holds the same lock while it writes
