@@ -40,6 +40,7 @@ Control endpoints for tests (``/_double``, no authentication):
   name such as ``/api/v4/runners/:id`` (absent: any GitLab endpoint). A
   ``delay`` alone delays the real answer; ``drop`` closes the connection
   without answering.
+- ``DELETE /_double/faults``: drop the faults not yet used.
 - ``POST /_double/reset``: back to the seeded tokens, no runners, no counters.
 - ``POST /_double/tokens``: ``{"access_tokens": {"glpat-...": ["create_runner"]},
   "registration_tokens": ["GR1348941..."], "revoke_access_tokens": [...],
@@ -570,6 +571,9 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST" and path == "/_double/faults":
             state.add_faults(body.get("faults", body) if isinstance(body, dict) else body)
             return 201, {"faults": state.view()["faults"]}
+        if method == "DELETE" and path == "/_double/faults":
+            state.data["faults"] = []
+            return 204, None
         if method == "POST" and path == "/_double/reset":
             state.reset()
             return 200, state.view()

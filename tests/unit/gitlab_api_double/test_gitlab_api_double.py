@@ -204,6 +204,13 @@ def test_faults_queue(gitlab):
     assert gitlab.state()["faults"] == []
 
 
+def test_faults_not_yet_used_can_be_dropped(gitlab):
+    gitlab.add_fault(path="/api/v4/runners/verify", status=500, times=5)
+    assert _call(gitlab.url, "DELETE", "/_double/faults")[0] == 204
+    assert gitlab.state()["faults"] == []
+    assert _call(gitlab.url, "POST", "/api/v4/runners/verify", {"token": "x"})[0] == 403
+
+
 @pytest.mark.parametrize("fault", [{"path": "/x"}, {"times": 3}])
 def test_a_fault_needs_an_effect(gitlab, fault):
     status, answer = _call(gitlab.url, "POST", "/_double/faults", fault)
