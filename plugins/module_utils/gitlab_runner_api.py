@@ -465,8 +465,10 @@ def _validate_tokens(params):
             "access_token and registration_token are mutually exclusive: give access_token (registration "
             "tokens are disabled by default since GitLab 17.0)")
     if params.get("state", "present") == "absent":
-        if not runner_token and not (access_token and params.get("runner_id")):
-            raise ValueError("state=absent needs runner_token, or access_token and runner_id")
+        on_host = params.get("pending_path") or (params.get("config_path") and params.get("name"))
+        if not (runner_token or (access_token and params.get("runner_id")) or on_host):
+            raise ValueError("state=absent needs runner_token, access_token and runner_id, or config_path and name "
+                             "(or pending_path) to find the runner's token on the host")
     elif not (runner_token or access_token or registration_token):
         raise ValueError("state=present needs runner_token, access_token or registration_token")
 
@@ -705,6 +707,8 @@ def _ensure_absent(api, params, check_mode, result):
     runner_token = params.get("runner_token")
     access_token = params.get("access_token")
     runner_id = params.get("runner_id")
+    if not runner_token and not (access_token and runner_id):
+        return  # nothing on the host or in the options names a runner: there is nothing to delete
     if runner_token:
         # verify first (a read) so the result names the runner, in check mode too.
         verified = api.verify_runner(runner_token, params.get("system_id"))

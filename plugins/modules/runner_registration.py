@@ -23,8 +23,9 @@ description:
     C(POST /api/v4/runners) and O(registration_token). Feed the returned RV(token) back as
     O(runner_token) (usually by reading it from the live C(config.toml)) so later runs only verify it.
   - With O(state=absent), the runner is deleted with C(DELETE /api/v4/runners) and O(runner_token), or
-    with C(DELETE /api/v4/runners/:id) and O(access_token) plus O(runner_id). A runner that is already
-    gone is not an error.
+    with C(DELETE /api/v4/runners/:id) and O(access_token) plus O(runner_id). Without them, the token that
+    O(config_path) holds for O(name), or that O(pending_path) keeps, is used; a runner none of them knows, or
+    that is already gone, is not an error.
   - Runner attributes (O(description), O(tag_list), ...) are sent only when a runner is created; the
     module does not update an existing runner.
   - With O(pending_path), a new token is stored on the managed host before the module returns, so a play that
@@ -373,7 +374,6 @@ def main():
         required_together=[("config_path", "name")],
         required_if=[
             ("state", "present", ("runner_token", "access_token", "registration_token"), True),
-            ("state", "absent", ("runner_token", "runner_id"), True),
             ("runner_type", "group_type", ("group_id",)),
             ("runner_type", "project_type", ("project_id",)),
         ],

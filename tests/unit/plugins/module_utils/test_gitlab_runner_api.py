@@ -102,7 +102,7 @@ _GOOD = {"url": "https://gitlab.example.com", "state": "present", "access_token"
     ({"project_id": 42}, "project_id is given but runner_type is instance_type"),
     ({"registration_token": "GR1348941abc"}, "access_token and registration_token are mutually exclusive"),
     ({"access_token": None}, "state=present needs runner_token, access_token or registration_token"),
-    ({"state": "absent"}, "state=absent needs runner_token, or access_token and runner_id"),
+    ({"state": "absent"}, "state=absent needs runner_token, access_token and runner_id, or config_path and name"),
     ({"state": "absent", "runner_id": 0}, "state=absent needs runner_token"),
     ({"state": "absent", "runner_token": "glrt-x", "runner_id": -1}, "runner_id must be a positive"),
     ({"system_id": "s_0123456789AB"}, "is not a runner system id"),

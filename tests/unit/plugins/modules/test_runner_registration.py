@@ -304,8 +304,9 @@ def test_runner_deleted_at_gitlab_without_access_token_fails(gitlab, run):
 @pytest.mark.parametrize("options, message", [
     (dict(), "state is present but any of the following are missing: runner_token, access_token, "
              "registration_token"),
-    (dict(state="absent", access_token=MANAGER), "state is absent but any of the following are missing"),
-    (dict(state="absent", runner_id=3), "state=absent needs runner_token, or access_token and runner_id"),
+    (dict(state="absent", access_token=MANAGER), "state=absent needs runner_token, access_token and runner_id, or "
+                                                 "config_path and name"),
+    (dict(state="absent", runner_id=3), "state=absent needs runner_token, access_token and runner_id"),
     (dict(access_token=CREATOR, registration_token=REGISTRATION), "mutually exclusive"),
     (dict(access_token=CREATOR, runner_type="group_type"), "runner_type is group_type but all of the following"),
     (dict(access_token=CREATOR, runner_type="project_type"), "runner_type is project_type but all of the"),
@@ -492,6 +493,26 @@ def test_absent_deletes_the_pending_runner_too(gitlab, run, tmp_path):
     run(url=gitlab.url, access_token=CREATOR, pending_path=pending)
     result = run(url=gitlab.url, state="absent", runner_token=live["token"], pending_path=pending)
     assert (result["rc"], result["changed"], result["deleted"]) == (0, True, True)
+    assert gitlab.state()["runners"] == []
+    assert not os.path.exists(pending)
+
+
+def test_absent_with_nothing_on_the_host_changes_nothing(gitlab, run, tmp_path):
+    other = run(url=gitlab.url, access_token=CREATOR)
+    config = tmp_path / "config.toml"
+    config.write_text('concurrent = 1\n')
+    result = run(url=gitlab.url, state="absent", access_token=MANAGER, config_path=str(config), name="gone",
+                 pending_path=_pending(tmp_path))
+    assert (result["rc"], result["changed"], result["deleted"], result["runner_id"]) == (0, False, False, None)
+    assert [runner["id"] for runner in gitlab.state()["runners"]] == [other["runner_id"]]
+    assert DELETE_BY_TOKEN not in gitlab.calls()
+
+
+def test_absent_without_a_token_deletes_the_runner_of_a_run_that_died(gitlab, run, tmp_path):
+    pending = _pending(tmp_path)
+    run(url=gitlab.url, access_token=CREATOR, pending_path=pending)  # config.toml never got this token
+    result = run(url=gitlab.url, state="absent", pending_path=pending)
+    assert (result["rc"], result["changed"]) == (0, True)
     assert gitlab.state()["runners"] == []
     assert not os.path.exists(pending)
 
