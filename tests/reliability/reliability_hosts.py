@@ -16,8 +16,10 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -129,9 +131,13 @@ class Hosts:
             raise AssertionError("%s failed (rc=%s): %s" % (shlex.join(argv), done.returncode, done.stderr))
         return done.stdout
 
-    def gitlab_api(self, method, path):
+    def gitlab_api(self, method, path, body=None):
         """A call to the API double's control endpoints, from the GitLab host itself."""
-        text = self.shell(self.gitlab, "curl -sSf -X %s %s%s" % (method, GITLAB_DOUBLE, path))
+        if body is None:
+            text = self.shell(self.gitlab, "curl -sSf -X %s %s%s" % (method, GITLAB_DOUBLE, path))
+        else:
+            text = self.shell(self.gitlab, "curl -sSf -X %s -H 'Content-Type: application/json' --data-binary @- %s%s"
+                              % (method, GITLAB_DOUBLE, path), stdin=json.dumps(body))
         return json.loads(text) if text.strip() else None
 
     def config_text(self):
@@ -155,13 +161,14 @@ class Hosts:
         """What a failed run must not change: files, packages, services and the runners at GitLab."""
         gitlab = self.gitlab_state()
         lines = self.shell(self.runner, _RUNNER_STATE_SCRIPT).splitlines()
-        lines.append("gitlab runners: %s" % json.dumps(gitlab["runners"], sort_keys=True))
+        # Verifying a token is contact with GitLab: it moves contacted_at and nothing else.
+        runners = [dict(runner, contacted_at=None) for runner in gitlab["runners"]]
+        lines.append("gitlab runners: %s" % json.dumps(runners, sort_keys=True))
         lines.append("gitlab calls: %s" % json.dumps(gitlab["calls"], sort_keys=True))
         return lines
 
     # -- plays ---------------------------------------------------------------
-    def playbook(self, extra_vars=None, args=(), label="run", callback="ansible.posix.json", fast=True, env=None):
-        """Run site.yml with the environment's variables, then ``extra_vars``; keep the output in the workdir."""
+    def _command(self, extra_vars, args, callback, fast, env):
         argv = [self.ansible_playbook, "-i", self.inventory, SITE, "-e", "@" + self.environment_file]
         if extra_vars is not None:
             argv += ["--extra-vars", json.dumps(extra_vars)]
@@ -177,20 +184,69 @@ class Hosts:
                 ANSIBLE_CACHE_PLUGIN_TIMEOUT="7200",
             )
         run_env.update(env or {})
-        started = time.monotonic()
-        done = subprocess.run(argv, capture_output=True, text=True, env=run_env, check=False)
-        run = Run(argv, done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+        return argv, run_env
+
+    def _keep(self, run, label):
         self.runs += 1
         path = os.path.join(self.workdir, "%02d-%s.log" % (self.runs, re.sub(r"[^A-Za-z0-9_.-]", "_", label)))
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(run.describe(limit=None))
         return run
 
+    def playbook(self, extra_vars=None, args=(), label="run", callback="ansible.posix.json", fast=True, env=None):
+        """Run site.yml with the environment's variables, then ``extra_vars``; keep the output in the workdir."""
+        argv, run_env = self._command(extra_vars, args, callback, fast, env)
+        started = time.monotonic()
+        done = subprocess.run(argv, capture_output=True, text=True, env=run_env, check=False)
+        return self._keep(Run(argv, done.returncode, done.stdout, done.stderr, time.monotonic() - started), label)
+
+    def start(self, extra_vars=None, label="run", env=None):
+        """Start site.yml like playbook() without waiting; finish() collects it, kill() ends it at once."""
+        argv, run_env = self._command(extra_vars, (), "ansible.posix.json", True, env)
+        output = tempfile.TemporaryFile(mode="w+", encoding="utf-8"), tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        process = subprocess.Popen(argv, stdout=output[0], stderr=output[1], text=True, env=run_env,
+                                   start_new_session=True)
+        return Started(self, argv, process, output, label)
+
+    def wait_until(self, what, predicate, timeout=60, interval=0.5):
+        """Poll ``predicate()`` until it returns something true; fail naming ``what`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError("waited %s s for %s" % (timeout, what))
+            time.sleep(interval)
+
     def converge(self, label="converge"):
         """Bring the host back to the inventory's settings."""
         run = self.playbook(label=label)
         assert run.rc == 0, "the converge that restores the host failed:\n" + run.describe()
         return run
+
+
+class Started:
+    """A site.yml run in the background (Hosts.start)."""
+
+    def __init__(self, hosts, argv, process, output, label):
+        self.hosts, self.argv, self.process, self.output, self.label = hosts, argv, process, output, label
+        self.started = time.monotonic()
+
+    def finish(self, timeout=900):
+        self.process.wait(timeout)
+        texts = []
+        for handle in self.output:
+            handle.seek(0)
+            texts.append(handle.read())
+            handle.close()
+        run = Run(self.argv, self.process.returncode, texts[0], texts[1], time.monotonic() - self.started)
+        return self.hosts._keep(run, self.label)
+
+    def kill(self):
+        """SIGKILL the run and everything it started on the controller, as a crash or a lost CI job would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        return self.finish()
 
 
 def state_difference(before, after):

@@ -1,0 +1,91 @@
+"""Upgrades and restarts: a daemon.json change restarts Docker once and a rerun restarts nothing; a new gitlab-runner
+binary restarts the service gracefully, letting a running job finish under the old process."""
+
+import json
+import os
+
+import pytest
+
+JOBS = "/home/gitlab-runner/.test-double-jobs"
+OLD_VERSION = "17.11.0"
+NEW_VERSION = "17.11.1"
+
+
+def _environment(hosts):
+    with open(hosts.environment_file, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _starts(hosts, unit):
+    """How often the unit was started since the host booted, from the journal."""
+    script = "journalctl --no-pager -o cat -u %s.service | grep -c '^Started %s.service' || true" % (unit, unit)
+    return int(hosts.shell(hosts.runner, script).strip())
+
+
+def _started_at(hosts):
+    script = "for unit in docker gitlab-runner; do systemctl show -p ActiveEnterTimestampMonotonic --value $unit; done"
+    return hosts.shell(hosts.runner, script).split()
+
+
+def test_daemon_json_change_restarts_docker_once_and_a_rerun_restarts_nothing(hosts, report):
+    options = dict(_environment(hosts).get("docker_daemon_options", {}), **{"log-level": "warn"})
+    starts = _starts(hosts, "docker")
+    assert starts >= 1, "the journal has no start of docker.service: cannot count restarts"
+    runner_started = _started_at(hosts)[1]
+
+    change = hosts.playbook({"docker_daemon_options": options}, label="restarts-daemon-json")
+    assert change.rc == 0, change.describe()
+    assert json.loads(hosts.shell(hosts.runner, "cat /etc/docker/daemon.json"))["log-level"] == "warn"
+    assert _starts(hosts, "docker") == starts + 1, "Docker was not restarted exactly once"
+    assert hosts.shell(hosts.runner, "docker info --format '{{.ServerVersion}}'").strip(), "Docker does not answer"
+    assert _started_at(hosts)[1] == runner_started, "a daemon.json change restarted gitlab-runner"
+
+    stamps = _started_at(hosts)
+    rerun = hosts.playbook({"docker_daemon_options": options}, label="restarts-rerun")
+    assert rerun.rc == 0, rerun.describe()
+    assert rerun.changed == 0, "the rerun changed something:\n" + rerun.describe()
+    assert _started_at(hosts) == stamps and _starts(hosts, "docker") == starts + 1, "the rerun restarted a service"
+
+    hosts.converge(label="restarts-daemon-json-restore")
+    assert _starts(hosts, "docker") == starts + 2
+    report.append("restarts: daemon.json change restarted Docker once (%.0f s); a rerun changed and restarted nothing"
+                  % change.seconds)
+
+
+def _job(hosts, name, suffix):
+    text = hosts.shell(hosts.runner, "cat %s/%s.%s 2>/dev/null || true" % (JOBS, name, suffix))
+    return json.loads(text) if text.strip() else None
+
+
+def test_new_runner_binary_restarts_gracefully_and_the_running_job_finishes(hosts, report):
+    environment = _environment(hosts)
+    if environment.get("runner_install_method") != "file":
+        pytest.skip("the real gitlab-runner package is installed here: this test swaps the test double's binary")
+    with open(environment["runner_binary_src"], encoding="utf-8") as handle:
+        old = handle.read()
+    assert 'VERSION = "%s"' % OLD_VERSION in old
+    upgraded = os.path.join(hosts.workdir, "gitlab-runner-" + NEW_VERSION)
+    with open(upgraded, "w", encoding="utf-8") as handle:
+        handle.write(old.replace('VERSION = "%s"' % OLD_VERSION, 'VERSION = "%s"' % NEW_VERSION, 1))
+    os.chmod(upgraded, 0o755)
+
+    hosts.shell(hosts.runner, "mkdir -p %s && rm -f %s/upgrade-* && echo 25 > %s/upgrade-long.job" % (JOBS, JOBS, JOBS))
+    running = hosts.wait_until("the job to start", lambda: _job(hosts, "upgrade-long", "running"), 30)
+    assert running["version"] == OLD_VERSION
+
+    upgrade = hosts.playbook({"runner_binary_src": upgraded}, label="restarts-upgrade")
+    assert upgrade.rc == 0, upgrade.describe()
+    done = _job(hosts, "upgrade-long", "done")
+    assert done and done["status"] == "success" and done["version"] == OLD_VERSION, (
+        "the job under the old runner did not finish: %s, aborted: %s" % (done, _job(hosts, "upgrade-long", "aborted")))
+    assert "Version:      %s" % NEW_VERSION in hosts.shell(hosts.runner, "gitlab-runner --version")
+    assert hosts.shell(hosts.runner, "systemctl is-active gitlab-runner").strip() == "active"
+
+    hosts.shell(hosts.runner, "echo 1 > %s/upgrade-after.job" % JOBS)
+    after = hosts.wait_until("a job under the new runner", lambda: _job(hosts, "upgrade-after", "done"), 30)
+    assert after["version"] == NEW_VERSION and after["pid"] != done["pid"]
+    report.append("restarts: %s -> %s waited for the running job (play %.0f s), which finished; the new process runs jobs"
+                  % (OLD_VERSION, NEW_VERSION, upgrade.seconds))
+
+    restore = hosts.converge(label="restarts-downgrade")
+    assert "Version:      %s" % OLD_VERSION in hosts.shell(hosts.runner, "gitlab-runner --version"), restore.describe()
