@@ -1,4 +1,4 @@
-"""What the reliability side effect leaves: a working runner host whose one runner is registered once at GitLab
+"""What the reliability side effect leaves: a working runner host whose one runner is the only one at GitLab
 (re-registered after its deletion there), config.toml and its backups private, the validator clean."""
 
 import hashlib
@@ -44,11 +44,10 @@ def test_the_runner_is_registered_once_with_the_token_in_config_toml(host):
     credentials = live_credentials(host.file(CONFIG).content_string)
     assert sorted(credentials) == [RUNNER]
     token = credentials[RUNNER]["token"]
+    # The side effect creates, kills and removes other runners on purpose; none of them may be left at GitLab.
     state = _gitlab_state()
     assert [(runner["id"], runner["token_hash"]) for runner in state["runners"]] == [
         (credentials[RUNNER]["id"], hashlib.sha256(token.encode()).hexdigest())]
-    # Converge created it, the side effect deleted it at GitLab once and the next run created it again.
-    assert state["calls"].get("POST /api/v4/user/runners") == 2
 
 
 def test_config_toml_has_no_error(host):
