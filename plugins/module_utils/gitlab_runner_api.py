@@ -28,7 +28,17 @@ import urllib.parse
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import SSLValidationError, open_url
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_config_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    gitlab_rules,
+    pending_credentials,
+    runner_config_file,
+    secrets,
+)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import (
+    ACCESS_LEVELS,
+    RUNNER_ATTRIBUTES,
+    RUNNER_TYPES,
+)
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -42,30 +52,14 @@ __all__ = [
     "validate_params",
 ]
 
-RUNNER_TYPES = ("instance_type", "group_type", "project_type")
-ACCESS_LEVELS = ("not_protected", "ref_protected")
-# Runner attributes GitLab takes when a runner is created (both workflows).
-RUNNER_ATTRIBUTES = (
-    "description",
-    "tag_list",
-    "run_untagged",
-    "locked",
-    "access_level",
-    "maximum_timeout",
-    "paused",
-    "maintenance_note",
-)
-MINIMUM_MAXIMUM_TIMEOUT = 600  # GitLab refuses a maximum_timeout under 10 minutes
+MINIMUM_MAXIMUM_TIMEOUT = gitlab_rules.MAXIMUM_TIMEOUT_RANGE[0]
 MAX_RETRIES = 10
 MAX_BACKOFF_DELAY = 30.0
 USER_AGENT = "runnerops.gitlab_runner"
 
 # 429 and 5xx mean "try again later"; everything else is an answer.
 _RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
-_SYSTEM_ID = re.compile(r"^[rs]_[0-9a-f]{12}$")
-# GitLab token shapes (glrt-, glpat-, gldt-, ... and legacy registration tokens).
-_TOKEN_SHAPES = re.compile(r"\b(?:gl[a-z]{2,8}-[A-Za-z0-9_.\-]{6,}|GR1348941[A-Za-z0-9_\-]+)")
-_MASK = "********"
+_SYSTEM_ID = re.compile(r"^[rs]_[0-9a-f]{12}\Z")
 _MAX_DETAIL = 300
 
 
@@ -77,34 +71,12 @@ class GitLabAPIError(Exception):
         self.status = status
 
 
-def mask_tokens(text, secrets=()):
-    """Return ``text`` with every secret in ``secrets`` and every token-shaped word masked."""
-    text = str(text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, _MASK)
-    return _TOKEN_SHAPES.sub(_MASK, text)
+def mask_tokens(text, known=()):
+    """Return ``text`` with every secret in ``known`` and every token-shaped word masked."""
+    return secrets.mask(text, known)
 
 
-def normalize_url(url):
-    """Return the GitLab base URL without a trailing slash; ValueError when it is not one."""
-    if not isinstance(url, str) or not url.strip():
-        raise ValueError("url is empty: give GitLab's base URL, e.g. https://gitlab.example.com")
-    url = url.strip().rstrip("/")
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            "url %r is not an http(s) URL: give GitLab's base URL, e.g. https://gitlab.example.com"
-            % mask_tokens(url))
-    if parts.username or parts.password:
-        raise ValueError("url must not carry credentials: give the access token in access_token")
-    if parts.query or parts.fragment:
-        raise ValueError("url %r has a query or fragment: give GitLab's base URL only" % mask_tokens(url))
-    if parts.path.rstrip("/").endswith("/api/v4"):
-        raise ValueError(
-            "url %r ends in /api/v4: give GitLab's base URL (without /api/v4); the module adds the API path"
-            % url)
-    return url
+normalize_url = gitlab_rules.normalize_url
 
 
 def _rfc3339_now():
@@ -406,23 +378,21 @@ def _number(value):
 def validate_params(params):
     """Check what the argument spec cannot; raise ValueError naming the option and the fix."""
     normalize_url(params.get("url"))
-    runner_type = params.get("runner_type") or "instance_type"
-    if runner_type not in RUNNER_TYPES:
-        raise ValueError("runner_type %r is not one of %s" % (runner_type, ", ".join(RUNNER_TYPES)))
-    for option, wanted in (("group_id", "group_type"), ("project_id", "project_type")):
-        value = params.get(option)
-        if value is None:
-            continue
-        if value < 1:
-            raise ValueError("%s must be a positive GitLab id, got %s" % (option, value))
-        if runner_type != wanted and not params.get("registration_token"):
-            raise ValueError(
-                "%s is given but runner_type is %s: set runner_type=%s for a %s runner, or drop %s"
-                % (option, runner_type, wanted, wanted.split("_", maxsplit=1)[0], option))
-    if runner_type == "group_type" and params.get("access_token") and params.get("group_id") is None:
-        raise ValueError("runner_type=group_type needs group_id (the group the runner belongs to)")
-    if runner_type == "project_type" and params.get("access_token") and params.get("project_id") is None:
-        raise ValueError("runner_type=project_type needs project_id (the project the runner belongs to)")
+    problems = []
+    if params.get("state", "present") == "present":
+        credential = "access" if params.get("access_token") else (
+            "registration" if params.get("registration_token") else None)
+        attributes = dict((key, params.get(key)) for key in ("runner_type", "group_id", "project_id")
+                          + RUNNER_ATTRIBUTES)
+        problems += gitlab_rules.attribute_problems(attributes, credential)
+    for option, use in (("runner_token", "runner"), ("access_token", "access"),
+                        ("registration_token", "registration")):
+        if params.get(option):
+            problem = gitlab_rules.token_problem(params[option], use)
+            if problem:
+                problems.append((option, problem))
+    if problems:
+        raise ValueError("; ".join("%s %s" % problem for problem in problems))
     _validate_tokens(params)
     runner_id = params.get("runner_id")
     if runner_id is not None and runner_id < 1:
@@ -432,17 +402,6 @@ def validate_params(params):
         raise ValueError(
             "system_id %r is not a runner system id: it is s_ followed by 12 lowercase hex characters, as in "
             "<config dir>/.runner_system_id" % system_id)
-    timeout = params.get("maximum_timeout")
-    if timeout is not None and timeout < MINIMUM_MAXIMUM_TIMEOUT:
-        raise ValueError(
-            "maximum_timeout is %s seconds; GitLab refuses less than %d (10 minutes)" % (
-                timeout, MINIMUM_MAXIMUM_TIMEOUT))
-    if params.get("access_level") is not None and params["access_level"] not in ACCESS_LEVELS:
-        raise ValueError("access_level must be one of %s" % ", ".join(ACCESS_LEVELS))
-    for tag in params.get("tag_list") or []:
-        if not isinstance(tag, str) or not tag.strip() or "," in tag:
-            raise ValueError(
-                "tag_list entry %r is not a tag: give one non-empty tag per list item, without commas" % (tag,))
     timeout = params.get("timeout")
     if timeout is not None and timeout <= 0:
         raise ValueError("timeout must be more than 0 seconds, got %s" % timeout)
@@ -496,21 +455,24 @@ def _result(**values):
     return result
 
 
-def ensure_runner(api, params, check_mode=False, now=_rfc3339_now):
+def ensure_runner(api, params, check_mode=False, now=_rfc3339_now, keep_secret=None):
     """Bring the runner to ``params['state']``; return the module result.
 
     ``params`` are the module options. The result holds ``token`` only when a
     new runner token was obtained (or one kept in ``pending_path`` by an
     earlier run is reused), and ``warnings`` (a list) for the module to emit.
     In check mode only reads are sent (verify, GET runner by id) and no file
-    is written.
+    is written. ``keep_secret`` is called with the token read from config_path
+    into ``params``, so the module can hide it from its output
+    (``AnsibleModule.no_log_values.add``).
     """
     validate_params(params)
     result = _result()
-    _adopt_live_token(api, params, result["warnings"])
+    _adopt_live_token(api, params, result["warnings"], keep_secret)
     path = params.get("pending_path") or None
     if path:
         result["pending_path"] = path
+    # A pending token is not hidden that way: the result returns it when it is reused (the action plugin censors it).
     pending = _load_pending(api, path, result["warnings"])
     if params.get("state", "present") == "absent":
         _ensure_absent(api, params, check_mode, result)
@@ -525,7 +487,7 @@ def ensure_runner(api, params, check_mode=False, now=_rfc3339_now):
     return _ensure_present(api, params, check_mode, now, result, pending)
 
 
-def _adopt_live_token(api, params, warnings):
+def _adopt_live_token(api, params, warnings, keep_secret=None):
     """Use the token ``config_path`` holds for runner ``name`` now, if it was issued by this GitLab.
 
     The caller read config.toml earlier; since then the runner service may have
@@ -549,6 +511,8 @@ def _adopt_live_token(api, params, warnings):
         raise ValueError("%s: %s; fix or remove it, then run again" % (path, err))
     if not entry:
         return
+    if keep_secret is not None and entry.get("token"):
+        keep_secret(entry["token"])
     try:
         same_gitlab = normalize_url(entry.get("url") or "") == api.url
     except ValueError:
@@ -608,6 +572,9 @@ def _drop_pending(api, pending, path, check_mode, result, verified_id):
         if exists:
             outcome = "that runner %s deleted at GitLab so it does not stay as an unused duplicate, and the file " \
                       "removed" % verb
+            if verified_id is None and not result["deleted"]:
+                # state=absent and the pending runner was the one to remove: say so.
+                result.update(deleted=True, runner_id=pending["id"])
         else:
             outcome = "GitLab no longer knows that runner; the file %s removed" % verb
     if not check_mode:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import secrets as secret_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
 
 __all__ = [
@@ -59,12 +60,7 @@ HEADER = (
     "# gitlab-runner rewrites it when it rotates a token; the next run keeps the rotated token.\n"
 )
 
-_MASK = "********"
-_TOKEN_PREFIXES = ("glrt-", "glrtr-", "glpat-", "glptt-", "gldt-", "glcbt-", "glsoat-", "GR1348941")
-# Routable tokens hold dots (glrt-t1_<payload>.01.<crc>); a dot ending a sentence is not part of one.
-_TOKEN_ANYWHERE = re.compile(
-    r"(%s)(?:[0-9A-Za-z_.\-]*[0-9A-Za-z_\-])" % "|".join(re.escape(prefix) for prefix in _TOKEN_PREFIXES)
-)
+_MASK = secret_rules.MASK
 # A TOML key whose value is a secret (token, SecretKey, AccountKey, sentry_dsn...) and its string value.
 _SECRET_ASSIGNMENT = re.compile(
     r"""((?:^|[\s{,])"?[A-Za-z0-9_\-]*(?:token|password|secret|key|dsn|credential)s?"?\s*=\s*)"""
@@ -94,16 +90,14 @@ class ConfigInvalidError(ValueError):
 
 
 def _mask_value(value):
-    for prefix in _TOKEN_PREFIXES:
-        if value.startswith(prefix):
-            return prefix + _MASK
-    return _MASK
+    kind = secret_rules.token_kind(value)
+    return (kind[0] + _MASK) if kind else _MASK
 
 
-def mask(text, secrets=()):
+def mask(text, known=()):
     """Return ``text`` with every token and secret value replaced by a mask such as ``glrt-********``.
 
-    Masks the given ``secrets`` wherever they appear, the string value of any
+    Masks the given ``known`` secrets wherever they appear, the string value of any
     TOML key named like a secret (``token``, ``SecretKey``, ``sentry_dsn``...),
     the value of environment entries named like one (``"API_TOKEN=..."``),
     and anything that looks like a GitLab token (``glrt-``, ``glpat-``,
@@ -111,7 +105,7 @@ def mask(text, secrets=()):
     """
     if not text:
         return text
-    for secret in sorted((s for s in secrets if isinstance(s, str) and s), key=len, reverse=True):
+    for secret in sorted((s for s in known if isinstance(s, str) and s), key=len, reverse=True):
         text = text.replace(secret, _mask_value(secret))
 
     def _assignment(match):
@@ -125,7 +119,7 @@ def mask(text, secrets=()):
     text = _SECRET_ENVIRONMENT.sub(
         lambda match: match.group(0) if match.group(2).endswith(_MASK) else
         match.group(1) + _mask_value(match.group(2)) + match.group(3), text)
-    return _TOKEN_ANYWHERE.sub(lambda match: match.group(1) + _MASK, text)
+    return secret_rules.mask(text)
 
 
 def parse_datetime(value, what):
@@ -277,7 +271,7 @@ def secret_values(data):
     elif isinstance(data, (list, tuple)):
         for item in data:
             found |= secret_values(item)
-    elif isinstance(data, str) and _TOKEN_ANYWHERE.search(data):
+    elif isinstance(data, str) and secret_rules.find_tokens(data):
         found.add(data)
     return found
 

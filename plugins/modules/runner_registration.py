@@ -325,9 +325,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import ACCESS_LEVELS, RUNNER_TYPES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
-    ACCESS_LEVELS,
-    RUNNER_TYPES,
     GitLabAPIError,
     GitLabRunnerAPI,
     ensure_runner,
@@ -385,7 +384,7 @@ def main():
             timeout=params["timeout"], retries=params["retries"], backoff=params["backoff"])
         lock = exclusive(os.path.dirname(params["config_path"])) if params["config_path"] else contextlib.nullcontext()
         with lock:
-            result = ensure_runner(api, params, check_mode=module.check_mode)
+            result = ensure_runner(api, params, check_mode=module.check_mode, keep_secret=module.no_log_values.add)
     except GitLabAPIError as err:
         module.fail_json(msg=str(err), status=err.status)
     except ValueError as err:

@@ -25,6 +25,7 @@ import time
 import pytest
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.secrets import find_tokens
 
 SITE = "runnerops.gitlab_runner.site"
 CONFIG_DIR = "/etc/gitlab-runner"
@@ -253,8 +254,6 @@ def state_difference(before, after):
     return "\n".join(difflib.unified_diff(before, after, "before", "after", lineterm=""))
 
 
-# Token shapes: runner authentication tokens, personal/project access tokens, legacy registration tokens.
-TOKEN_SHAPES = re.compile(r"(glrt-|glpat-|GR1348941)[A-Za-z0-9_-]{4,}")
 
 
 def leaks(sources, secrets):
@@ -263,6 +262,6 @@ def leaks(sources, secrets):
     for label, text in sources.items():
         for number, line in enumerate(text.splitlines(), 1):
             hits = [secret for secret in secrets if secret and secret in line]
-            hits += [match.group(0) for match in TOKEN_SHAPES.finditer(line)]
+            hits += find_tokens(line)
             found += ["%s line %d: %s... (%d characters)" % (label, number, hit[:6], len(hit)) for hit in sorted(set(hits))]
     return found

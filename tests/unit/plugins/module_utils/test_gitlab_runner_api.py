@@ -63,7 +63,7 @@ def test_normalize_url(url, expected):
     ("gitlab.example.com", "is not an http(s) URL"),
     ("ftp://gitlab.example.com", "is not an http(s) URL"),
     ("https://", "is not an http(s) URL"),
-    ("https://user:glpat-secretsecret@gitlab.example.com", "must not carry credentials"),
+    ("https://user:glpat-secretsecret@gitlab.example.com", "carries credentials"),
     ("https://gitlab.example.com/?private_token=x", "has a query or fragment"),
     ("https://gitlab.example.com/api/v4/", "ends in /api/v4"),
 ])
@@ -77,9 +77,9 @@ def test_normalize_url_rejects(url, message):
 # -- masking -------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, secrets, expected", [
-    ("token glrt-AbC_123-xyz here", (), "token ******** here"),
-    ("glpat-abcdef12345 and gldt-abcdef12345", (), "******** and ********"),
-    ("registration GR1348941AbCdEf", (), "registration ********"),
+    ("token glrt-AbC_123-xyz here", (), "token glrt-******** here"),
+    ("glpat-abcdef12345 and gldt-abcdef12345", (), "glpat-******** and gldt-********"),
+    ("registration GR1348941AbCdEf", (), "registration GR1348941********"),
     ("custom s3cr3t-value!", ("s3cr3t-value",), "custom ********!"),
     ("no token here, glrt- alone", (), "no token here, glrt- alone"),
 ])
@@ -95,11 +95,11 @@ _GOOD = {"url": "https://gitlab.example.com", "state": "present", "access_token"
 
 @pytest.mark.parametrize("changes, message", [
     ({"url": "gitlab"}, "is not an http(s) URL"),
-    ({"runner_type": "shared"}, "runner_type 'shared' is not one of"),
-    ({"runner_type": "group_type"}, "runner_type=group_type needs group_id"),
-    ({"runner_type": "project_type"}, "runner_type=project_type needs project_id"),
-    ({"runner_type": "group_type", "group_id": 0}, "group_id must be a positive GitLab id"),
-    ({"project_id": 42}, "project_id is given but runner_type is instance_type"),
+    ({"runner_type": "shared"}, "runner_type is 'shared', not one of"),
+    ({"runner_type": "group_type"}, "group_id is missing: a group_type runner"),
+    ({"runner_type": "project_type"}, "project_id is missing: a project_type runner"),
+    ({"runner_type": "group_type", "group_id": 0}, "group_id must be a positive GitLab ID"),
+    ({"project_id": 42}, "project_id is set but runner_type is instance_type"),
     ({"registration_token": "GR1348941abc"}, "access_token and registration_token are mutually exclusive"),
     ({"access_token": None}, "state=present needs runner_token, access_token or registration_token"),
     ({"state": "absent"}, "state=absent needs runner_token, access_token and runner_id, or config_path and name"),
@@ -107,10 +107,10 @@ _GOOD = {"url": "https://gitlab.example.com", "state": "present", "access_token"
     ({"state": "absent", "runner_token": "glrt-x", "runner_id": -1}, "runner_id must be a positive"),
     ({"system_id": "s_0123456789AB"}, "is not a runner system id"),
     ({"system_id": "0123456789ab"}, "is not a runner system id"),
-    ({"maximum_timeout": 599}, "GitLab refuses less than 600"),
-    ({"access_level": "protected"}, "access_level must be one of not_protected, ref_protected"),
-    ({"tag_list": ["docker", " "]}, "tag_list entry ' ' is not a tag"),
-    ({"tag_list": ["docker", 5]}, "tag_list entry 5 is not a tag"),
+    ({"maximum_timeout": 599}, "GitLab needs between 600 seconds"),
+    ({"access_level": "protected"}, "access_level is 'protected', not one of not_protected, ref_protected"),
+    ({"tag_list": ["docker", " "]}, "tag_list[1] is empty or not a string"),
+    ({"tag_list": ["docker", 5]}, "tag_list[1] is empty or not a string (5)"),
     ({"timeout": -1}, "timeout must be more than 0 seconds"),
     ({"retries": -1}, "retries must be between 0 and 10"),
     ({"backoff": 31}, "backoff must be between 0 and 30 seconds"),
@@ -406,8 +406,14 @@ _GONE_PENDING = dict(_LIVE_PENDING, id=4, token="glrt-gone-token")
     # state=absent settles the pending file as well
     ({"state": "absent", "runner_token": "glrt-live-token"}, _LIVE_PENDING, False,
      ["verify_runner", "delete_runner_by_token"], {"changed": True, "deleted": True}, None),
+    # the token given is gone, the pending runner (same name, an earlier run's) is the one deleted
     ({"state": "absent", "runner_token": "glrt-gone-token"}, _LIVE_PENDING, False,
-     ["verify_runner", "delete_runner_by_token"], {"changed": True, "deleted": False}, None),
+     ["verify_runner", "delete_runner_by_token"], {"changed": True, "deleted": True, "runner_id": 5}, None),
+    # only the pending file knows the runner: deleting it is deleting the runner
+    ({"state": "absent"}, _LIVE_PENDING, False,
+     ["delete_runner_by_token"], {"changed": True, "deleted": True, "runner_id": 5}, None),
+    ({"state": "absent"}, _LIVE_PENDING, True,
+     ["verify_runner"], {"changed": True, "deleted": True, "runner_id": 5}, "glrt-live-token"),
 ])
 def test_ensure_runner_pending_decisions(tmp_path, params, pending, check_mode, calls, expected, kept):
     path = str(tmp_path / "pending" / "ci.json")

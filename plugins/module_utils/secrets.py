@@ -1,0 +1,91 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""PRIVATE to the collection: GitLab token shapes and the masking rules every plugin uses.
+
+One home for "what a secret looks like": the modules, filters, the input
+validation and the tests mask with :func:`mask`, and tell token kinds apart
+with :func:`token_kind`. A masked token keeps its prefix (``glrt-********``) so
+a message can still say which kind of token it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MASK", "TOKEN_KINDS", "find_tokens", "mask", "mask_url", "token_kind"]
+
+MASK = "********"
+
+# GitLab's token prefixes (GitLab's "Token overview" documentation) and what each one is.
+TOKEN_KINDS = {
+    "glrt-": "runner authentication token",
+    "glrtr-": "runner authentication token",
+    "GR1348941": "runner registration token",
+    "glpat-": "personal, project or group access token",
+    "gloas-": "OAuth application secret",
+    "gldt-": "deploy token",
+    "glcbt-": "CI/CD job token",
+    "glptt-": "pipeline trigger token",
+    "glft-": "feed token",
+    "glimt-": "incoming mail token",
+    "glagent-": "agent for Kubernetes token",
+    "glsoat-": "SCIM token",
+    "glffct-": "feature flags client token",
+}
+RUNNER_TOKEN_PREFIXES = ("glrt-", "glrtr-")
+
+# Longest prefix first, so glrtr- is not read as glrt-. (No generic gl<letters>- rule: it would hide "gitlab-runner".)
+_PREFIXES = sorted(TOKEN_KINDS, key=len, reverse=True)
+# Routable tokens hold dots (glrt-t1_<payload>.01.<crc>); a dot ending a sentence is not part of one.
+_TOKEN_ANYWHERE = re.compile(
+    r"(?<![A-Za-z0-9])(%s)(?=[0-9A-Za-z_\-]{4})[0-9A-Za-z_.\-]*[0-9A-Za-z_\-]"
+    % "|".join(re.escape(prefix) for prefix in _PREFIXES))
+# The password of user:password@ in a URL (a GitLab URL with credentials, a proxy, a registry mirror).
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@]*:)([^/\s@]+)(@)")
+# A PEM private key pasted where a certificate belongs: the whole block goes.
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.DOTALL)
+
+
+def token_kind(value):
+    """Return ``(prefix, kind)`` when ``value`` starts with a GitLab token prefix, else None."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    for prefix in _PREFIXES:
+        if value.startswith(prefix):
+            return prefix, TOKEN_KINDS[prefix]
+    return None
+
+
+def _masked_value(value):
+    kind = token_kind(value)
+    return (kind[0] + MASK) if kind else MASK
+
+
+def mask(text, secrets=()):
+    """Return ``text`` with every secret hidden.
+
+    Hides each of ``secrets`` wherever it appears, anything shaped like a GitLab
+    token, the password of a URL's ``user:password@`` and PEM private keys.
+    """
+    if text is None:
+        return text
+    text = str(text)
+    for secret in sorted((s for s in secrets if isinstance(s, str) and len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, _masked_value(secret))
+    text = _PRIVATE_KEY.sub(lambda match: "-----BEGIN %s-----%s" % (match.group(1), MASK), text)
+    text = _URL_PASSWORD.sub(lambda match: match.group(1) + MASK + match.group(3), text)
+    return _TOKEN_ANYWHERE.sub(lambda match: match.group(1) + MASK, text)
+
+
+def find_tokens(text):
+    """The unmasked GitLab tokens in ``text`` (a masked ``glrt-********`` is not one): for leak checks."""
+    return [match.group(0) for match in _TOKEN_ANYWHERE.finditer(str(text))]
+
+
+def mask_url(url):
+    """``url`` fit to print: its password and any token in it masked."""
+    return mask(url)
