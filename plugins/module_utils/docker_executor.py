@@ -515,3 +515,29 @@ def findings(docker, mode, builds_dir="/builds", services=None, variables=None):
     elif mode == "dind":
         found.extend(_dind_findings(docker, volumes, all_services, variables))
     return [f for f in found if f["severity"] == "error"] + [f for f in found if f["severity"] == "warning"]
+
+
+# -- what each mode writes: the one home of the presets ------------------------------------------------------------
+
+SOCKET_BIND = _SOCKET_BIND
+TLS_CERTDIR_VARIABLE = "DOCKER_TLS_CERTDIR"
+
+
+def preset(mode, docker_image, dind_image, builds_dir="/builds", tls=True):
+    """The ``[runners.docker]`` table a runner in ``mode`` starts from (before the user's keys are applied)."""
+    docker = {"tls_verify": False, "image": docker_image, "privileged": mode == "dind", "disable_cache": False}
+    if mode == "socket":
+        docker["volumes"] = [_SOCKET_BIND, "%s:%s" % (builds_dir, builds_dir), "/cache"]
+    else:
+        docker["volumes"] = ["%s/client" % _DEFAULT_TLS_CERTDIR, "/cache"] if tls else ["/cache"]
+    docker["shm_size"] = 0
+    if mode == "dind":
+        docker["services"] = [{"name": dind_image, "alias": "docker"}]
+    return docker
+
+
+def environment_preset(mode, tls=True):
+    """The ``[[runners]] environment`` entries a runner in ``mode`` starts from."""
+    if mode != "dind":
+        return []
+    return ["%s=%s" % (TLS_CERTDIR_VARIABLE, _DEFAULT_TLS_CERTDIR if tls else "")]

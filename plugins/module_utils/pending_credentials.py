@@ -20,12 +20,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import urllib.parse
 
 __all__ = [
     "DIRECTORY_MODE",
     "FILE_MODE",
     "check_path",
     "ensure_directory",
+    "file_name",
+    "name_problem",
     "read",
     "remove",
     "write",
@@ -38,6 +41,24 @@ _ABOUT = (
     "runner_config removes this file once config.toml holds it. Secret: keep mode 0600."
 )
 _FIELDS = ("url", "id", "token", "token_obtained_at", "token_expires_at")
+
+
+NAME_MAX = 255  # bytes in one file name on Linux file systems
+
+
+def file_name(runner_name):
+    """The pending file of ``runner_name``: the name URL-encoded, "/" included, as the runner role writes it."""
+    return urllib.parse.quote(runner_name, safe="") + ".json"
+
+
+def name_problem(runner_name):
+    """Why ``runner_name`` cannot name its pending file (too long once URL-encoded), or None."""
+    length = len(file_name(runner_name).encode("utf-8"))
+    if length > NAME_MAX:
+        return ("is too long: its pending-token file name (the name URL-encoded plus .json) would have %d bytes, "
+                "more than the %d a file name may have; shorten the name (non-ASCII and punctuation take 3 "
+                "bytes each)" % (length, NAME_MAX))
+    return None
 
 
 def check_path(path):

@@ -8,24 +8,29 @@
 ``[[runners]]`` table) and the role-wide defaults, applies the socket or dind
 preset to each runner, and returns what the role needs next: the config
 without tokens, the runners to remove, the registration requests and the
-Docker mode of each runner. It checks the structure of the input only;
-``[runners.docker]`` keys and values are checked later, on the rendered file,
-by config_toml.findings().
+Docker mode of each runner. It checks the structure of the input and
+GitLab's rules for runner attributes, and reports every problem with the
+path of the value (``runner_entries[2].tags[0]``); ``[runners.docker]`` keys
+and values are checked on the rendered file by config_toml.findings().
+The mode presets come from docker_executor, their one home.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import parse_environment
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    docker_executor,
+    gitlab_rules,
+    pending_credentials,
+)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import MODES, parse_environment
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name
 
-__all__ = ["MODES", "RESERVED_SETTINGS", "STATES", "runner_plan"]
+__all__ = ["ENTRY_KEYS", "MODES", "PlanError", "RESERVED_SETTINGS", "STATES", "runner_plan"]
 
-MODES = ("socket", "dind")
 STATES = ("present", "absent")
-RUNNER_TYPES = ("instance_type", "group_type", "project_type")
-ACCESS_LEVELS = ("not_protected", "ref_protected")
 
 # [[runners]] keys the plan or the runner_config module write themselves, and the option to use instead.
 RESERVED_SETTINGS = {
@@ -46,36 +51,45 @@ _GLOBAL_KEYS = ("concurrent", "check_interval", "log_level", "log_format", "shut
                 "session_server")
 _REGISTRATION_KEYS = ("description", "run_untagged", "locked", "access_level", "maximum_timeout", "paused",
                       "maintenance_note", "group_id", "project_id")
-_ENTRY_KEYS = frozenset(("name", "url", "mode", "state", "token", "tags", "runner_type", "builds_dir", "cache_dir",
+# The options of a runner item: the role's argument spec declares them (a unit test holds the two together).
+ENTRY_KEYS = frozenset(("name", "url", "mode", "state", "token", "tags", "runner_type", "builds_dir", "cache_dir",
                          "environment", "docker", "services", "settings") + _REGISTRATION_KEYS)
 _DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "dind_image", "dind_tls", "builds_dir",
                            "docker_defaults", "executor", "global"))
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")
 _RUNNER_DEFAULT_BUILDS_DIR = "/builds"
-_SOCKET_BIND = "/var/run/docker.sock:/var/run/docker.sock"
-_TLS_CERTDIR = "DOCKER_TLS_CERTDIR"
 
 
-def runner_plan(entries, defaults):
+class PlanError(ValueError):
+    """The runner list has problems; ``problems`` lists them as ``(path, message)``."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super(PlanError, self).__init__("; ".join("%s: %s" % problem for problem in self.problems))
+
+
+def runner_plan(entries, defaults, source="runner_entries", credential="access"):
     """Return the desired config.toml data and the registration plan for ``entries``.
 
     ``entries`` is a list of runner dicts (see the role's argument spec);
     ``defaults`` holds ``url``, ``mode``, ``docker_version``, ``docker_image``,
     ``dind_image``, ``dind_tls``, ``builds_dir``, ``docker_defaults`` (``[runners.docker]``
     keys for every runner, over the preset), ``executor`` and ``global``.
+    ``source`` names the list in messages (``runner_entries[2].url``);
+    ``credential`` ('access', 'registration' or None) is how new runners are
+    created, for GitLab's rules on runner types and their ids.
 
     Returns ``{"config": {<global keys>, "runners": [...]}, "absent": [names],
-    "registrations": [...], "modes": {name: mode}}``. Raises ValueError naming
-    the runner and the fix for any bad input.
+    "registrations": [...], "modes": {name: mode}}``. Raises PlanError (a
+    ValueError) listing every problem, each with its path and the fix.
     """
+    problems = []
     defaults = _defaults(defaults)
     if entries is None:
         entries = []
     if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, (list, tuple)):
-        raise ValueError(
-            "runners must be a list of runner dicts (one per [[runners]] table), got %s: "
-            "write it as a YAML list of dicts, each with at least a name" % type(entries).__name__
-        )
+        raise PlanError([(source, "must be a list of runner dicts (one per [[runners]] table), got %s: write it as "
+                                  "a YAML list of dicts, each with at least a name" % type_name(entries))])
 
     config = dict(defaults["global"])
     tables = []
@@ -84,19 +98,27 @@ def runner_plan(entries, defaults):
     modes = {}
     seen = {}
     for index, entry in enumerate(entries):
-        runner = _Runner(entry, index, defaults)
+        runner = _Runner(entry, "%s[%d]" % (source, index), defaults, credential)
+        problems.extend(runner.problems)
+        if runner.name is None:
+            continue
         if runner.name in seen:
-            raise ValueError(
-                'runners[%d] and runners[%d] are both named "%s": names identify [[runners]] tables and their '
-                "registration, so they must be unique; rename one of them" % (seen[runner.name], index, runner.name)
-            )
+            problems.append(("%s[%d].name" % (source, index),
+                             '"%s" is also the name of %s[%d]: names identify [[runners]] tables and their '
+                             "registration, so they must be unique; rename one of them"
+                             % (runner.name, source, seen[runner.name])))
+            continue
         seen[runner.name] = index
+        if runner.problems:
+            continue
         registrations.append(runner.registration())
         if runner.state == "absent":
             absent.append(runner.name)
             continue
         tables.append(runner.table())
         modes[runner.name] = runner.mode
+    if problems:
+        raise PlanError(problems)
     config["runners"] = tables
     return {"config": config, "absent": absent, "registrations": registrations, "modes": modes}
 
@@ -114,47 +136,11 @@ def _is_empty(value):
     return value is None or value == "" or (isinstance(value, (list, tuple, Mapping)) and len(value) == 0)
 
 
-def _check_string(value, what, fix):
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("%s must be a non-empty string, got %s %r: %s" % (what, type(value).__name__, value, fix))
-    return value.strip()
-
-
-def _check_url(url, what):
-    if not isinstance(url, str) or not url.strip():
-        raise ValueError(
-            '%s has no GitLab URL (got %r): set url on the runner or the role-wide default, e.g. "https://gitlab.example.com"'
-            % (what, url)
-        )
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            'url "%s" of %s is not an http(s) URL with a host: the runner and the registration API need the '
-            'GitLab base URL, e.g. "https://gitlab.example.com"' % (url, what)
-        )
-    return url
-
-
-def _check_choice(value, choices, what, meaning):
-    if value not in choices:
-        raise ValueError(
-            '%s is %r, which is not a known %s: use one of %s' % (what, value, meaning, ", ".join(choices))
-        )
-    return value
-
-
-def _check_bool(value, what):
-    if not isinstance(value, bool):
-        raise ValueError("%s must be true or false, got %s %r" % (what, type(value).__name__, value))
-    return value
-
-
 def _defaults(defaults):
     if not isinstance(defaults, Mapping):
         raise ValueError(
             "runner_plan defaults must be a dict (url, mode, docker_version, ...), got %s: "
-            "pass the role's defaults dict as the filter argument" % type(defaults).__name__
+            "pass the role's defaults dict as the filter argument" % type_name(defaults)
         )
     defaults = _plain(defaults)
     unknown = sorted(key for key in defaults if key not in _DEFAULT_KEYS)
@@ -167,7 +153,7 @@ def _defaults(defaults):
     if not isinstance(docker_defaults, Mapping):
         raise ValueError(
             "defaults docker_defaults must be a dict of [runners.docker] keys for every runner, got %s"
-            % type(docker_defaults).__name__
+            % type_name(docker_defaults)
         )
     version = defaults.get("docker_version")
     if version is not None and not isinstance(version, str):
@@ -180,13 +166,14 @@ def _defaults(defaults):
             'service image are derived from it, e.g. docker_version "27.3.1" gives "docker:27.3.1" and '
             '"docker:27.3.1-dind"'
         )
-    builds_dir = defaults.get("builds_dir") or _RUNNER_DEFAULT_BUILDS_DIR
     dind_tls = defaults.get("dind_tls")
+    if dind_tls is not None and not isinstance(dind_tls, bool):
+        raise ValueError("defaults dind_tls must be true or false, got %s %r" % (type_name(dind_tls), dind_tls))
     global_settings = defaults.get("global") or {}
     if not isinstance(global_settings, Mapping):
         raise ValueError(
             "defaults global must be a dict of config.toml global keys (concurrent, check_interval, ...), got %s"
-            % type(global_settings).__name__
+            % type_name(global_settings)
         )
     if "runners" in global_settings:
         raise ValueError(
@@ -200,8 +187,8 @@ def _defaults(defaults):
         "mode": defaults.get("mode") or "socket",
         "docker_image": docker_image,
         "dind_image": dind_image,
-        "dind_tls": True if dind_tls is None else _check_bool(dind_tls, "defaults dind_tls"),
-        "builds_dir": builds_dir,
+        "dind_tls": True if dind_tls is None else dind_tls,
+        "builds_dir": defaults.get("builds_dir") or _RUNNER_DEFAULT_BUILDS_DIR,
         "docker_defaults": docker_defaults,
         "executor": defaults.get("executor") or "docker",
         "global": dict((key, global_settings[key]) for key in ordered if not _is_empty(global_settings[key])),
@@ -209,133 +196,128 @@ def _defaults(defaults):
 
 
 class _Runner(object):
-    """One validated runner entry, with the role's defaults applied."""
+    """One runner entry with the role's defaults applied; ``problems`` lists what is wrong with it."""
 
-    def __init__(self, entry, index, defaults):
+    def __init__(self, entry, path, defaults, credential):
+        self.path = path
+        self.problems = []
+        self.defaults = defaults
+        self.name = None
         if not isinstance(entry, Mapping):
-            raise ValueError(
-                "runners[%d] must be a dict with at least a name, got %s %r" % (index, type(entry).__name__, entry)
-            )
-        entry = _plain(entry)
+            self._problem(None, "must be a dict with at least a name, got %s" % type_name(entry))
+            return
+        entry = self.entry = _plain(entry)
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(
-                "runners[%d] has no name (got %r): every runner needs a unique name, it identifies its "
-                "[[runners]] table and its registration; add name: <something>" % (index, name)
-            )
+            self._problem("name", "is missing or empty: every runner needs a unique name, it identifies its "
+                                  "[[runners]] table and its registration; add name: <something>")
+            return
         self.name = name.strip()
-        self.what = 'runner "%s"' % self.name
-        unknown = sorted(key for key in entry if key not in _ENTRY_KEYS)
-        if unknown:
-            raise ValueError(
-                "%s has unknown option(s) %s: known options are %s; [[runners]] keys of config.toml go under settings, "
-                "[runners.docker] keys under docker" % (self.what, ", ".join(unknown), ", ".join(sorted(_ENTRY_KEYS)))
-            )
-        self.entry = entry
-        self.defaults = defaults
-        self.url = _check_url(entry.get("url") or defaults["url"], self.what)
-        self.mode = _check_choice(entry.get("mode") or defaults["mode"], MODES, "mode of %s" % self.what,
-                                  "Docker mode (socket binds the host's Docker socket, dind runs a dind service)")
-        self.state = _check_choice(entry.get("state") or "present", STATES, "state of %s" % self.what, "state")
-        token = entry.get("token")
-        self.token = None if _is_empty(token) else _check_string(
-            token, "token of %s" % self.what, "give the runner authentication token (glrt-...) or leave it out")
-        self.runner_type = _check_choice(entry.get("runner_type") or "instance_type", RUNNER_TYPES,
-                                         "runner_type of %s" % self.what, "runner type")
-        for runner_type, key in (("group_type", "group_id"), ("project_type", "project_id")):
-            if self.runner_type == runner_type and _is_empty(entry.get(key)):
-                raise ValueError(
-                    "%s is a %s runner but has no %s: GitLab needs to know which %s the runner belongs to; "
-                    "set %s (the numeric ID) or use runner_type instance_type"
-                    % (self.what, runner_type, key, key.split("_", 1)[0], key)
-                )
-        if not _is_empty(entry.get("access_level")):
-            _check_choice(entry["access_level"], ACCESS_LEVELS, "access_level of %s" % self.what, "access level")
+        problem = pending_credentials.name_problem(self.name)
+        if problem:
+            self._problem("name", problem)
+        unknown = sorted(key for key in entry if key not in ENTRY_KEYS)
+        for key in unknown:
+            hint = difflib.get_close_matches(key, sorted(ENTRY_KEYS), 1)
+            self._problem(key, "is not a runner option%s: [[runners]] keys of config.toml go under settings, "
+                               "[runners.docker] keys under docker" % (" (did you mean %s?)" % hint[0] if hint else ""))
+        url = entry.get("url") or defaults["url"]
+        if _is_empty(url):
+            self._problem("url", "is not set and runner_gitlab_url is empty: set one of them to GitLab's base URL, "
+                                 "e.g. https://gitlab.example.com")
+        else:
+            problem = gitlab_rules.url_problem(url)
+            if problem:
+                self._problem("url" if entry.get("url") else None, "GitLab URL %s" % problem)
+        self.url = url.strip() if isinstance(url, str) else url
+        self.mode = self._choice("mode", entry.get("mode") or defaults["mode"], MODES)
+        self.state = self._choice("state", entry.get("state") or "present", STATES)
+        self.token = None if _is_empty(entry.get("token")) else entry.get("token")
+        if self.token is not None:
+            problem = gitlab_rules.token_problem(self.token, "runner")
+            if problem:
+                self._problem("token", problem)
+        self.runner_type = entry.get("runner_type") or "instance_type"
         self.tags = self._tags(entry.get("tags"))
+        attributes = dict((key, entry.get(key)) for key in _REGISTRATION_KEYS + ("runner_type",))
+        attributes["tag_list"] = self.tags
+        if self.state == "present":
+            for key, message in gitlab_rules.attribute_problems(attributes, credential if self.token is None else None):
+                self._problem("tags" if key.startswith("tag_list") else key, message)
         self.builds_dir = self._path("builds_dir")
         self.cache_dir = self._path("cache_dir")
         self.environment = self._environment()
         self.settings = self._settings()
         self.docker = self._docker()
 
+    def _problem(self, key, message):
+        self.problems.append(("%s.%s" % (self.path, key) if key else self.path, message))
+
+    def _choice(self, key, value, choices):
+        if value not in choices:
+            self._problem(key, "is %r, not one of %s" % (value, ", ".join(choices)))
+            return choices[0]
+        return value
+
     def _path(self, key):
         value = self.entry.get(key)
         if _is_empty(value):
             return None
-        value = _check_string(value, "%s of %s" % (key, self.what), "give an absolute path such as /builds")
-        if not value.startswith("/"):
-            raise ValueError(
-                '%s of %s is "%s", not an absolute path: the runner resolves it inside the job container; '
-                "write it from / (e.g. /builds)" % (key, self.what, value)
-            )
-        return value
+        if not isinstance(value, str) or not value.strip().startswith("/"):
+            self._problem(key, "is %r, not an absolute path: the runner resolves it inside the job container; write "
+                               "it from / (e.g. /builds)" % (value,))
+            return None
+        return value.strip()
 
     def _tags(self, tags):
         if _is_empty(tags):
             return []
         if isinstance(tags, str):
-            tags = tags.split(",")
+            tags = tags.split(",")  # as Ansible's argument spec reads a string given for a list
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-            raise ValueError(
-                "tags of %s must be a list of strings, got %r: write e.g. [docker, linux]" % (self.what, tags)
-            )
+            self._problem("tags", "must be a list of strings, got %s: write e.g. [docker, linux]" % type_name(tags))
+            return []
         return [tag.strip() for tag in tags if tag.strip()]
 
     def _environment(self):
-        what = "environment of %s" % self.what
         given = self.entry.get("environment") or []
-        own = parse_environment(given, what)
-        if self.mode != "dind":
-            return list(given)
-        certdir = "/certs" if self.defaults["dind_tls"] else ""
-        preset = ["%s=%s" % (_TLS_CERTDIR, certdir)]
+        try:
+            own = parse_environment(given, "")
+        except ValueError as error:
+            # "[1] ... has no =" names the item: it goes into the path.
+            index, _sep, message = str(error).partition(" ")
+            if not index.startswith("["):
+                index, message = "", str(error)
+            self._problem("environment" + index, message.replace("must be", "must be", 1).strip())
+            return []
+        preset = docker_executor.environment_preset(self.mode, self.defaults["dind_tls"])
         # The runner's own entries win: the preset keeps only variables the runner does not set.
         return [item for item in preset if item.partition("=")[0] not in own] + list(given)
 
     def _settings(self):
         settings = self.entry.get("settings") or {}
         if not isinstance(settings, Mapping):
-            raise ValueError(
-                "settings of %s must be a dict of [[runners]] keys (limit, request_concurrency, feature_flags, ...), "
-                "got %s %r" % (self.what, type(settings).__name__, settings)
-            )
+            self._problem("settings", "must be a dict of [[runners]] keys (limit, request_concurrency, feature_flags, "
+                                      "...), got %s" % type_name(settings))
+            return {}
         for key in settings:
             if key in RESERVED_SETTINGS:
-                raise ValueError(
-                    "settings of %s sets %s, which the role writes itself: use %s instead"
-                    % (self.what, key, RESERVED_SETTINGS[key])
-                )
-        return dict((key, value) for key, value in settings.items() if value is not None)
-
-    def _preset(self):
-        builds_dir = self.builds_dir or self.defaults["builds_dir"]
-        docker = {"tls_verify": False, "image": self.defaults["docker_image"]}
-        if self.mode == "socket":
-            docker["privileged"] = False
-            docker["disable_cache"] = False
-            docker["volumes"] = [_SOCKET_BIND, "%s:%s" % (builds_dir, builds_dir), "/cache"]
-            docker["shm_size"] = 0
-            return docker
-        docker["privileged"] = True
-        docker["disable_cache"] = False
-        docker["volumes"] = ["/certs/client", "/cache"] if self.defaults["dind_tls"] else ["/cache"]
-        docker["shm_size"] = 0
-        docker["services"] = [{"name": self.defaults["dind_image"], "alias": "docker"}]
-        return docker
+                self._problem("settings.%s" % key, "is written by the role itself: use %s instead"
+                              % RESERVED_SETTINGS[key])
+        return dict((key, value) for key, value in settings.items()
+                    if value is not None and key not in RESERVED_SETTINGS)
 
     def _docker(self):
         given = self.entry.get("docker") or {}
         if not isinstance(given, Mapping):
-            raise ValueError(
-                "docker of %s must be a dict of [runners.docker] keys (image, volumes, privileged, ...), got %s %r"
-                % (self.what, type(given).__name__, given)
-            )
+            self._problem("docker", "must be a dict of [runners.docker] keys (image, volumes, privileged, ...), got %s"
+                          % type_name(given))
+            given = {}
         services = self.entry.get("services")
         if "services" in given and services is not None:
-            raise ValueError(
-                "%s sets services twice, in docker.services and in services: keep one of them (services)" % self.what
-            )
-        docker = self._preset()
+            self._problem("services", "is set twice, in docker.services and in services: keep one of them (services)")
+        docker = docker_executor.preset(self.mode, self.defaults["docker_image"], self.defaults["dind_image"],
+                                        self.builds_dir or self.defaults["builds_dir"], self.defaults["dind_tls"])
         # Role-wide keys over the preset, then the runner's own; a key given replaces the value, null removes it.
         for layer in (self.defaults["docker_defaults"], given):
             for key, value in layer.items():
@@ -346,33 +328,33 @@ class _Runner(object):
         if services is not None:
             docker["services"] = services
         if "services" in docker:
-            docker["services"] = self._services(docker["services"])
+            docker["services"] = self._services(docker["services"], "services" if services is not None
+                                                else "docker.services")
             if not docker["services"]:
                 del docker["services"]
         return docker
 
-    def _services(self, services):
+    def _services(self, services, key):
         if not isinstance(services, list):
-            raise ValueError(
-                "services of %s must be a list of {name, alias, command, entrypoint, environment} dicts, got %s %r"
-                % (self.what, type(services).__name__, services)
-            )
+            self._problem(key, "must be a list of {name, alias, command, entrypoint, environment} dicts, got %s"
+                          % type_name(services))
+            return []
         tables = []
         for index, service in enumerate(services):
-            what = "services[%d] of %s" % (index, self.what)
+            where = "%s[%d]" % (key, index)
             if isinstance(service, str):
                 service = {"name": service}
             if not isinstance(service, Mapping):
-                raise ValueError("%s must be a dict with name (the image), got %s %r" % (what, type(service).__name__,
-                                                                                         service))
-            unknown = sorted(key for key in service if key not in _SERVICE_KEYS)
-            if unknown:
-                raise ValueError(
-                    "%s has unknown key(s) %s: [[runners.docker.services]] knows %s"
-                    % (what, ", ".join(unknown), ", ".join(_SERVICE_KEYS))
-                )
-            _check_string(service.get("name"), "name of %s" % what, "give the service image, e.g. docker:27.3.1-dind")
-            tables.append(dict((key, service[key]) for key in _SERVICE_KEYS if not _is_empty(service.get(key))))
+                self._problem(where, "must be a dict with name (the image), got %s" % type_name(service))
+                continue
+            for unknown in sorted(item for item in service if item not in _SERVICE_KEYS):
+                self._problem("%s.%s" % (where, unknown), "is not a [[runners.docker.services]] key: the keys are %s"
+                              % ", ".join(_SERVICE_KEYS))
+            name = service.get("name")
+            if not isinstance(name, str) or not name.strip():
+                self._problem("%s.name" % where, "is missing: give the service image, e.g. docker:27.5.1-dind")
+                continue
+            tables.append(dict((item, service[item]) for item in _SERVICE_KEYS if not _is_empty(service.get(item))))
         return tables
 
     def table(self):
