@@ -609,6 +609,83 @@ def _shell_rule(value):
     return _one_of("shell", _SHELLS)(value)
 
 
+# Feature flag names of GitLab Runner 19.x (helpers/featureflags/flags.go): the runner ignores any other name.
+FEATURE_FLAGS = frozenset((
+    "FF_CLEAN_UP_FAILED_CACHE_EXTRACT", "FF_CONCRETE", "FF_DISABLE_AUTOMATIC_TOKEN_ROTATION",
+    "FF_DISABLE_POWERSHELL_STDIN", "FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", "FF_DISABLE_UMASK_FOR_KUBERNETES_EXECUTOR",
+    "FF_ENABLE_BASH_EXIT_CODE_CHECK", "FF_ENABLE_JOB_CLEANUP", "FF_ENABLE_JOB_INPUTS_INTERPOLATION",
+    "FF_EXPORT_HIGH_CARDINALITY_METRICS", "FF_GIT_URLS_WITHOUT_TOKENS", "FF_HASH_CACHE_KEYS",
+    "FF_KUBERNETES_HONOR_ENTRYPOINT", "FF_LOG_IMAGES_CONFIGURED_FOR_JOB", "FF_MASK_ALL_DEFAULT_TOKENS",
+    "FF_NETWORK_PER_BUILD", "FF_POSIXLY_CORRECT_ESCAPES", "FF_PRINT_POD_EVENTS", "FF_RESOLVE_FULL_TLS_CHAIN",
+    "FF_SCRIPT_SECTIONS", "FF_SCRIPT_TO_STEP_MIGRATION", "FF_SECRET_RESOLVING_FAILS_IF_MISSING",
+    "FF_SUSPENDABLE_ENVIRONMENTS", "FF_TIMESTAMPS", "FF_USE_ADAPTIVE_REQUEST_CONCURRENCY",
+    "FF_USE_ADVANCED_POD_SPEC_CONFIGURATION", "FF_USE_DIRECT_DOWNLOAD", "FF_USE_DOCKER_AUTOSCALER_DIAL_STDIO",
+    "FF_USE_DUMB_INIT_WITH_KUBERNETES_EXECUTOR", "FF_USE_DYNAMIC_TRACE_FORCE_SEND_INTERVAL",
+    "FF_USE_EXPONENTIAL_BACKOFF_STAGE_RETRY", "FF_USE_FASTZIP", "FF_USE_FLEETING_ACQUIRE_HEARTBEATS",
+    "FF_USE_GITALY_CORRELATION_ID", "FF_USE_GIT_BUNDLE_URIS", "FF_USE_GIT_NATIVE_CLONE", "FF_USE_GIT_PROACTIVE_AUTH",
+    "FF_USE_INIT_WITH_DOCKER_EXECUTOR", "FF_USE_JOB_ROUTER", "FF_USE_LEGACY_BASH_EVAL",
+    "FF_USE_LEGACY_GCS_CACHE_ADAPTER", "FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY",
+    "FF_USE_LEGACY_S3_CACHE_ADAPTER", "FF_USE_NATIVE_CONTAINER_STOP", "FF_USE_PARALLEL_ARTIFACT_TRANSFER",
+    "FF_USE_PARALLEL_CACHE_TRANSFER", "FF_USE_POD_ACTIVE_DEADLINE_SECONDS", "FF_USE_POWERSHELL_PATH_RESOLVER",
+    "FF_USE_WINDOWS_JOB_OBJECT", "FF_USE_WINDOWS_LEGACY_PROCESS_STRATEGY", "FF_WAIT_FOR_POD_TO_BE_REACHABLE",
+))
+# Cache adapters the runner registers (cache/*/adapter.go).
+_CACHE_TYPES = ("s3", "gcs", "azure", "s3v2", "gcsv2")
+# docker/go-units RAMInBytes, which the runner uses for memory sizes; multipliers are powers of 1024.
+_RAM_SIZE = re.compile(r"^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$")
+_DOCKER_MINIMUM_MEMORY = 6 * 1024 * 1024  # dockerd: "Minimum memory limit allowed is 6MB"
+_LISTEN_ADDRESS = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[^:\[\]\s]*)(?::(\d{1,5}))?\Z")
+
+
+def listen_address_problem(key, value):
+    """Why ``value`` cannot be a listen address of the runner (host[:port], [ipv6][:port], :port), or None."""
+    if value == "":
+        return None
+    match = _LISTEN_ADDRESS.match(value)
+    if not match or (match.group(1) is None and value.count(":") > 0 and not value.startswith("[")):
+        return ('%s = %s is not host:port, [ipv6]:port or :port (e.g. ":9252"): gitlab-runner cannot open it and '
+                "stops at start" % (key, json.dumps(value)))
+    if match.group(1) is not None and not 1 <= int(match.group(1)) <= 65535:
+        return '%s = %s has port %s: a port is 1 to 65535; gitlab-runner stops at start' % (
+            key, json.dumps(value), match.group(1))
+    return None
+
+
+def _listen_address_rule(key):
+    return lambda value: listen_address_problem(key, value)
+
+
+def _feature_flags_rule(value):
+    unknown = sorted(name for name in value if name not in FEATURE_FLAGS)
+    if not unknown:
+        return None
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name.upper(), sorted(FEATURE_FLAGS), n=1, cutoff=0.7)
+        hints.append("%s%s" % (name, ' (did you mean "%s"?)' % close[0] if close else ""))
+    return ("feature_flags has %s, which GitLab Runner does not know: it ignores unknown flags, so the setting has no "
+            "effect; use the names of GitLab Runner's feature flags documentation" % ", ".join(hints))
+
+
+def _memory_rule(key, minimum=None):
+    def rule(value):
+        if value == "":
+            return None
+        match = _RAM_SIZE.match(value.strip())
+        if not match or value.strip().startswith("-"):
+            return ('%s = %s is not a size: the runner fails every job; write a number with a unit, e.g. "512m" or '
+                    '"2g"' % (key, json.dumps(value)))
+        number = float(".".join(match.group(1).split(".")[:2]))
+        size = number * 1024 ** "bkmgtp".index((match.group(2) or "b").lower())
+        if minimum is not None and size < minimum:
+            unit = "" if match.group(2) else " (a number without a unit is bytes)"
+            return ('%s = %s is %d bytes%s: Docker refuses a memory limit under 6 MB, so every job fails; write it '
+                    'with a unit, e.g. "512m"' % (key, json.dumps(value), size, unit))
+        return None
+
+    return rule
+
+
 _VALUE_RULES = {
     ("global", "concurrent"): _concurrent_rule,
     ("global", "log_level"): _one_of("log_level", _LOG_LEVELS, fold_case=True),
@@ -619,6 +696,15 @@ _VALUE_RULES = {
     ("runners.docker", "allowed_pull_policies"): _pull_policy_rule("allowed_pull_policies"),
     ("runners.kubernetes", "pull_policy"): _pull_policy_rule("pull_policy"),
     ("runners.kubernetes", "allowed_pull_policies"): _pull_policy_rule("allowed_pull_policies"),
+    ("global", "listen_address"): _listen_address_rule("listen_address"),
+    ("session_server", "listen_address"): _listen_address_rule("listen_address"),
+    ("session_server", "advertise_address"): _listen_address_rule("advertise_address"),
+    ("runners", "feature_flags"): _feature_flags_rule,
+    ("runners.cache", "Type"): _one_of("Type", _CACHE_TYPES, hint="the runner then uses no cache at all"),
+    ("runners.docker", "memory"): _memory_rule("memory", _DOCKER_MINIMUM_MEMORY),
+    ("runners.docker", "service_memory"): _memory_rule("service_memory", _DOCKER_MINIMUM_MEMORY),
+    ("runners.docker", "memory_reservation"): _memory_rule("memory_reservation"),
+    ("runners.docker", "service_memory_reservation"): _memory_rule("service_memory_reservation"),
 }
 
 

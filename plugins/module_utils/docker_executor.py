@@ -52,6 +52,7 @@ FINDING_CODES = {
         "error",
         "Dind with TLS but no volume at $DOCKER_TLS_CERTDIR/client to share the client certificates with the job.",
     ),
+    "dind-host-mismatch": ("error", "DOCKER_HOST names the dind port of the other TLS setting (2375 with TLS on, 2376 off)."),
     "dind-without-tls": ("warning", "Dind with DOCKER_TLS_CERTDIR=\"\": unauthenticated TCP daemon and a ~15 s slower start."),
 }
 
@@ -465,6 +466,19 @@ def _dind_findings(docker, volumes, services, variables):
                     'set DOCKER_TLS_CERTDIR="" to run without TLS' % (shown, client_dir, client_dir),
                 )
             )
+    host = variables.get("DOCKER_HOST") or ""
+    port = re.match(r"^tcp://docker:(\d+)/?$", host.strip())
+    wanted = "2375" if certdir == "" else "2376"
+    if port and port.group(1) in ("2375", "2376") and port.group(1) != wanted:
+        found.append(
+            _finding(
+                "dind-host-mismatch",
+                "DOCKER_HOST=%s but the dind service %s, so every docker command of a job fails to connect; set "
+                "DOCKER_HOST=tcp://docker:%s or leave it out (the docker image picks the right one)" % (
+                    host, "listens on 2376 with TLS (DOCKER_TLS_CERTDIR is set)" if wanted == "2376"
+                    else 'listens on 2375 without TLS (DOCKER_TLS_CERTDIR="")', wanted),
+            )
+        )
     return found
 
 

@@ -33,7 +33,8 @@
 #   CACHE_DIR  default /var/cache/runnerops-test/gitlab-runner; holds gomodcache/,
 #              gocache/, src/ (wrapper module), logs/ and bin/:
 #              bin/gitlab-runner (host OS/arch) and bin/gitlab-runner-helper.linux-amd64
-#              (the name dockerfiles/runner-helper/Dockerfile copies from binary_dir).
+#              (the name dockerfiles/runner-helper/Dockerfile copies from binary_dir),
+#              with bin/build.stamp (version, module version, sha256s) for the cache check.
 # Environment:
 #   GITLAB_RUNNER_MODULE_VERSION  module version to build (default v<VERSION>)
 #   GITLAB_RUNNER_BRANCH          BRANCH ldflag (default <major>-<minor>-stable for
@@ -61,6 +62,7 @@ SRC_DIR="$CACHE_DIR/src"
 LOG_DIR="$CACHE_DIR/logs"
 RUNNER_BIN="$BIN_DIR/gitlab-runner"
 HELPER_BIN="$BIN_DIR/gitlab-runner-helper.linux-amd64"
+STAMP="$BIN_DIR/build.stamp"
 
 phase() { printf '[%s/%s] %s\n' "$1" "$PHASES" "$2"; }
 die() { # CODE LINE...
@@ -75,21 +77,30 @@ show_log() { # last lines of a phase log, indented, on stderr
 	[ ! -s "$1" ] || tail -n 25 "$1" | sed 's/^/    /' >&2
 }
 
-# Version a binary reports: the "Version:" line of --version, or, for a binary
-# this host cannot run, the common.VERSION its build info records.
+# The "Version:" line of a binary's --version (empty if it cannot run here).
 binary_version() {
-	local bin="$1" v=""
-	[ -x "$bin" ] || return 0
-	v="$("$bin" --version 2>/dev/null | awk '/^Version:/ {print $2; exit}')" || v=""
-	if [ -z "$v" ] && command -v "$GO" >/dev/null 2>&1; then
-		v="$("$GO" version -m "$bin" 2>/dev/null |
-			sed -n 's/.*common\.VERSION=\([^ ]*\).*/\1/p' | head -n 1)" || v=""
-	fi
-	printf '%s' "$v"
+	[ -x "$1" ] || return 0
+	"$1" --version 2>/dev/null | awk '/^Version:/ {print $2; exit}' || true
 }
-# Module version of gitlab-runner that a binary was built from (needs go).
-binary_module_version() {
-	"$GO" version -m "$1" 2>/dev/null | awk -v m="$MODULE" '$1 == "dep" && $2 == m {print $3; exit}'
+sha256() { sha256sum "$1" | awk '{print $1}'; }
+stamp_get() { # KEY: value recorded in the stamp of the last successful build
+	[ -f "$STAMP" ] || return 0
+	awk -F= -v k="$1" '$1 == k {sub(/^[^=]*=/, ""); print; exit}' "$STAMP"
+}
+# Cached binaries are reused when the stamp of the build that made them matches
+# their checksums, VERSION and (if given) GITLAB_RUNNER_MODULE_VERSION, and the
+# runner's --version prints VERSION (the helper's too where linux/amd64 runs).
+cache_ok() {
+	local helper_version
+	[ -x "$RUNNER_BIN" ] && [ -x "$HELPER_BIN" ] && [ -f "$STAMP" ] || return 1
+	[ "$(stamp_get version)" = "$VERSION" ] || return 1
+	[ -z "${GITLAB_RUNNER_MODULE_VERSION:-}" ] ||
+		[ "$(stamp_get module_version)" = "$GITLAB_RUNNER_MODULE_VERSION" ] || return 1
+	[ "$(stamp_get runner_sha256)" = "$(sha256 "$RUNNER_BIN")" ] || return 1
+	[ "$(stamp_get helper_sha256)" = "$(sha256 "$HELPER_BIN")" ] || return 1
+	[ "$(binary_version "$RUNNER_BIN")" = "$VERSION" ] || return 1
+	helper_version="$(binary_version "$HELPER_BIN")"
+	[ -z "$helper_version" ] || [ "$helper_version" = "$VERSION" ]
 }
 
 # Versions the first http(s) entry of GOPROXY lists for the module (pseudo-versions
@@ -110,22 +121,12 @@ fi
 
 # --- 1: cached binaries ------------------------------------------------------
 phase 1 "checking cached binaries in $BIN_DIR for version $VERSION"
-if [ "${GITLAB_RUNNER_REBUILD:-0}" != 1 ] &&
-	[ "$(binary_version "$RUNNER_BIN")" = "$VERSION" ] &&
-	[ "$(binary_version "$HELPER_BIN")" = "$VERSION" ]; then
-	cached=1
-	if [ -n "${GITLAB_RUNNER_MODULE_VERSION:-}" ]; then
-		if ! command -v "$GO" >/dev/null 2>&1 ||
-			[ "$(binary_module_version "$RUNNER_BIN")" != "$MODULE_VERSION" ]; then
-			cached=0
-		fi
-	fi
-	if [ "$cached" = 1 ]; then
-		printf 'cached: both binaries report version %s, nothing to build\n' "$VERSION"
-		printf 'gitlab-runner: %s\n' "$RUNNER_BIN"
-		printf 'gitlab-runner-helper: %s\n' "$HELPER_BIN"
-		exit 0
-	fi
+if [ "${GITLAB_RUNNER_REBUILD:-0}" != 1 ] && cache_ok; then
+	printf 'cached: %s built from %s@%s, nothing to build\n' \
+		"$VERSION" "$MODULE" "$(stamp_get module_version)"
+	printf 'gitlab-runner: %s\n' "$RUNNER_BIN"
+	printf 'gitlab-runner-helper: %s\n' "$HELPER_BIN"
+	exit 0
 fi
 
 # --- 2: toolchain and checksum settings ---------------------------------------
@@ -172,7 +173,7 @@ if [ -n "$file_version" ] && [ "$file_version" != "$VERSION" ] && [[ "$VERSION" 
 fi
 go_line="$(awk '$1 == "go" {print $2; exit}' "$mod_gomod")"
 revision=""
-if [[ "$MODULE_VERSION" =~ -[0-9]{14}-([0-9a-f]{12})$ ]]; then
+if [[ "$MODULE_VERSION" =~ [.-][0-9]{14}-([0-9a-f]{12})$ ]]; then
 	revision="${BASH_REMATCH[1]:0:8}"
 fi
 built="$(sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' "$mod_info" | head -n 1)"
@@ -243,11 +244,20 @@ mv -f "$HELPER_BIN.new" "$HELPER_BIN"
 time_helper=$((SECONDS - t0))
 
 # --- 7: check ---------------------------------------------------------------------
-phase 7 "checking that both binaries report version $VERSION"
-for bin in "$RUNNER_BIN" "$HELPER_BIN"; do
-	got="$(binary_version "$bin")"
-	[ "$got" = "$VERSION" ] || die 6 "$bin reports version '${got:-nothing}', expected $VERSION"
-done
+phase 7 "checking that the binaries report version $VERSION"
+got="$(binary_version "$RUNNER_BIN")"
+[ "$got" = "$VERSION" ] || die 6 "$RUNNER_BIN reports version '${got:-nothing}', expected $VERSION"
+got="$(binary_version "$HELPER_BIN")" # empty where linux/amd64 cannot run
+[ -z "$got" ] || [ "$got" = "$VERSION" ] || die 6 "$HELPER_BIN reports version '$got', expected $VERSION"
+cat >"$STAMP" <<EOF
+version=$VERSION
+module_version=$MODULE_VERSION
+revision=$revision
+branch=$branch
+go=$("$GO" version | awk '{print $3}')
+runner_sha256=$(sha256 "$RUNNER_BIN")
+helper_sha256=$(sha256 "$HELPER_BIN")
+EOF
 printf 'built from %s@%s (revision %s, branch %s) in module %ss, dependencies %ss, runner %ss, helper %ss\n' \
 	"$MODULE" "$MODULE_VERSION" "${revision:-unknown}" "$branch" \
 	"$time_module" "$time_deps" "$time_runner" "$time_helper"

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -275,8 +276,46 @@ def test_known_keys_are_not_reported():
 
 
 def test_free_form_tables_are_not_checked_for_keys():
-    data = {"runners": [_runner(feature_flags={"FF_ANYTHING": True}, docker={"sysctls": {"net.x": "1"}})]}
+    data = {"runners": [_runner(feature_flags={"FF_NETWORK_PER_BUILD": True}, docker={"sysctls": {"net.x": "1"}})]}
     assert check_data(data) == []
+
+
+@pytest.mark.parametrize("section, key, value, message", [
+    ("global", "listen_address", ":99999", "has port 99999"),
+    ("global", "listen_address", "0.0.0.0:9252\n", "is not host:port"),
+    ("global", "listen_address", "localhost:metrics", "is not host:port"),
+    ("session_server", "listen_address", "[::]:0", "has port 0"),
+    ("feature_flags", "FF_NETWORK_PER_BUILDS", True, 'did you mean "FF_NETWORK_PER_BUILD"'),
+    ("cache", "Type", "s4", 'Type = "s4" is not one of s3, gcs, azure'),
+    ("docker", "memory", "512", "is 512 bytes \\(a number without a unit is bytes\\)"),
+    ("docker", "memory", "4mb", "Docker refuses a memory limit under 6 MB"),
+    ("docker", "memory", "lots", "is not a size"),
+    ("docker", "service_memory", "1k", "under 6 MB"),
+])
+def test_runtime_value_rules(section, key, value, message):
+    if section == "global":
+        data = {key: value}
+    elif section == "session_server":
+        data = {"session_server": {key: value}}
+    elif section == "feature_flags":
+        data = {"runners": [_runner(feature_flags={key: value})]}
+    else:
+        data = {"runners": [_runner(**{section: {key: value}})]}
+    errors = [f["message"] for f in check_data(data) if f["severity"] == "error"]
+    assert len(errors) == 1 and re.search(message, errors[0]), errors
+
+
+@pytest.mark.parametrize("data", [
+    {"listen_address": ":9252"}, {"listen_address": "0.0.0.0:9252"}, {"listen_address": "[::1]:9252"},
+    {"listen_address": "localhost"}, {"session_server": {"listen_address": "[::]:8093"}},
+])
+def test_runtime_value_rules_accept(data):
+    assert [f for f in check_data(data) if f["severity"] == "error"] == []
+
+
+@pytest.mark.parametrize("value", ["512m", "2g", "1.5G", "512MiB", "8589934592"])
+def test_memory_sizes_accepted(value):
+    assert check_data({"runners": [_runner(docker={"memory": value})]}) == []
 
 
 # --- wrong-type ------------------------------------------------------------------------------
@@ -295,7 +334,7 @@ TYPE_CASES = {
     "list[api.Capability]": (["NET_ADMIN"], "NET_ADMIN"),
     "string-or-list[string]": ("always", 1),
     "map[string]string": ({"a": "b"}, {"a": 1}),
-    "map[string]bool": ({"FF_X": True}, {"FF_X": "true"}),
+    "map[string]bool": ({"FF_USE_FASTZIP": True}, {"FF_USE_FASTZIP": "true"}),
     "map[string]int": ({"a": 1}, {"a": True}),
     "map[string]list[string]": ({"a": ["/dev/x"]}, {"a": "/dev/x"}),
     "map[string]any": ({"a": [1, {"b": None}]}, ["a"]),

@@ -572,7 +572,7 @@ def test_finding_codes_table():
         "mode-invalid", "volume-invalid", "volume-duplicate-target", "socket-missing", "builds-not-shared",
         "privileged-with-socket", "socket-readonly-ineffective", "dind-not-privileged", "socket-in-dind",
         "dind-service-missing", "dind-image-unpinned", "dind-version-mismatch", "tls-certs-volume-missing",
-        "dind-without-tls", "sensitive-host-path",
+        "dind-without-tls", "sensitive-host-path", "dind-host-mismatch",
     }
     warnings = {code for code, (severity, _summary) in FINDING_CODES.items() if severity == "warning"}
     assert warnings == {"socket-readonly-ineffective", "dind-service-missing", "dind-without-tls", "sensitive-host-path"}
@@ -671,3 +671,30 @@ def test_parse_environment_names_the_setting():
 def test_parsed_environment_feeds_findings():
     variables = parse_environment(["DOCKER_TLS_CERTDIR="])
     assert _codes(findings(_dind(volumes=[]), "dind", variables=variables)) == ["dind-without-tls"]
+
+
+@pytest.mark.parametrize("variables, failing", [
+    ({"DOCKER_TLS_CERTDIR": "/certs", "DOCKER_HOST": "tcp://docker:2375"}, True),
+    ({"DOCKER_HOST": "tcp://docker:2375"}, True),
+    ({"DOCKER_TLS_CERTDIR": "", "DOCKER_HOST": "tcp://docker:2376"}, True),
+    ({"DOCKER_TLS_CERTDIR": "/certs", "DOCKER_HOST": "tcp://docker:2376"}, False),
+    ({"DOCKER_TLS_CERTDIR": "", "DOCKER_HOST": "tcp://docker:2375"}, False),
+    ({"DOCKER_TLS_CERTDIR": "/certs"}, False),
+])
+def test_dind_host_port_follows_tls(variables, failing):
+    docker = {"image": "docker:27.5.1", "privileged": True, "volumes": ["/certs/client", "/cache"],
+              "services": [{"name": "docker:27.5.1-dind", "alias": "docker"}]}
+    codes = [f["code"] for f in findings(docker, "dind", variables=variables)]
+    assert ("dind-host-mismatch" in codes) is failing, codes
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("tls", [True, False])
+def test_each_mode_preset_has_no_error_finding(mode, tls):
+    from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+        environment_preset, parse_environment, preset)
+    docker = preset(mode, "docker:27.5.1", "docker:27.5.1-dind", "/builds", tls)
+    services = docker.pop("services", [])
+    variables = parse_environment(environment_preset(mode, tls))
+    errors = [f for f in findings(docker, mode, services=services, variables=variables) if f["severity"] == "error"]
+    assert errors == []
