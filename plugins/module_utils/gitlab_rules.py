@@ -25,6 +25,7 @@ __all__ = [
     "RUNNER_ATTRIBUTES",
     "RUNNER_TYPES",
     "attribute_problems",
+    "http_url_problem",
     "normalize_url",
     "token_problem",
     "url_problem",
@@ -91,6 +92,20 @@ def url_problem(url):
     if parts.path.rstrip("/").endswith("/api/v4"):
         return ("'%s' ends in /api/v4: give GitLab's base URL without it (the runner and the registration API add "
                 "the API path)" % shown)
+    return None
+
+
+def http_url_problem(url):
+    """Why ``url`` is not an http(s) URL with a host (a package repository, a download base), or None."""
+    if not isinstance(url, str) or not url.strip():
+        return "is empty: give an http(s) URL"
+    parts = urllib.parse.urlsplit(url.strip())
+    if re.search(r"\s", url.strip()) or parts.scheme not in ("http", "https") or not parts.hostname:
+        return "'%s' is not an http(s) URL with a host" % secrets.mask_url(url.strip())
+    try:
+        parts.port
+    except ValueError:
+        return "'%s' has a port that is not a number from 1 to 65535" % secrets.mask_url(url.strip())
     return None
 
 

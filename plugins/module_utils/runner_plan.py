@@ -31,6 +31,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names
 __all__ = ["ENTRY_KEYS", "MODES", "PlanError", "RESERVED_SETTINGS", "STATES", "runner_plan"]
 
 STATES = ("present", "absent")
+DEFAULT_URL_PATH = "defaults.url"  # where a bad default URL is reported (the role names it runner_gitlab_url)
 
 # [[runners]] keys the plan or the runner_config module write themselves, and the option to use instead.
 RESERVED_SETTINGS = {
@@ -91,6 +92,10 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
         raise PlanError([(source, "must be a list of runner dicts (one per [[runners]] table), got %s: write it as "
                                   "a YAML list of dicts, each with at least a name" % type_name(entries))])
 
+    if not _is_empty(defaults["url"]):
+        problem = gitlab_rules.url_problem(defaults["url"])
+        if problem:
+            problems.append((DEFAULT_URL_PATH, problem))
     config = dict(defaults["global"])
     tables = []
     absent = []
@@ -225,10 +230,11 @@ class _Runner(object):
         if _is_empty(url):
             self._problem("url", "is not set and runner_gitlab_url is empty: set one of them to GitLab's base URL, "
                                  "e.g. https://gitlab.example.com")
-        else:
+        elif entry.get("url"):
+            # A bad default URL is reported once, by runner_plan(), not for every runner that inherits it.
             problem = gitlab_rules.url_problem(url)
             if problem:
-                self._problem("url" if entry.get("url") else None, "GitLab URL %s" % problem)
+                self._problem("url", problem)
         self.url = url.strip() if isinstance(url, str) else url
         self.mode = self._choice("mode", entry.get("mode") or defaults["mode"], MODES)
         self.state = self._choice("state", entry.get("state") or "present", STATES)

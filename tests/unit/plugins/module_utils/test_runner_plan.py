@@ -280,7 +280,7 @@ ERRORS = [
     pytest.param(["build"], "runner_entries[0]: must be a dict", id="entry-not-dict"),
     pytest.param([{"name": "a"}, {"name": "a", "state": "absent"}], 'runner_entries[1].name: "a" is also the name of runner_entries[0]',
                  id="duplicate-name"),
-    pytest.param([{"name": "a", "url": "gitlab.example.com"}], "runner_entries[0].url: GitLab URL 'gitlab.example.com' is not an http(s)",
+    pytest.param([{"name": "a", "url": "gitlab.example.com"}], "runner_entries[0].url: 'gitlab.example.com' is not an http(s)",
                  id="url-no-scheme"),
     pytest.param([{"name": "a", "url": "ftp://gitlab.example.com"}], "is not an http(s) URL", id="url-bad-scheme"),
     pytest.param([{"name": "a", "url": "https://"}], "is not an http(s) URL with a host", id="url-no-host"),

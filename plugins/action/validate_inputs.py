@@ -1,0 +1,89 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Validate a role's variables on the controller, all at once, before the role changes anything.
+
+Each variable the role's argument spec declares is templated on its own, so a
+template error names the variable; the values are converted as the argument
+spec converts them and checked by the role's rules in module_utils
+(runner_inputs, docker_inputs). Every problem is reported in one failure, each
+with the variable's path and the fix; warnings do not stop the play. No
+message shows a secret.
+"""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_inputs, role_inputs, runner_inputs
+
+_CHECKS = {"runner": runner_inputs.check, "docker": docker_inputs.check}
+_ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
+_SPECS = {}
+
+
+def argument_spec(role):
+    """The options of ``role``'s main entry point, read from its meta/argument_specs.yml (cached)."""
+    if role not in _SPECS:
+        with open(os.path.join(_ROLES, role, "meta", "argument_specs.yml"), encoding="utf-8") as handle:
+            _SPECS[role] = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    return _SPECS[role]
+
+
+def _secret_values(options, values, found):
+    """Collect the values of no_log options (nested ones too) so that no message can show them."""
+    for name, option in options.items():
+        value = values.get(name) if isinstance(values, dict) else None
+        if value is None:
+            continue
+        if option.get("no_log") and isinstance(value, str):
+            found.add(value)
+        elif option.get("options") and isinstance(value, list):
+            for item in value:
+                _secret_values(option["options"], item, found)
+    return found
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _VALID_ARGS = frozenset(("role",))
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # unused since ansible-core 2.10
+        task_vars = task_vars or {}
+        role = self._task.args.get("role")
+        if role not in _CHECKS:
+            return dict(result, failed=True, msg="role must be one of %s, got %r" % (", ".join(sorted(_CHECKS)), role))
+        options = argument_spec(role)
+        raw = {}
+        report = role_inputs.Report()
+        for name in options:
+            if name not in task_vars:
+                continue
+            try:
+                raw[name] = self._templar.template(task_vars[name])
+            except AnsibleError as error:
+                report.error(name, "cannot be evaluated: %s" % (getattr(error, "message", None) or error))
+        _secret_values(options, raw, report.secrets)
+        values = role_inputs.coerce(options, raw, "", report)
+        if not report.errors:
+            _CHECKS[role](values, report)
+        result["warnings"] = report.warning_lines()
+        result["changed"] = False
+        if report.errors:
+            problems = report.error_lines()
+            result["failed"] = True
+            result["problems"] = problems
+            result["msg"] = "The %s role's variables have %d problem%s; nothing was changed. %s" % (
+                role, len(problems), "" if len(problems) == 1 else "s",
+                " ".join("(%d) %s" % (number, line) for number, line in enumerate(problems, 1)))
+        else:
+            result["msg"] = "The %s role's %d variables are valid" % (role, len(values))
+        return result

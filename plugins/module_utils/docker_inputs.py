@@ -1,0 +1,50 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""PRIVATE to the collection: every rule about the docker role's inputs that needs no host.
+
+:func:`check` takes the role variables already converted by
+role_inputs.coerce() and reports: the package version, daemon.json as dockerd
+reads it (docker_daemon_config), the registry CA list (registry_certificates)
+and the user names. The platform, the users' existence and the installed
+engine are the preflight's: they need the host.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import registry_certificates
+
+__all__ = ["check"]
+
+# An upstream version (27.3.1), a package version (5:27.3.1-1~debian.12~bookworm) or an apt glob (5:27.3*).
+_VERSION = re.compile(r"^[0-9][0-9A-Za-z.:~+*-]*\Z")
+_USER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?\Z")
+
+
+def check(values, report):
+    """Report every problem of the docker role's inputs."""
+    version = values.get("docker_version")
+    if version and not _VERSION.match(version):
+        report.error("docker_version", "is %r, not a package version: give the upstream version, like '27.3.1', or a "
+                                       "full package version as `apt-cache madison docker-ce` or `dnf list "
+                                       "--showduplicates docker-ce` print it" % version)
+    if version and values.get("docker_packages_state") == "latest":
+        report.error("docker_packages_state", "is latest, which asks for the newest version, but docker_version %r "
+                                              "pins one: keep the pin with docker_packages_state: present, or empty "
+                                              "docker_version to follow the newest release" % version)
+    options = values.get("docker_daemon_options")
+    if options is not None:
+        from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_daemon_config  # TEMP
+        docker_daemon_config.check_daemon_options(
+            options, "docker_daemon_options", report.error, report.warning,
+            install_source=values.get("docker_install_source") or "docker-ce")
+    registry_certificates.check_list(values.get("docker_registry_ca_certs"), "docker_registry_ca_certs", report)
+    for index, user in enumerate(values.get("docker_users") or []):
+        if not _USER.match(user):
+            report.error("docker_users[%d]" % index, "is %r, not a user name" % user)
+    users = values.get("docker_users") or []
+    for user in sorted(set(user for user in users if users.count(user) > 1)):
+        report.warning("docker_users", "lists %r more than once" % user)

@@ -1,0 +1,183 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""PRIVATE to the collection: every rule about the runner role's inputs that needs no host.
+
+:func:`check` takes the role variables already converted by
+role_inputs.coerce() and reports, with the variable's path: GitLab's URL and
+credential rules (gitlab_rules), the runner list (runner_plan, which applies
+GitLab's attribute rules), the settings gitlab-runner refuses in config.toml
+(config_toml.findings() of the rendered file, mapped back to the variable
+that set them), versions, paths and the registry CA list. What needs the host
+(the live config.toml, files on it) stays in the role's preflight.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    config_toml,
+    gitlab_rules,
+    registry_certificates,
+    runner_plan,
+)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import MAX_RETRIES
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
+
+__all__ = ["GLOBAL_VARIABLES", "check", "plan_defaults"]
+
+# config.toml global key -> the role variable that sets it.
+GLOBAL_VARIABLES = {
+    "concurrent": "runner_concurrent",
+    "check_interval": "runner_check_interval",
+    "log_level": "runner_log_level",
+    "log_format": "runner_log_format",
+    "shutdown_timeout": "runner_shutdown_timeout",
+    "listen_address": "runner_listen_address",
+    "session_server": "runner_session_server",
+}
+_RUNNER_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z")
+_DOCKER_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}\Z")
+_FINGERPRINT = re.compile(r"^[0-9A-Fa-f]{40}\Z")
+_USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}\Z")
+_RANGES = (
+    ("runner_concurrent", 1, None, "the number of jobs all runners of this host may run at once; 0 runs none"),
+    ("runner_check_interval", 0, None, "seconds between job requests (0 means the runner's default of 3)"),
+    ("runner_shutdown_timeout", 0, None, "seconds"),
+    ("runner_graceful_stop_timeout", 0, None, "seconds a stop waits for running jobs"),
+    ("runner_api_timeout", 1, None, "seconds each request to GitLab may take"),
+    ("runner_api_retries", 0, MAX_RETRIES, "retries of a failed request to GitLab"),
+)
+
+
+def plan_defaults(values):
+    """The defaults runner_plan takes, from the role variables (as vars/main.yml passes them)."""
+    return {
+        "url": values.get("runner_gitlab_url", ""),
+        "mode": values.get("runner_mode"),
+        "docker_version": values.get("runner_docker_version"),
+        "docker_image": values.get("runner_docker_image"),
+        "dind_image": values.get("runner_dind_image"),
+        "dind_tls": values.get("runner_dind_tls", True),
+        "builds_dir": values.get("runner_builds_dir"),
+        "docker_defaults": values.get("runner_docker_defaults") or {},
+        "executor": "docker",
+        "global": dict((key, values.get(variable)) for key, variable in GLOBAL_VARIABLES.items()),
+    }
+
+
+def _credential(values, report):
+    access, registration = values.get("runner_access_token"), values.get("runner_registration_token")
+    if access and registration:
+        report.error("runner_registration_token", "is set together with runner_access_token, but a runner is created "
+                                                  "with one of them: keep runner_access_token (scope create_runner; "
+                                                  "GitLab 17.0 and later disable registration tokens by default) and "
+                                                  "set runner_registration_token to \"\"")
+    for variable, use in (("runner_access_token", "access"), ("runner_registration_token", "registration")):
+        if values.get(variable):
+            problem = gitlab_rules.token_problem(values[variable], use)
+            if problem:
+                report.error(variable, problem)
+    return "access" if access else ("registration" if registration else None)
+
+
+def _scalars(values, report):
+    url = values.get("runner_gitlab_url")
+    if url:
+        problem = gitlab_rules.url_problem(url)
+        if problem:
+            report.error("runner_gitlab_url", problem)
+    version = values.get("runner_version")
+    if version and not _RUNNER_VERSION.match(version):
+        report.error("runner_version", "is %r, not X.Y.Z (e.g. \"17.11.0\") or empty: it selects the gitlab-runner "
+                                       "package and binary" % version)
+    version = values.get("runner_docker_version")
+    if version is not None and not _DOCKER_VERSION.match(version):
+        report.error("runner_docker_version", "is %r, not X.Y or X.Y.Z (e.g. \"27.5.1\"): it is the tag of the docker "
+                                              "CLI image and of the dind service image" % version)
+    for variable, low, high, meaning in _RANGES:
+        value = values.get(variable)
+        if isinstance(value, int) and (value < low or (high is not None and value > high)):
+            report.error(variable, "is %d, but must be %s (%s)" % (
+                value, ("from %d to %d" % (low, high)) if high is not None else "at least %d" % low, meaning))
+    user = values.get("runner_user")
+    if user is not None and not _USER.match(user):
+        report.error("runner_user", "is %r, not a user name (lower-case letters, digits, _ and -, at most 32)" % user)
+    for variable in ("runner_builds_dir", "runner_config_dir", "runner_home"):
+        value = values.get(variable)
+        if value is not None and (not value.startswith("/") or re.search(r"\s", value)):
+            report.error(variable, "is %r, not an absolute path without whitespace" % value)
+    ca_path = values.get("runner_ca_path")
+    if ca_path and not ca_path.startswith("/"):
+        report.error("runner_ca_path", "is %r, not an absolute path: give the PEM bundle's path on the runner host"
+                     % ca_path)
+    sha = values.get("runner_binary_sha256")
+    if sha and not _SHA256.match(sha):
+        report.error("runner_binary_sha256", "must be 64 hex digits (the sha256 of the binary), or empty to use the "
+                                             "release's checksums")
+    fingerprint = values.get("runner_package_key_fingerprint")
+    if fingerprint is not None and not _FINGERPRINT.match(fingerprint.replace(" ", "")):
+        report.error("runner_package_key_fingerprint", "is %r, not a 40-hex-digit OpenPGP fingerprint (spaces "
+                                                       "allowed)" % fingerprint)
+    for variable in ("runner_package_repository_url", "runner_binary_base_url"):
+        value = values.get(variable)
+        if value is not None:
+            problem = gitlab_rules.http_url_problem(value)
+            if problem:
+                report.error(variable, problem)
+    if values.get("runner_install_method") == "file":
+        source = values.get("runner_binary_src") or ""
+        if not source or not os.path.isfile(os.path.expanduser(source)):
+            report.error("runner_binary_src", "is %r, not a file on the controller, but runner_install_method is "
+                                              "'file': point it at a gitlab-runner binary" % source)
+
+
+def _finding_path(finding, indexes):
+    """The variable that set what a config.toml finding is about."""
+    runner, table = finding.get("runner"), finding.get("table") or ""
+    if runner is None:
+        if table == "session_server":
+            return "runner_session_server"
+        key = re.match(r'"?([A-Za-z_]+)', finding["message"].split(": ", 1)[-1])
+        return GLOBAL_VARIABLES.get(key.group(1) if key else "", "runner_entries")
+    index = indexes.get(runner)
+    base = "runner_entries[%d]" % index if index is not None else "runner_entries"
+    if table.startswith("runners.docker"):
+        return base + ".docker"
+    if table.startswith("runners."):
+        return base + ".settings." + table.split(".", 1)[1]
+    return base
+
+
+def check(values, report):
+    """Report every problem of the runner role's inputs; return the plan when there is none."""
+    credential = _credential(values, report)
+    _scalars(values, report)
+    registry_certificates.check_list(values.get("runner_registry_ca_certs"), "runner_registry_ca_certs", report)
+    entries = values.get("runner_entries")
+    for entry in entries or []:
+        if isinstance(entry, dict) and isinstance(entry.get("token"), str):
+            report.secrets.add(entry["token"])
+    try:
+        plan = runner_plan.runner_plan(entries, plan_defaults(values), credential=credential)
+    except runner_plan.PlanError as error:
+        for path, message in error.problems:
+            if path != runner_plan.DEFAULT_URL_PATH:  # reported above as runner_gitlab_url
+                report.error(path, message)
+        return None
+    except ValueError as error:
+        report.error("runner_entries", str(error))
+        return None
+    indexes = dict((entry.get("name"), index) for index, entry in enumerate(entries or [])
+                   if isinstance(entry, dict))
+    for finding in config_toml.findings(dumps(plan["config"]), plan["modes"]):
+        path = _finding_path(finding, indexes)
+        if finding["severity"] == "error":
+            report.error(path, finding["message"])
+        else:
+            report.warning(path, finding["message"])
+    return None if report.errors else plan
