@@ -14,6 +14,7 @@ caller can name the option in its own terms. Stdlib only.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import urllib.parse
 
@@ -57,6 +58,13 @@ _TOKEN_NAMES = {
 }
 
 
+def _is_ipv6(host):
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
 def url_problem(url):
     """Return why ``url`` is not a GitLab base URL (masked), or None when it is one."""
     if url is None:
@@ -85,7 +93,7 @@ def url_problem(url):
             shown, _EXAMPLE)
     if port == 0:
         return "'%s' has port 0: give a port from 1 to 65535 or none" % shown
-    if not parts.hostname or not _HOST.match(parts.hostname):
+    if not parts.hostname or not (_HOST.match(parts.hostname) or _is_ipv6(parts.hostname)):
         return "'%s' has no valid host name: give GitLab's base URL, %s" % (shown, _EXAMPLE)
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         return "'%s' has a query or fragment: give GitLab's base URL without ? or #, %s" % (shown, _EXAMPLE)

@@ -18,6 +18,7 @@ role (runner_inputs, docker_inputs) then run on the converted values.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
@@ -28,6 +29,8 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names
 __all__ = ["Report", "coerce", "join_path"]
 
 _EMPTY_OF = {"str": "''", "list": "[]", "dict": "{}"}
+# Lists that may be given as one comma-separated string, as GitLab's tag_list (runner_plan splits them the same way).
+_COMMA_LISTS = ("tags",)
 
 
 class Report(object):
@@ -113,8 +116,11 @@ def _convert(value, option, path, report):
     if kind == "list":
         if isinstance(value, (list, tuple)):
             return list(value)
+        if isinstance(value, str) and path.rpartition(".")[2] in _COMMA_LISTS:
+            return [item.strip() for item in value.split(",") if item.strip()]
+        example = value if isinstance(value, str) and not option.get("no_log") and len(value) < 40 else "..."
         report.error(path, "must be a list, got a %s %s: write it as a YAML list, e.g. [%s]" % (
-            type_name(value), _shown(value, option), _shown(value, option) if isinstance(value, str) else "..."))
+            type_name(value), _shown(value, option), example))
         return None
     if kind == "dict":
         if isinstance(value, Mapping):
@@ -193,4 +199,6 @@ def _description(option):
     text = option.get("description") or ""
     if isinstance(text, list):
         text = " ".join(text)
+    # Without the documentation markup: C(x), O(x), V(x) -> x.
+    text = re.sub(r"\b[COVPRE]\(([^)]*)\)", r"\1", text)
     return text.split(". ")[0].rstrip(".") if text else "give a value"

@@ -39,6 +39,8 @@ GLOBAL_VARIABLES = {
     "listen_address": "runner_listen_address",
     "session_server": "runner_session_server",
 }
+# [[runners]] keys the plan writes from the runner item's own options, not from its settings.
+_PLAN_KEYS = ("name", "url", "executor", "builds_dir", "cache_dir", "environment", "docker", "token", "id")
 _RUNNER_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z")
 _DOCKER_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}\Z")
@@ -150,6 +152,10 @@ def _finding_path(finding, indexes):
         return base + ".docker"
     if table.startswith("runners."):
         return base + ".settings." + table.split(".", 1)[1]
+    # A [[runners]] key the role does not write itself came from the runner's settings.
+    key = re.match(r'(?:unknown key )?"?([A-Za-z0-9_-]+)', finding["message"].split("]]: ", 1)[-1])
+    if key and key.group(1) not in _PLAN_KEYS:
+        return base + ".settings"
     return base
 
 
