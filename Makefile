@@ -21,7 +21,7 @@ export PY_COLORS := 0
 # Every scenario, in this order; `make molecule MOLECULE_SCENARIO=socket` runs one alone.
 MOLECULE_SCENARIO ?= default socket dind reliability
 
-.PHONY: test venv build lint sanity unit env molecule clean
+.PHONY: test venv build lint sanity unit env molecule bench clean
 
 test: lint build sanity unit molecule ## Everything, in the order CI runs it
 	@echo "make test: all checks passed"
@@ -66,6 +66,10 @@ molecule: build env
 	  PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s $$scenario; \
 	  echo "molecule scenario $$scenario passed in $$(( $$(date +%s) - started )) s"; \
 	done
+
+# Figures, not pass/fail: each line is "bench: <name> <value>"; compare ratios measured in one run.
+bench: build
+	$(BIN)/python tests/bench/bench_validate.py
 
 clean:
 	rm -rf $(BUILD) tests/output

@@ -59,7 +59,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 problems:
-  description: Every error found, as C(<variable path>: <what is wrong and the fix>) lines.
+  description: "Every error found, as C(<variable path>: <what is wrong and the fix>) lines."
   returned: when the variables have errors
   type: list
   elements: str

@@ -24,10 +24,12 @@ import time
 
 import pytest
 
+import catalogue
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.secrets import find_tokens
 
 SITE = "runnerops.gitlab_runner.site"
+VALIDATE = "runnerops.gitlab_runner.validate"
 CONFIG_DIR = "/etc/gitlab-runner"
 CONFIG = CONFIG_DIR + "/config.toml"
 DAEMON_JSON = "/etc/docker/daemon.json"
@@ -87,7 +89,12 @@ class Run:
                         messages = [item.get("msg", "") for item in result.get("results", []) if item.get("failed")]
                         messages = messages or [result.get("msg", "")]
                         self.failures.append((name, host, " | ".join(str(message) for message in messages)))
-        self.changed = sum(stats.get("changed", 0) for stats in document.get("stats", {}).values())
+        self.stats = document.get("stats", {})
+        self.changed = sum(stats.get("changed", 0) for stats in self.stats.values())
+
+    def failures_of(self, host):
+        """The failed tasks of one host, as ``(task, message)``."""
+        return [(task, message) for task, failed_host, message in self.failures if failed_host == host]
 
     @property
     def output(self):
@@ -197,6 +204,26 @@ class Hosts:
     def playbook(self, extra_vars=None, args=(), label="run", callback="ansible.posix.json", fast=True, env=None):
         """Run site.yml with the environment's variables, then ``extra_vars``; keep the output in the workdir."""
         argv, run_env = self._command(extra_vars, args, callback, fast, env)
+        started = time.monotonic()
+        done = subprocess.run(argv, capture_output=True, text=True, env=run_env, check=False)
+        return self._keep(Run(argv, done.returncode, done.stdout, done.stderr, time.monotonic() - started), label)
+
+    def batch(self, cases, playbook=SITE, label="batch", forks=8):
+        """Run ``playbook`` once for many cases, each an alias of the runner host with the case's variables.
+
+        The aliases get the runner host's inventory variables and the environment's (as host variables, below
+        nothing but extra vars), then the case's own: one run checks every case, and each host passes or fails on
+        its own.
+        """
+        inventory_vars = json.loads(subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", self.inventory, "--host",
+             self.runner], capture_output=True, text=True, check=True).stdout)
+        with open(self.environment_file, encoding="utf-8") as handle:
+            inventory_vars.update(json.load(handle))
+        inventory_vars["ansible_host"] = self.runner
+        path = catalogue.write_inventory(os.path.join(self.workdir, label + "-inventory.json"), cases, inventory_vars)
+        argv = [self.ansible_playbook, "-i", path, playbook, "--forks", str(forks)]
+        _argv, run_env = self._command(None, (), "ansible.posix.json", True, None)
         started = time.monotonic()
         done = subprocess.run(argv, capture_output=True, text=True, env=run_env, check=False)
         return self._keep(Run(argv, done.returncode, done.stdout, done.stderr, time.monotonic() - started), label)

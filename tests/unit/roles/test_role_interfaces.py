@@ -35,10 +35,17 @@ def test_defaults_and_argument_specs_have_the_same_keys(role):
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_every_entry_point_takes_the_same_options(role):
+def test_every_entry_point_checks_the_options_of_main(role):
+    """Entry points declare main's options, or (preflight) none and start with validate_inputs, which checks
+    main's options itself and reports every problem at once."""
     _defaults, specs, _readme = _interface(role)
     for name, spec in specs.items():
-        assert spec["options"] == specs["main"]["options"], "entry point %s of role %s" % (name, role)
+        if spec["options"] == specs["main"]["options"]:
+            continue
+        assert spec["options"] == {}, "entry point %s of role %s" % (name, role)
+        with open(os.path.join(_ROLES_DIR, role, "tasks", name + ".yml"), encoding="utf-8") as handle:
+            first = yaml.safe_load(handle)[0]
+        assert first.get("runnerops.gitlab_runner.validate_inputs") == {"role": role}, first
 
 
 @pytest.mark.parametrize("role, name", VARIABLES)

@@ -1,0 +1,99 @@
+"""gitlab_rules: GitLab's base URL, runner attributes and which token goes where, stated once."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import (
+    attribute_problems,
+    http_url_problem,
+    normalize_url,
+    token_problem,
+    url_problem,
+)
+
+
+@pytest.mark.parametrize("url", [
+    "https://gitlab.example.com", "http://gitlab:8929", "http://gitlab:8929/", "https://example.com/gitlab",
+    "HTTPS://gitlab.example.com", "https://[fd00::1]:8443", "https://10.0.0.5", " https://gitlab.example.com ",
+    "https://gitlab.example.com:443/",
+])
+def test_url_accepted(url):
+    assert url_problem(url) is None
+
+
+@pytest.mark.parametrize("url, message", [
+    (None, "is empty"), ("", "is empty"), (5, "must be a string"),
+    ("gitlab.example.com", "is not an http(s) URL with a host"), ("ftp://gitlab", "is not an http(s) URL"),
+    ("https://", "is not an http(s) URL with a host"), ("https://gitlab .example.com", "contains whitespace"),
+    ("https://git\nlab", "contains whitespace"), ("https://https://gitlab", "has a scheme twice"),
+    ("https://user:pw@gitlab", "carries credentials"), ("https://gitlab:99999", "has a port that is not a number"),
+    ("https://gitlab:abc", "has a port that is not a number"), ("https://gitlab:0", "has port 0"),
+    ("https://gitlab/?a=b", "has a query or fragment"), ("https://gitlab/#x", "has a query or fragment"),
+    ("https://gitlab/api/v4", "ends in /api/v4"), ("https://gitlab/api/v4/", "ends in /api/v4"),
+    ("https://-bad-.example.com", "has no valid host name"),
+])
+def test_url_refused(url, message):
+    problem = url_problem(url)
+    assert problem and message in problem
+    assert "pw@" not in problem
+
+
+def test_normalize_url():
+    assert normalize_url(" https://gitlab.example.com/ ") == "https://gitlab.example.com"
+    with pytest.raises(ValueError, match="^url 'gitlab' is not an http"):
+        normalize_url("gitlab")
+
+
+@pytest.mark.parametrize("url, ok", [("https://packages.example.com/x", True), ("packages.example.com", False),
+                                     ("https://m:70000/", False), ("", False)])
+def test_http_url(url, ok):
+    assert (http_url_problem(url) is None) is ok
+
+
+@pytest.mark.parametrize("value, use, message", [
+    ("glrt-abc", "runner", None), ("glrtr-abc", "runner", None), ("0123abcd", "runner", None),
+    ("glpat-abc", "access", None), ("oauth-token", "access", None), ("GR1348941abc", "registration", None),
+    ("glpat-abc", "runner", "is a personal, project or group access token"),
+    ("glrt-abc", "access", "is a runner authentication token"),
+    ("GR1348941abc", "access", "is a runner registration token"),
+    ("gldt-abc", "runner", "is a deploy token"), ("glptt-abc", "access", "is a pipeline trigger token"),
+    ("glpat-a b", "access", "contains whitespace"), (["glrt-x"], "runner", "must be a string"),
+])
+def test_token_problem(value, use, message):
+    problem = token_problem(value, use)
+    assert (problem is None) if message is None else (message in problem)
+    assert problem is None or "-abc" not in problem
+
+
+@pytest.mark.parametrize("attributes, credential, key, message", [
+    ({"runner_type": "group_type"}, "access", "group_id", "is missing"),
+    ({"runner_type": "project_type"}, "access", "project_id", "is missing"),
+    ({"group_id": 3}, "access", "group_id", "is set but runner_type is instance_type"),
+    ({"runner_type": "group_type", "group_id": 0}, "access", "group_id", "must be a positive GitLab ID"),
+    ({"runner_type": "group_type", "group_id": True}, "access", "group_id", "must be a positive GitLab ID"),
+    ({"runner_type": "shared"}, "access", "runner_type", "not one of"),
+    ({"access_level": "protected"}, "access", "access_level", "not one of not_protected, ref_protected"),
+    ({"tag_list": ["a,b"]}, "access", "tag_list[0]", "contains a comma"),
+    ({"tag_list": [" "]}, "access", "tag_list[0]", "is empty"),
+    ({"tag_list": ["t%d" % n for n in range(51)]}, "access", "tag_list", "at most 50"),
+    ({"run_untagged": False}, "access", "run_untagged", "has no tags"),
+    ({"run_untagged": False, "tag_list": [" "]}, "access", "run_untagged", "has no tags"),
+    ({"maximum_timeout": 599}, "access", "maximum_timeout", "between 600 seconds"),
+    ({"maximum_timeout": 2629746}, "access", "maximum_timeout", "1 month"),
+    ({"maintenance_note": "x" * 1025}, "access", "maintenance_note", "at most 1024"),
+])
+def test_attribute_problems(attributes, credential, key, message):
+    problems = attribute_problems(attributes, credential)
+    assert [p for p in problems if p[0] == key and message in p[1]], problems
+
+
+@pytest.mark.parametrize("attributes, credential", [
+    ({}, "access"), ({"runner_type": "group_type", "group_id": 4}, "access"),
+    ({"runner_type": "group_type"}, "registration"), ({"runner_type": "group_type"}, None),
+    ({"group_id": 3}, "registration"), ({"run_untagged": False, "tag_list": ["docker"]}, "access"),
+    ({"maximum_timeout": 600}, "access"), ({"maximum_timeout": 2629745}, "access"),
+    ({"tag_list": ["t%d" % n for n in range(50)]}, "access"), ({"maintenance_note": "x" * 1024}, "access"),
+])
+def test_attributes_accepted(attributes, credential):
+    assert attribute_problems(attributes, credential) == []
