@@ -33,11 +33,6 @@ from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_executor
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
-    VolumeSpecError,
-    parse_volume,
-    path_within,
-)
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
 try:
@@ -99,7 +94,6 @@ _LOG_FORMATS = ("runner", "text", "json")
 _SHELLS = ("bash", "sh", "cmd", "pwsh", "powershell")
 _PULL_POLICIES = ("always", "if-not-present", "never")
 _DEFAULT_BUILDS_DIR = "/builds"
-_HOST_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 
 # Keys older or newer runners know, so that "unknown" can say why.
 _RETIRED_KEYS = {
@@ -829,7 +823,7 @@ def _docker_findings(entry, location, modes):
     builds_dir = entry.get("builds_dir") or _DEFAULT_BUILDS_DIR
     docker_settings = dict((key, value) for key, value in docker.items() if key != "services")
     if mode is None:
-        mode = _inferred_mode(docker_settings, services)
+        mode = docker_executor.infer_mode(docker_settings, services)
     checked_mode = mode if mode is not None else _NO_MODE
     try:
         results = docker_executor.findings(
@@ -881,22 +875,3 @@ def _docker_inputs_valid(entry, docker):
         return False
     builds_dir = entry.get("builds_dir")
     return builds_dir is None or (isinstance(builds_dir, str) and (builds_dir == "" or builds_dir.startswith("/")))
-
-
-def _inferred_mode(docker, services):
-    for spec in docker.get("volumes", []):
-        try:
-            volume = parse_volume(spec)
-        except VolumeSpecError:
-            continue
-        if volume["type"] == "bind" and any(path_within(socket, volume["source"]) for socket in _HOST_SOCKETS):
-            if volume["source"] != "/":
-                return "socket"
-    if docker.get("privileged") is True or docker.get("services_privileged") is True:
-        return "dind"
-    for service in services:
-        image = service["name"].rsplit("/", 1)[-1]
-        aliases = re.split(r"[,\s]+", service.get("alias") or "")
-        if "dind" in image.partition(":")[2].lower().split("-") or "docker" in aliases:
-            return "dind"
-    return None

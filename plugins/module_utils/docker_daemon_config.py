@@ -283,6 +283,8 @@ _LOG_DRIVER_OPTS = {
     "journald": _LOG_ATTRIBUTES,
 }
 _LOG_OPTS_SINCE = {("local", name): "29.5" for name in _LOG_ATTRIBUTES}
+# Options every driver takes (daemon/logger builtInLogOpts, and the dual-logging cache of loggerutils/cache).
+_LOG_COMMON_OPTS = ("mode", "max-buffer-size", "cache-disabled", "cache-max-file", "cache-max-size", "cache-compress")
 
 # Storage drivers: graph drivers registered on Linux (daemon/graphdriver/register), the ones removed (the
 # release that refuses them), and containerd's snapshotters (containerd docs/snapshotters), which Docker 29's
@@ -307,6 +309,9 @@ _DOMAIN = re.compile(r"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.
 _DNS_SEARCH = re.compile(r"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*"
                          r"[a-zA-Z0-9]))*\.?\s*\Z")
 _API_VERSION = re.compile(r"^[0-9]+\.[0-9]+\Z")
+# strconv.ParseBool, which the log drivers use for their true/false options.
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_GO_BOOLS = _GO_TRUE + ("0", "f", "F", "FALSE", "false", "False")
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -317,6 +322,16 @@ _TYPE_NAMES = {
     "string-map": "a mapping of strings",
     "object": "a mapping",
     "list": "a list",
+}
+_GO_TYPES = {
+    "string": "string",
+    "bool": "bool",
+    "int": "int",
+    "number": "float64",
+    "string-list": "[]string",
+    "string-map": "map[string]string",
+    "object": "struct or map",
+    "list": "slice",
 }
 _GENERIC_EXAMPLES = {
     "bool": "true",
@@ -342,6 +357,10 @@ class _Context(object):
         """A problem of older Docker releases only: a warning for distro, nothing for docker-ce (the newest)."""
         if self.distro:
             self.warning(path, message)
+
+    def newer(self, path, message):
+        """A problem of newer Docker releases only: an error for docker-ce (the newest), a warning for distro."""
+        (self.warning if self.distro else self.error)(path, message)
 
 
 def _join(path, key):
@@ -395,9 +414,9 @@ def _fix_hint(value, kind, key):
 
 
 def _type_error(ctx, path, value, kind, key):
-    ctx.error(path, "is %s, not %s: dockerd refuses to start (json: cannot unmarshal %s into %s); %s" % (
-        _described(value), _TYPE_NAMES.get(kind, kind), _json_kind(value), _TYPE_NAMES.get(kind, kind),
-        _fix_hint(value, kind, key)))
+    ctx.error(path, "is %s, not %s: dockerd refuses to start (json: cannot unmarshal %s into Go value of type %s); "
+                    "%s" % (_described(value), _TYPE_NAMES.get(kind, kind), _json_kind(value), _GO_TYPES[kind],
+                            _fix_hint(value, kind, key)))
 
 
 def _json_kind(value):
@@ -523,10 +542,12 @@ def _version_key(version):
 # Value rules, one function per key; each runs only on a value of the right type.
 
 def _rule_log_level(ctx, value, path):
-    if value and value.lower() not in _LOG_LEVELS:
-        extra = " (Docker 25 and newer refuse 'warning': write warn)" if value.lower() == "warning" else ""
-        ctx.error(path, "is %s, not a log level: dockerd refuses to start (invalid logging level)%s; use one of "
-                        "%s" % (_shown(value), extra, ", ".join(_LOG_LEVELS)))
+    if value and value.lower() == "warning":
+        ctx.newer(path, "is %s: Docker 25 and newer refuse to start (invalid logging level: warning), older ones "
+                        "read it as warn; write warn" % _shown(value))
+    elif value and value.lower() not in _LOG_LEVELS:
+        ctx.error(path, "is %s, not a log level: dockerd refuses to start (invalid logging level); use one of %s" % (
+            _shown(value), ", ".join(_LOG_LEVELS)))
 
 
 def _rule_log_format(ctx, value, path):
@@ -556,19 +577,20 @@ def _rule_log_opts(ctx, value, path):
         if not _SIZE.match(value["max-buffer-size"]):
             ctx.error(_join(path, "max-buffer-size"), "is %s, not a size: dockerd refuses to start; write it like "
                                                       "'4m'" % _shown(value["max-buffer-size"]))
+    disabled = value.get("cache-disabled")
+    if disabled and disabled not in _GO_BOOLS:
+        ctx.error(_join(path, "cache-disabled"), "is %s, not true or false: dockerd refuses to start (invalid value "
+                                                 "for option cache-disabled); write 'true' or 'false'" % (
+                                                     _shown(disabled)))
 
 
-def _rule_positive_count(name, what):
+def _rule_count(what, zero):
     def rule(ctx, value, path):
         if value < 0:
             ctx.error(path, "is %d: dockerd refuses to start (invalid %s: %d); give a positive number" % (
                 value, what, value))
-        elif value == 0 and name == "max-download-attempts" and ctx.distro:
-            ctx.warning(path, "is 0: Docker 20.10 (Debian 12's docker.io) refuses to start (invalid max download "
-                              "attempts: 0) and newer releases take the default 5; give a positive number")
         elif value == 0:
-            ctx.warning(path, "is 0, which dockerd does not take as a limit: it uses the default instead (Docker "
-                              "20.10 takes 0 concurrent transfers as no limit); give a positive number")
+            ctx.warning(path, "is 0, which does not mean what it says: %s; give a positive number" % zero)
     return rule
 
 
@@ -584,7 +606,8 @@ def _rule_mtu(ctx, value, path):
 
 def _rule_port(ctx, value, path):
     if not 0 <= value <= 65535:
-        ctx.error(path, "is %d: dockerd refuses to start (value must be between 0 and 65535)" % value)
+        ctx.newer(path, "is %d, not a port: Docker 28 and newer refuse to start (invalid network-diagnostic-port: "
+                        "value must be between 0 and 65535); give 1 to 65535, or 0 for none" % value)
 
 
 def _rule_not_negative(what):
@@ -672,22 +695,20 @@ def _rule_exec_opts(ctx, value, path):
         name, setting = name.strip().lower(), setting.strip()
         where = _join(path, index)
         if not sep or not name or not setting:
-            ctx.error(where, "is %s, not opt=value: Docker 28 and newer refuse to start (invalid exec-opt: must be "
-                             "formatted 'opt=value'); write e.g. 'native.cgroupdriver=systemd'" % _shown(item))
+            ctx.newer(where, "is %s, not opt=value: Docker 28 and newer refuse to start (invalid exec-opt: must be "
+                             "formatted 'opt=value'), older ones ignore it; write e.g. 'native.cgroupdriver=systemd'"
+                      % _shown(item))
         elif name == "native.cgroupdriver":
             if setting not in ("systemd", "cgroupfs"):
                 ctx.error(where, "sets the cgroup driver to %s: dockerd refuses to start (native.cgroupdriver option "
                                  "not supported); use systemd or cgroupfs" % _shown(setting))
         elif name == "isolation":
-            ctx.error(where, "is a Windows option: Docker 28 and newer refuse to start with it on Linux (invalid "
+            ctx.newer(where, "is a Windows option: Docker 28 and newer refuse to start with it on Linux (invalid "
                              "exec-opt), older ones ignore it; drop it")
         else:
-            message = ("is not an exec option dockerd knows on Linux (only native.cgroupdriver): Docker 28 and newer "
-                       "refuse to start (invalid exec-opt: unknown option %s)" % _shown(name))
-            if ctx.distro:
-                ctx.warning(where, message + "; older ones ignore it")
-            else:
-                ctx.error(where, message + "; drop it")
+            ctx.newer(where, "is not an exec option dockerd knows on Linux (only native.cgroupdriver): Docker 28 and "
+                             "newer refuse to start (invalid exec-opt: unknown option %s), older ones ignore it; drop "
+                             "it" % _shown(name))
 
 
 def _choice_rule(choices, failure):
@@ -710,8 +731,8 @@ def _rule_registry_mirrors(ctx, value, path):
         scheme, sep, rest = item.partition("://")
         host = rest.split("/", 1)[0]
         if not sep or not scheme:
-            ctx.error(where, "is %s, without http:// or https://: Docker 28 and newer refuse to start (invalid "
-                             "mirror: no scheme specified); write e.g. 'https://%s'" % (_shown(item), item.strip("/")))
+            ctx.error(where, "is %s, without http:// or https://: dockerd refuses to start (invalid mirror: no "
+                             "scheme specified); write e.g. %s" % (_shown(item), _shown("https://" + item.strip("/"))))
         elif scheme not in ("http", "https"):
             ctx.error(where, "uses the scheme %s: dockerd refuses to start (invalid mirror: unsupported scheme); a "
                              "mirror is an http:// or https:// URL" % _shown(scheme))
@@ -773,7 +794,7 @@ def _rule_insecure_registries(ctx, value, path):
 
 def _rule_userland_proxy_path(ctx, value, path):
     if value and not value.startswith("/"):
-        ctx.error(path, "is %s, a relative path: Docker 25 and newer refuse to start (invalid userland-proxy-path: "
+        ctx.newer(path, "is %s, a relative path: Docker 25 and newer refuse to start (invalid userland-proxy-path: "
                         "must be an absolute path); give the full path, e.g. /usr/bin/docker-proxy" % _shown(value))
 
 
@@ -833,20 +854,20 @@ def _rule_runtimes(ctx, value, path):
                              "runtime another name")
         runtime_path, runtime_type = _field(runtime, "path"), _field(runtime, "runtimeType")
         if not runtime_path and not runtime_type:
-            ctx.error(where, "has neither path nor runtimeType: dockerd refuses to start (either a runtimeType or a "
-                             "path must be configured); e.g. {path: /usr/bin/crun} or {runtimeType: "
-                             "io.containerd.runsc.v1}")
+            ctx.error(where, "has neither path nor runtimeType: Docker 24 and newer refuse to start (either a "
+                             "runtimeType or a path must be configured), older ones fail every container that uses "
+                             "it; e.g. {path: /usr/bin/crun} or {runtimeType: io.containerd.runsc.v1}")
         elif runtime_path and runtime_type:
-            ctx.error(where, "has both path and runtimeType: dockerd refuses to start (cannot configure both path and "
-                             "runtimeType for the same runtime); keep one")
+            ctx.newer(where, "has both path and runtimeType: Docker 24 and newer refuse to start (cannot configure "
+                             "both path and runtimeType for the same runtime); keep one")
         elif runtime_path and _field(runtime, "options"):
-            ctx.error(where, "has options with a path: dockerd refuses to start (options cannot be used with a path "
-                             "runtime); options go with runtimeType")
+            ctx.newer(where, "has options with a path: Docker 24 and newer refuse to start (options cannot be used "
+                             "with a path runtime); options go with runtimeType")
         elif runtime_type and _field(runtime, "runtimeArgs"):
-            ctx.error(where, "has runtimeArgs with a runtimeType: dockerd refuses to start (args cannot be used with "
-                             "a runtimeType runtime); runtimeArgs go with path")
+            ctx.newer(where, "has runtimeArgs with a runtimeType: Docker 24 and newer refuse to start (args cannot be "
+                             "used with a runtimeType runtime); runtimeArgs go with path")
         elif runtime_type:
-            ctx.older(where, "uses runtimeType, which Docker before 23 (Debian 12's docker.io is 20.10) ignores: "
+            ctx.older(where, "uses runtimeType, which Docker before 24 (Debian 12's docker.io is 20.10) ignores: "
                              "there the runtime has no path and containers using it fail to start")
 
 
@@ -867,14 +888,18 @@ def _rule_default_ulimits(ctx, value, path):
                              "limit above the hard one); make Soft at most Hard" % (soft, hard))
 
 
+_ZERO_TRANSFERS = "Docker 23 and newer use the default %s, and 20.10 (Debian 12's docker.io) sets no limit"
+
 _RULES = {
     "log-level": _rule_log_level,
     "log-format": _rule_log_format,
     "log-driver": _rule_log_driver,
     "log-opts": _rule_log_opts,
-    "max-concurrent-downloads": _rule_positive_count("max-concurrent-downloads", "max concurrent downloads"),
-    "max-concurrent-uploads": _rule_positive_count("max-concurrent-uploads", "max concurrent uploads"),
-    "max-download-attempts": _rule_positive_count("max-download-attempts", "max download attempts"),
+    "max-concurrent-downloads": _rule_count("max concurrent downloads", _ZERO_TRANSFERS % "3"),
+    "max-concurrent-uploads": _rule_count("max concurrent uploads", _ZERO_TRANSFERS % "5"),
+    "max-download-attempts": _rule_count("max download attempts", "Docker 23 and newer use the default 5, and 20.10 "
+                                                                   "(Debian 12's docker.io) refuses to start (invalid "
+                                                                   "max download attempts: 0)"),
     "mtu": _rule_mtu,
     "network-diagnostic-port": _rule_port,
     "default-stop-timeout": _rule_not_negative("default stop timeout"),
@@ -1043,6 +1068,15 @@ def _check_together(ctx, path):
         ctx.error(_join(path, "containerd-namespace"), "is plugins.moby, the namespace dockerd keeps for plugins: it "
                                                        "refuses to start (containers namespace and plugins namespace "
                                                        "cannot be the same); choose another name")
+    tls = "tlsverify" in valid or valid.get("tls") is True
+    if tls and not (valid.get("tlscert") and valid.get("tlskey")):
+        which = "tlsverify" if "tlsverify" in valid else "tls"
+        ctx.newer(_join(path, which), "%s without tlscert and tlskey: Docker 23 and newer refuse to start (invalid TLS "
+                                      "configuration: could not load X509 key pair); give the server certificate and "
+                                      "key (and tlscacert to verify clients), or drop %s%s" % (
+                                          "is set" if which == "tlsverify" else "is true", which,
+                                          " (tlsverify: false turns TLS on all the same)"
+                                          if valid.get("tlsverify") is False else ""))
     if valid.get("ip6tables") and not valid.get("experimental"):
         ctx.older(_join(path, "ip6tables"), "needs experimental: true on Docker 20.10 (Debian 12's docker.io), "
                                             "which otherwise refuses to start (ip6tables rules are only available "
@@ -1077,7 +1111,7 @@ def _check_log_options(ctx, path):
     allowed = _LOG_DRIVER_OPTS.get(driver)
     if allowed is not None:
         for name in opts:
-            if name in ("mode", "max-buffer-size"):
+            if name in _LOG_COMMON_OPTS:
                 continue
             if name not in allowed:
                 hint = "" if ctx.valid.get("log-driver") else " (log-driver is not set: json-file)"
@@ -1098,10 +1132,10 @@ def _check_log_options(ctx, path):
         ctx.error(_join(where, "max-file"), "is %s, not a whole number of at least 1: every container fails to "
                                             "start with the %s log driver (max-file cannot be less than 1); write "
                                             "e.g. '3'" % (_shown(max_file), driver))
-    if compress is not None and compress.lower() not in ("1", "t", "true", "0", "f", "false"):
+    if compress is not None and compress not in _GO_BOOLS:
         ctx.error(_join(where, "compress"), "is %s, not true or false: every container fails to start with the %s "
                                             "log driver; write 'true' or 'false'" % (_shown(compress), driver))
-    elif driver == "json-file" and compress is not None and compress.lower() in ("1", "t", "true") and (
+    elif driver == "json-file" and compress in _GO_TRUE and (
             max_size is None or max_file is None or (max_file.isdigit() and int(max_file) < 2)):
         ctx.error(_join(where, "compress"), "is true without max-size and a max-file of 2 or more: every container "
                                             "fails to start (compress cannot be true when max-file is less than 2 or "

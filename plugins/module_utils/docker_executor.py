@@ -24,7 +24,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
     path_within,
 )
 
-__all__ = ["FINDING_CODES", "MODES", "findings", "parse_environment"]
+__all__ = ["FINDING_CODES", "MODES", "environment_preset", "findings", "infer_mode", "parse_environment", "preset"]
 
 MODES = ("socket", "dind")
 
@@ -555,3 +555,24 @@ def environment_preset(mode, tls=True):
     if mode != "dind":
         return []
     return ["%s=%s" % (TLS_CERTDIR_VARIABLE, _DEFAULT_TLS_CERTDIR if tls else "")]
+
+
+def infer_mode(docker, services):
+    """The mode a ``[runners.docker]`` table set up by hand is in, or None: a socket bind means socket mode,
+    privileged containers or a dind service dind mode."""
+    for spec in docker.get("volumes", []):
+        try:
+            volume = parse_volume(spec)
+        except VolumeSpecError:
+            continue
+        if volume["type"] == "bind" and any(path_within(socket, volume["source"]) for socket in _SOCKET_HOST_PATHS):
+            if volume["source"] != "/":
+                return "socket"
+    if docker.get("privileged") is True or docker.get("services_privileged") is True:
+        return "dind"
+    for service in services:
+        image = service["name"].rsplit("/", 1)[-1]
+        aliases = re.split(r"[,\s]+", service.get("alias") or "")
+        if "dind" in image.partition(":")[2].lower().split("-") or "docker" in aliases:
+            return "dind"
+    return None

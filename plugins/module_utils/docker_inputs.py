@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import registry_certificates
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    docker_daemon_config,
+    registry_certificates,
+)
 
 __all__ = ["check"]
 
@@ -37,12 +40,7 @@ def check(values, report):
                                               "docker_version to follow the newest release" % version)
     options = values.get("docker_daemon_options")
     if options is not None:
-        try:  # TEMP
-            from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_daemon_config
-        except ImportError:
-            docker_daemon_config = None
-        if docker_daemon_config:
-          docker_daemon_config.check_daemon_options(
+        docker_daemon_config.check_daemon_options(
             options, "docker_daemon_options", report.error, report.warning,
             install_source=values.get("docker_install_source") or "docker-ce")
     registry_certificates.check_list(values.get("docker_registry_ca_certs"), "docker_registry_ca_certs", report)

@@ -26,6 +26,7 @@ __all__ = [
     "RUNNER_ATTRIBUTES",
     "RUNNER_TYPES",
     "attribute_problems",
+    "credentials_problem",
     "http_url_problem",
     "normalize_url",
     "token_problem",
@@ -136,6 +137,15 @@ def token_problem(value, use):
     if prefix in _TOKEN_USES[use]:
         return None
     return "is a %s (%s%s), but %s is needed here" % (kind[1], prefix, secrets.MASK, _TOKEN_NAMES[use])
+
+
+def credentials_problem(access_token, registration_token):
+    """Why a runner cannot be created with these credentials given together, or None: GitLab takes one of them."""
+    if access_token and registration_token:
+        return ("an access token and a registration token are both given, but a runner is created with one of them: "
+                "keep the access token (scope create_runner; GitLab 17.0 and later disable registration tokens by "
+                "default) and drop the registration token")
+    return None
 
 
 def _is_id(value):

@@ -419,10 +419,9 @@ def _validate_tokens(params):
     runner_token = params.get("runner_token")
     access_token = params.get("access_token")
     registration_token = params.get("registration_token")
-    if access_token and registration_token:
-        raise ValueError(
-            "access_token and registration_token are mutually exclusive: give access_token (registration "
-            "tokens are disabled by default since GitLab 17.0)")
+    problem = gitlab_rules.credentials_problem(access_token, registration_token)
+    if problem:
+        raise ValueError("access_token and registration_token: %s" % problem)
     if params.get("state", "present") == "absent":
         on_host = params.get("pending_path") or (params.get("config_path") and params.get("name"))
         if not (runner_token or (access_token and params.get("runner_id")) or on_host):

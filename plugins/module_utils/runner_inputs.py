@@ -46,8 +46,8 @@ _DOCKER_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}\Z")
 _FINGERPRINT = re.compile(r"^[0-9A-Fa-f]{40}\Z")
 _USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}\Z")
+# Ranges of the role's own settings (config.toml's, such as concurrent, are checked on the rendered file).
 _RANGES = (
-    ("runner_concurrent", 1, None, "the number of jobs all runners of this host may run at once; 0 runs none"),
     ("runner_check_interval", 0, None, "seconds between job requests (0 means the runner's default of 3)"),
     ("runner_shutdown_timeout", 0, None, "seconds"),
     ("runner_graceful_stop_timeout", 0, None, "seconds a stop waits for running jobs"),
@@ -74,11 +74,9 @@ def plan_defaults(values):
 
 def _credential(values, report):
     access, registration = values.get("runner_access_token"), values.get("runner_registration_token")
-    if access and registration:
-        report.error("runner_registration_token", "is set together with runner_access_token, but a runner is created "
-                                                  "with one of them: keep runner_access_token (scope create_runner; "
-                                                  "GitLab 17.0 and later disable registration tokens by default) and "
-                                                  "set runner_registration_token to \"\"")
+    problem = gitlab_rules.credentials_problem(access, registration)
+    if problem:
+        report.error("runner_access_token, runner_registration_token", problem + ": set runner_registration_token to \"\"")
     for variable, use in (("runner_access_token", "access"), ("runner_registration_token", "registration")):
         if values.get(variable):
             problem = gitlab_rules.token_problem(values[variable], use)

@@ -100,7 +100,7 @@ _GOOD = {"url": "https://gitlab.example.com", "state": "present", "access_token"
     ({"runner_type": "project_type"}, "project_id is missing: a project_type runner"),
     ({"runner_type": "group_type", "group_id": 0}, "group_id must be a positive GitLab ID"),
     ({"project_id": 42}, "project_id is set but runner_type is instance_type"),
-    ({"registration_token": "GR1348941abc"}, "access_token and registration_token are mutually exclusive"),
+    ({"registration_token": "GR1348941abc"}, "access_token and registration_token: an access token and a registration token are both given"),
     ({"access_token": None}, "state=present needs runner_token, access_token or registration_token"),
     ({"state": "absent"}, "state=absent needs runner_token, access_token and runner_id, or config_path and name"),
     ({"state": "absent", "runner_id": 0}, "state=absent needs runner_token"),
