@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_executor
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_executor, gitlab_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
 try:
@@ -649,6 +649,13 @@ def _listen_address_rule(key):
     return lambda value: listen_address_problem(key, value)
 
 
+def _url_rule(value):
+    if value == "":
+        return None  # reported as missing with the runner's required keys
+    problem = gitlab_rules.url_problem(value)
+    return "url %s: the runner cannot ask it for jobs" % problem if problem else None
+
+
 def _feature_flags_rule(value):
     unknown = sorted(name for name in value if name not in FEATURE_FLAGS)
     if not unknown:
@@ -694,6 +701,7 @@ _VALUE_RULES = {
     ("session_server", "listen_address"): _listen_address_rule("listen_address"),
     ("session_server", "advertise_address"): _listen_address_rule("advertise_address"),
     ("runners", "feature_flags"): _feature_flags_rule,
+    ("runners", "url"): _url_rule,
     ("runners.cache", "Type"): _one_of("Type", _CACHE_TYPES, hint="the runner then uses no cache at all"),
     ("runners.docker", "memory"): _memory_rule("memory", _DOCKER_MINIMUM_MEMORY),
     ("runners.docker", "service_memory"): _memory_rule("service_memory", _DOCKER_MINIMUM_MEMORY),
@@ -712,13 +720,16 @@ def _table_rules(table, section, location, found):
             ("url", "the runner does not know which GitLab to ask for jobs"),
             ("executor", "the runner cannot run any job"),
         ):
+            # The runner accepts a runner without a name: only this collection needs one, so that is a warning.
+            severity = "warning" if key == "name" else "error"
             if key not in table:
-                _report(found, location, "error", "value-invalid", '"%s" is missing: %s; set it' % (key, why))
+                _report(found, location, severity, "value-invalid", '"%s" is missing: %s; set it' % (key, why))
             elif key != "executor" and table[key] == "":
-                _report(found, location, "error", "value-invalid", '"%s" is empty: %s; set it' % (key, why))
+                _report(found, location, severity, "value-invalid", '"%s" is empty: %s; set it' % (key, why))
         builds_dir = table.get("builds_dir")
         executor = table.get("executor")
-        if isinstance(builds_dir, str) and executor in DOCKER_EXECUTORS and not builds_dir.startswith("/"):
+        # An empty builds_dir is unset: the runner uses its default (executors/abstract.go).
+        if isinstance(builds_dir, str) and builds_dir and executor in DOCKER_EXECUTORS and not builds_dir.startswith("/"):
             _report(
                 found,
                 location,
@@ -758,10 +769,11 @@ def _runners_findings(runners, modes):
         name = entry.get("name")
         if isinstance(name, str) and name:
             if name in seen:
+                # The runner runs both: a warning here; runner_plan refuses duplicates for the role's own runners.
                 _report(
                     found,
                     location,
-                    "error",
+                    "warning",
                     "value-invalid",
                     'another [[runners]] entry (#%d) has the same name "%s": the runner runs both, but GitLab, its '
                     "logs and this collection cannot tell them apart (re-running gitlab-runner register appends such "
@@ -822,8 +834,9 @@ def _docker_findings(entry, location, modes):
             variables[name_part] = value
     builds_dir = entry.get("builds_dir") or _DEFAULT_BUILDS_DIR
     docker_settings = dict((key, value) for key, value in docker.items() if key != "services")
+    inferred = certain = None
     if mode is None:
-        mode = docker_executor.infer_mode(docker_settings, services)
+        mode, inferred, certain = docker_executor.infer_mode(docker_settings, services)
     checked_mode = mode if mode is not None else _NO_MODE
     try:
         results = docker_executor.findings(
@@ -833,6 +846,15 @@ def _docker_findings(entry, location, modes):
         results = [{"severity": "error", "code": "value-invalid", "message": str(error)}]
     if mode is None:
         results = [r for r in results if r["code"] != "mode-invalid"]
+    if inferred:
+        for result in results:
+            if result["code"] in _MODE_INDEPENDENT_CODES:
+                continue
+            result["message"] += " (%s mode inferred from %s)" % (mode, inferred)
+            if not certain and result["severity"] == "error":
+                # Only a guess: say it, do not fail a configuration that may not be dind at all.
+                result["severity"] = "warning"
+                result["message"] += "; if this runner is not meant for Docker-in-Docker, ignore this"
     docker_location = location.child("runners.docker")
     return [
         _finding(
@@ -845,6 +867,8 @@ def _docker_findings(entry, location, modes):
 # Passed to docker_executor.findings() when no mode applies: it runs the mode-independent
 # volume checks and reports "mode-invalid", which is dropped.
 _NO_MODE = ""
+# Findings that hold whatever the mode: they are never softened when the mode is only inferred.
+_MODE_INDEPENDENT_CODES = ("volume-invalid", "volume-duplicate-target", "sensitive-host-path", "value-invalid")
 
 
 def _with_schema_keys(table, section):

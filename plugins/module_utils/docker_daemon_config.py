@@ -370,7 +370,9 @@ def _join(path, key):
 
 
 def _shown(value):
+    """A short form of ``value`` for a message, without the credentials of a URL."""
     text = repr(value) if not isinstance(value, str) else "'%s'" % value
+    text = re.sub(r"://[^/@\s]*@", "://(credentials hidden)@", text)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -437,43 +439,51 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_type(ctx, value, spec, path, key):
-    """Report where ``value`` is not of the JSON type ``spec``; return whether it is."""
-    kind = _type_word(spec)
+def _kind_matches(value, kind):
+    """Whether ``value`` is, at its top level, of the JSON type ``kind``."""
     if kind == "string":
-        ok = isinstance(value, str)
-    elif kind == "bool":
-        ok = isinstance(value, bool)
-    elif kind == "int":
-        ok = _is_int(value)
-    elif kind == "number":
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    elif kind in ("string-list", "list"):
-        ok = isinstance(value, (list, tuple))
-    else:  # string-map, object
-        ok = isinstance(value, Mapping)
-    if not ok:
+        return isinstance(value, str)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return _is_int(value)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in ("string-list", "list"):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, Mapping)  # string-map, object
+
+
+def _null_item(ctx, path):
+    ctx.error(path, "is null (a value left empty in YAML?): dockerd reads it as empty; give a value or remove it")
+
+
+def _check_type(ctx, value, spec, path, key):
+    """Report where ``value`` is not of the JSON type ``spec``; return whether it is, all the way down."""
+    kind = _type_word(spec)
+    if not _kind_matches(value, kind):
         _type_error(ctx, path, value, kind, key)
         return False
     good = True
-    if kind == "string-list":
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                _type_error(ctx, _join(path, index), item, "string", key)
+    if kind in ("string-list", "string-map"):
+        items = enumerate(value) if kind == "string-list" else value.items()
+        for name, item in items:
+            if item is None:
+                _null_item(ctx, _join(path, name))
                 good = False
-    elif kind == "string-map":
-        for name, item in value.items():
-            if not isinstance(item, str):
+            elif not isinstance(item, str):
                 _type_error(ctx, _join(path, name), item, "string", key)
                 good = False
     elif isinstance(spec, dict):
-        if kind == "list":
-            for index, item in enumerate(value):
-                good = _check_type(ctx, item, spec["items"], _join(path, index), key) and good
-        elif "values" in spec:
-            for name, item in value.items():
-                good = _check_type(ctx, item, spec["values"], _join(path, name), key) and good
-        elif "keys" in spec:
+        items = enumerate(value) if kind == "list" else value.items() if "values" in spec else ()
+        for name, item in items:
+            if item is None:
+                _null_item(ctx, _join(path, name))
+                good = False
+            else:
+                good = _check_type(ctx, item, spec["items" if kind == "list" else "values"], _join(path, name),
+                                   key) and good
+        if "keys" in spec:
             good = _check_keys(ctx, value, spec, path, key) and good
     return good
 
@@ -497,9 +507,9 @@ def _check_keys(ctx, value, spec, path, key):
                 ctx.warning(_join(path, name), "is not a field dockerd reads here%s: it is ignored; the fields are "
                                                "%s" % (hint, ", ".join(sorted(keys))))
             continue
-        present.add(known)
         if item is None:
-            continue
+            continue  # Go's decoder leaves the field unset
+        present.add(known)
         good = _check_type(ctx, item, keys[known], _join(path, name), key) and good
     for name in spec.get("required", ()):
         if name not in present:
@@ -530,7 +540,7 @@ def _network(text, version=None):
 
 def _address(text):
     try:
-        return ipaddress.ip_address(text.strip()) if isinstance(text, str) else None
+        return ipaddress.ip_address(text) if isinstance(text, str) else None
     except ValueError:
         return None
 
@@ -539,7 +549,12 @@ def _version_key(version):
     return tuple(int(part) for part in version.split("."))
 
 
-# Value rules, one function per key; each runs only on a value of the right type.
+# Value rules, one function per key; each runs on a value whose top-level type is right (its items may not be).
+
+def _strings(value):
+    """The (index, item) of the string items of a list (the others are reported as type errors)."""
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, str)]
+
 
 def _rule_log_level(ctx, value, path):
     if value and value.lower() == "warning":
@@ -565,6 +580,7 @@ def _rule_log_driver(ctx, value, path):
 
 
 def _rule_log_opts(ctx, value, path):
+    value = {name: item for name, item in value.items() if isinstance(item, str)}
     mode = value.get("mode")
     if mode is not None and mode not in ("", "blocking", "non-blocking"):
         ctx.error(_join(path, "mode"), "is %s: dockerd refuses to start (logger: logging mode not supported); use "
@@ -650,7 +666,7 @@ def _rule_ip(ctx, value, path):
 
 def _rule_ip_list(ctx, value, path):
     families = {}
-    for index, item in enumerate(value):
+    for index, item in _strings(value):
         address = _address(item)
         if address is None:
             ctx.error(_join(path, index), "is %s, not an IP address: dockerd refuses to start (invalid IP address); "
@@ -664,7 +680,7 @@ def _rule_ip_list(ctx, value, path):
 
 
 def _rule_dns_search(ctx, value, path):
-    for index, item in enumerate(value):
+    for index, item in _strings(value):
         name = item.strip(" ")
         if name != "." and (not re.search(r"[a-zA-Z]", name) or not _DNS_SEARCH.match(name) or len(name) >= 255):
             ctx.error(_join(path, index), "is %s: dockerd refuses to start (not a valid domain); give a domain name "
@@ -672,7 +688,7 @@ def _rule_dns_search(ctx, value, path):
 
 
 def _rule_labels(ctx, value, path):
-    for index, item in enumerate(value):
+    for index, item in _strings(value):
         if "=" not in item:
             ctx.error(_join(path, index), "is %s, not key=value: dockerd refuses to start (bad attribute format); "
                                           "write e.g. 'environment=ci'" % _shown(item))
@@ -682,7 +698,7 @@ def _rule_labels(ctx, value, path):
 
 
 def _rule_generic_resources(ctx, value, path):
-    for index, item in enumerate(value):
+    for index, item in _strings(value):
         name, sep, rest = item.partition("=")
         if not sep or not name.strip() or not rest.strip():
             ctx.error(_join(path, index), "is %s, not name=value: dockerd refuses to start (could not parse "
@@ -690,7 +706,7 @@ def _rule_generic_resources(ctx, value, path):
 
 
 def _rule_exec_opts(ctx, value, path):
-    for index, item in enumerate(value):
+    for index, item in _strings(value):
         name, sep, setting = item.partition("=")
         name, setting = name.strip().lower(), setting.strip()
         where = _join(path, index)
@@ -726,7 +742,7 @@ def _rule_size(ctx, value, path):
 
 
 def _rule_registry_mirrors(ctx, value, path):
-    for index, item in enumerate(value):
+    for index, item in _strings(value):
         where = _join(path, index)
         scheme, sep, rest = item.partition("://")
         host = rest.split("/", 1)[0]
@@ -765,7 +781,7 @@ def _split_host_port(text):
 
 
 def _rule_insecure_registries(ctx, value, path):
-    for index, item in enumerate(value):
+    for index, item in _strings(value):
         where = _join(path, index)
         entry = item
         if item.startswith("-") or item.endswith("-"):
@@ -827,6 +843,8 @@ def _rule_min_api_version(ctx, value, path):
 
 def _rule_default_address_pools(ctx, value, path):
     for index, pool in enumerate(value):
+        if not isinstance(pool, Mapping):
+            continue
         where = _join(path, index)
         base, size = _field(pool, "base"), _field(pool, "size")
         network = _network(base) if isinstance(base, str) else None
@@ -848,6 +866,8 @@ def _rule_default_address_pools(ctx, value, path):
 
 def _rule_runtimes(ctx, value, path):
     for name, runtime in value.items():
+        if not isinstance(runtime, Mapping):
+            continue
         where = _join(path, name)
         if name == "runc":
             ctx.error(where, "redefines runc: dockerd refuses to start (runtime name 'runc' is reserved); give the "
@@ -873,6 +893,8 @@ def _rule_runtimes(ctx, value, path):
 
 def _rule_default_ulimits(ctx, value, path):
     for name, ulimit in value.items():
+        if not isinstance(ulimit, Mapping):
+            continue
         where = _join(path, name)
         limit_name, hard, soft = _field(ulimit, "Name"), _field(ulimit, "Hard"), _field(ulimit, "Soft")
         if isinstance(limit_name, str):
@@ -957,8 +979,8 @@ def check_daemon_options(options, path, error, warning, install_source="docker-c
             warning(where, _IGNORED[key])
         if key in _SINCE:
             ctx.older(where, "needs Docker %s or newer: older dockerd (Debian 12's docker.io is 20.10) refuse it "
-                             "(\"the following directives don't match any configuration option\") and do not start; "
-                             "check `dockerd --version` on the host" % _SINCE[key])
+                             "(\"the following directives don't match any configuration option\") and do not start, "
+                             "or ignore it; check `dockerd --version` on the host" % _SINCE[key])
         if value is None:
             if key == "proxies":
                 error(where, "is null, not a mapping: dockerd refuses to start (\"the following directives don't "
@@ -970,9 +992,8 @@ def check_daemon_options(options, path, error, warning, install_source="docker-c
             continue
         if _check_type(ctx, value, OPTIONS[key], where, key):
             ctx.valid[key] = value
-            rule = _RULES.get(key)
-            if rule is not None:
-                rule(ctx, value, where)
+        if _kind_matches(value, _type_word(OPTIONS[key])) and key in _RULES:
+            _RULES[key](ctx, value, where)
     _check_unit_flags(ctx, path)
     _check_together(ctx, path)
 
@@ -1005,15 +1026,9 @@ def _unknown_key(ctx, key, value, where):
     else:
         matches = difflib.get_close_matches(normalized, known, 1, 0.75)
         hint = matches[0] if matches else None
-    if isinstance(value, Mapping) and not hint:
-        sub = [str(item) for item in value if str(item) not in OPTIONS and str(item) not in _FLAG_NAMES]
-        detail = " (dockerd reads the keys of an unknown mapping as top-level options: %s)" % ", ".join(sub[:3]) \
-            if sub else ""
-    else:
-        detail = ""
     ctx.error(where, "is not a daemon.json option: dockerd refuses to start (\"the following directives don't match "
-                     "any configuration option\")%s; %s" % (
-                         detail, "did you mean %s?" % hint if hint else "see the dockerd reference for the keys"))
+                     "any configuration option\"); %s" % (
+                         "did you mean %s?" % hint if hint else "see the dockerd reference for the keys"))
 
 
 def _removed_key(ctx, key, where):
@@ -1060,6 +1075,9 @@ def _check_together(ctx, path):
     if valid.get("icc") is False and valid.get("iptables") is False:
         ctx.error(_join(path, "icc"), "is false with iptables false: dockerd refuses to start (ICC=false uses "
                                       "iptables to function); set icc or iptables to true")
+    elif valid.get("icc") is False and valid.get("ipv6") is True and valid.get("ip6tables") is False:
+        ctx.error(_join(path, "icc"), "is false with ipv6 true and ip6tables false: dockerd refuses to start "
+                                      "(ICC=false uses ip6tables to function); set icc or ip6tables to true")
     if "host-gateway-ip" in ctx.options and "host-gateway-ips" in ctx.options:
         ctx.error(_join(path, "host-gateway-ip"), "is set with host-gateway-ips: dockerd refuses to start "
                                                   "(host-gateway-ip and host-gateway-ips must not both be "

@@ -558,8 +558,12 @@ def environment_preset(mode, tls=True):
 
 
 def infer_mode(docker, services):
-    """The mode a ``[runners.docker]`` table set up by hand is in, or None: a socket bind means socket mode,
-    privileged containers or a dind service dind mode."""
+    """The mode a ``[runners.docker]`` table set up by hand is in: ``(mode, reason, certain)``, or ``(None, ...)``.
+
+    A bind of the host's Docker socket means socket mode and a dind service (a ``*-dind`` image or the alias
+    ``docker``) dind mode, for certain. Privileged containers alone suggest dind mode but prove nothing (a job may
+    need them for something else): ``certain`` is False, and the caller reports dind-only problems as warnings.
+    """
     for spec in docker.get("volumes", []):
         try:
             volume = parse_volume(spec)
@@ -567,12 +571,13 @@ def infer_mode(docker, services):
             continue
         if volume["type"] == "bind" and any(path_within(socket, volume["source"]) for socket in _SOCKET_HOST_PATHS):
             if volume["source"] != "/":
-                return "socket"
-    if docker.get("privileged") is True or docker.get("services_privileged") is True:
-        return "dind"
+                return "socket", "the bind of the host's Docker socket", True
     for service in services:
         image = service["name"].rsplit("/", 1)[-1]
         aliases = re.split(r"[,\s]+", service.get("alias") or "")
         if "dind" in image.partition(":")[2].lower().split("-") or "docker" in aliases:
-            return "dind"
-    return None
+            return "dind", "the dind service %s" % service["name"], True
+    for key in ("privileged", "services_privileged"):
+        if docker.get(key) is True:
+            return "dind", "%s = true alone" % key, False
+    return None, None, False

@@ -544,7 +544,35 @@ def test_explicit_mode_wins_over_inference():
 
 
 def test_null_mode_means_infer():
-    assert findings(ARTICLE_DIND, {"x": None}) == findings(ARTICLE_DIND, {"x": "dind"})
+    assert findings(ARTICLE_DIND, {"x": None}) == findings(ARTICLE_DIND)
+
+
+def test_privileged_alone_is_only_a_guess_of_dind():
+    """The article's dind runner declares no service (its jobs do): dind problems are warnings that say why."""
+    guessed = findings(ARTICLE_DIND)
+    assert guessed and all(f["severity"] == "warning" for f in guessed)
+    assert all("dind mode inferred from privileged = true alone" in f["message"] for f in guessed)
+    given = findings(ARTICLE_DIND, {"x": "dind"})
+    assert _codes(given) == _codes(guessed) and [f for f in given if f["severity"] == "error"]
+
+
+def test_a_dind_service_is_certain():
+    docker = {"privileged": True, "volumes": ["/cache"], "services": [{"name": "docker:27.5.1-dind"}]}
+    found = check_data({"runners": [_runner(docker=docker)]})
+    errors = [f for f in found if f["code"] == "tls-certs-volume-missing"]
+    assert errors[0]["severity"] == "error"
+    assert "(dind mode inferred from the dind service docker:27.5.1-dind)" in errors[0]["message"]
+
+
+def test_empty_builds_dir_means_the_default():
+    entry = _runner(builds_dir="", docker={"image": "alpine:3", "volumes": ["/cache"]})
+    assert check_data({"runners": [entry]}) == []
+
+
+def test_a_runner_without_a_name_is_only_a_warning():
+    entry = {"url": "https://gitlab.example.com", "token": "glrt-x", "executor": "docker"}
+    found = check_data({"runners": [entry]})
+    assert [f["severity"] for f in found] == ["warning"] and '"name" is missing' in found[0]["message"]
 
 
 def test_unknown_mode_is_a_finding():
@@ -663,3 +691,11 @@ def test_exact_key_wins_over_case_variant():
 def test_service_keys_in_other_case_reach_the_dind_checks():
     text = DIND_TLS.replace('name = "docker:24.0.7-dind"', 'Name = "docker:24.0.7-dind"')
     assert _codes(findings(text)) == ["unknown-key"]
+
+
+@pytest.mark.parametrize("url, ok", [("https://gitlab.example.com/", True), ("http://gitlab:8929", True),
+                                     ("gitlab.example.com", False), ("https://user:pw@gitlab", False)])
+def test_runner_url_is_checked(url, ok):
+    errors = [f for f in check_data({"runners": [_runner(url=url)]}) if f["severity"] == "error"]
+    assert (errors == []) is ok, errors
+    assert all("pw@" not in f["message"] for f in errors)

@@ -1,0 +1,335 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_daemon_config import (
+    OPTIONS,
+    UNIT_FLAG_KEYS,
+    check_daemon_options,
+)
+
+VAR = "docker_daemon_options"
+
+
+def _check(options, install_source="docker-ce"):
+    errors, warnings = [], []
+    check_daemon_options(options, VAR, lambda path, message: errors.append((path, message)),
+                         lambda path, message: warnings.append((path, message)), install_source=install_source)
+    return errors, warnings
+
+
+# Real-world daemon.json contents that dockerd (28.5 and 29.7, started by the docker-ce unit) accepts.
+ACCEPTED = [
+    {},
+    {"log-driver": "journald"},
+    {"log-driver": "json-file", "log-opts": {"max-size": "10m", "max-file": "3"}},
+    {"log-driver": "local", "log-opts": {"max-size": "20m", "max-file": "5", "compress": "true"}},
+    {"log-driver": "journald", "log-opts": {"tag": "{{.Name}}", "labels": "com.example.team"}},
+    {"log-opts": {"mode": "non-blocking", "max-buffer-size": "4m", "max-size": "10m", "max-file": "3",
+                  "compress": "true", "cache-disabled": "false"}},
+    {"registry-mirrors": ["https://mirror.gcr.io", "https://registry-mirror.example.com:5000/dockerhub"]},
+    {"default-address-pools": [{"base": "10.200.0.0/16", "size": 24}, {"base": "fd00:dead:beef::/48", "size": 64}]},
+    {"runtimes": {"crun": {"path": "/usr/bin/crun"}}, "default-runtime": "crun"},
+    {"runtimes": {"runsc": {"runtimeType": "io.containerd.runsc.v1"}}, "default-runtime": "runsc"},
+    {"default-runtime": "io.containerd.runc.v2"},
+    {"live-restore": True},
+    {"features": {"buildkit": True}},
+    {"storage-driver": "overlay2"},
+    {"storage-driver": "overlayfs", "features": {"containerd-snapshotter": True}},
+    {"data-root": "/srv/docker"},
+    {"dns": ["8.8.8.8", "2001:4860:4860::8888"], "dns-search": ["example.com"], "dns-opts": ["ndots:2"]},
+    {"exec-opts": ["native.cgroupdriver=systemd"]},
+    {"insecure-registries": ["registry.example.com:5000", "10.0.0.0/8", "[2001:db8::1]:5000"]},
+    {"bip": "172.26.0.1/16", "fixed-cidr": "172.26.5.0/24", "mtu": 1450},
+    {"ipv6": True, "fixed-cidr-v6": "2001:db8:1::/64", "ip6tables": True},
+    {"default-ulimits": {"nofile": {"Name": "nofile", "Hard": 65536, "Soft": 65536}}},
+    {"proxies": {"http-proxy": "http://proxy.example.com:3128", "https-proxy": "http://proxy.example.com:3128",
+                 "no-proxy": "localhost,127.0.0.1,.example.com"}},
+    {"metrics-addr": "127.0.0.1:9323", "experimental": True},
+    {"default-shm-size": "128M", "max-concurrent-downloads": 10, "max-concurrent-uploads": 5,
+     "max-download-attempts": 3},
+    {"log-level": "warn", "debug": False, "labels": ["environment=ci", "team=platform"]},
+    {"userland-proxy": False, "iptables": True, "ip-forward": True, "icc": False},
+    {"default-network-opts": {"bridge": {"com.docker.network.driver.mtu": "1400"}}},
+    {"cdi-spec-dirs": ["/etc/cdi", "/var/run/cdi"]},
+    {"shutdown-timeout": 30, "no-new-privileges": True, "selinux-enabled": False, "default-cgroupns-mode": "private",
+     "default-ipc-mode": "shareable"},
+    {"host-gateway-ip": "172.17.0.1", "ip": "127.0.0.1"},
+    {"group": "docker", "tls": False},
+]
+
+
+@pytest.mark.parametrize("options", ACCEPTED, ids=lambda options: ",".join(options) or "empty")
+def test_accepted(options):
+    errors, warnings = _check(options)
+    assert errors == []
+    assert warnings == []
+
+
+@pytest.mark.parametrize("options", ACCEPTED, ids=lambda options: ",".join(options) or "empty")
+def test_accepted_for_distro_too(options):
+    errors, _ = _check(options, install_source="distro")
+    assert errors == []
+
+
+# (options, install source, path of the error (regex), message (regex)).
+REFUSED = [
+    ("debug=true", "docker-ce", r"docker_daemon_options\Z", r"the string 'debug=true', not a dict: .*YAML mapping"),
+    (["debug", True], "docker-ce", r"docker_daemon_options\Z", r"a list, not a dict"),
+    ({"log_driver": "journald"}, "docker-ce", r"\.log_driver\Z",
+     r"don't match any configuration option.*did you mean log-driver\?"),
+    ({"Debug": True}, "docker-ce", r"\.Debug\Z", r"did you mean debug\?"),
+    ({"max-concurrent-download": 3}, "docker-ce", r"\.max-concurrent-download\Z",
+     r"did you mean max-concurrent-downloads\?"),
+    ({"registry-mirror": ["https://mirror.gcr.io"]}, "docker-ce", r"\.registry-mirror\Z",
+     r"--registry-mirror flag.*ignores the value.*write registry-mirrors"),
+    ({"log-opt": {"max-size": "10m"}}, "docker-ce", r"\.log-opt\Z", r"write log-opts"),
+    ({"containerd-plugin-namespace": "plugins"}, "docker-ce", r"\.containerd-plugin-namespace\Z",
+     r"refuses to start.*--containerd-plugins-namespace flag"),
+    ({"http-proxy": "http://proxy.example.com:3128"}, "docker-ce", r"\.http-proxy\Z", r"belongs under proxies"),
+    ({"proxies": {"http_proxy": "http://proxy.example.com:3128"}}, "docker-ce", r"\.proxies\.http_proxy\Z",
+     r"did you mean http-proxy\?.*refuses to start"),
+    ({"proxies": None}, "docker-ce", r"\.proxies\Z", r"null, not a mapping"),
+    ({"debug": "true"}, "docker-ce", r"\.debug\Z",
+     r"the string 'true', not a boolean.*refuses to start.*write true without quotes"),
+    ({"live-restore": "yes"}, "docker-ce", r"\.live-restore\Z", r"not a boolean.*write true without quotes"),
+    ({"max-concurrent-downloads": "3"}, "docker-ce", r"\.max-concurrent-downloads\Z",
+     r"the string '3', not an integer.*write 3 without quotes"),
+    ({"mtu": 1500.0}, "docker-ce", r"\.mtu\Z", r"the number 1500\.0, not an integer.*write 1500"),
+    ({"dns": "8.8.8.8"}, "docker-ce", r"\.dns\Z", r"not a list of strings.*\['8\.8\.8\.8'\]"),
+    ({"log-opts": {"max-file": 3}}, "docker-ce", r"\.log-opts\.max-file\Z", r"the number 3, not a string.*quote it: '3'"),
+    ({"log-opts": ["max-size=10m"]}, "docker-ce", r"\.log-opts\Z", r"a list, not a mapping of strings.*max-size: '10m'"),
+    ({"features": {"buildkit": "true"}}, "docker-ce", r"\.features\.buildkit\Z", r"not a boolean"),
+    ({"default-shm-size": 67108864}, "docker-ce", r"\.default-shm-size\Z", r"not a string.*quote it"),
+    ({"runtimes": [{"path": "/usr/bin/crun"}]}, "docker-ce", r"\.runtimes\Z", r"a list, not a mapping.*crun: \{path"),
+    ({"hosts": ["unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"]}, "docker-ce", r"\.hosts\Z",
+     r"docker-ce service unit \(ExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd\.sock\)"
+     r".*specified both as a flag and in the configuration file: hosts.*Docker stays down.*drop-in.*ExecStart="),
+    ({"hosts": ["unix:///var/run/docker.sock"]}, "distro", r"\.hosts\Z", r"distro service unit.*/usr/sbin/dockerd"),
+    ({"containerd": "/run/containerd/containerd.sock"}, "docker-ce", r"\.containerd\Z",
+     r"specified both as a flag.*drop the key"),
+    ({"log-level": "verbose"}, "docker-ce", r"\.log-level\Z", r"not a log level.*debug, info, warn"),
+    ({"log-level": "warning"}, "docker-ce", r"\.log-level\Z", r"Docker 25 and newer refuse.*write warn"),
+    ({"log-format": "logfmt"}, "docker-ce", r"\.log-format\Z", r"text or json"),
+    ({"log-driver": "journald", "log-opts": {"max-size": "10m"}}, "docker-ce", r"\.log-opts\.max-size\Z",
+     r"not an option of the journald log driver.*unknown log opt"),
+    ({"log-opts": {"max-sise": "10m"}}, "docker-ce", r"\.log-opts\.max-sise\Z",
+     r"json-file log driver \(log-driver is not set: json-file\)"),
+    ({"log-opts": {"max-size": "10 megs"}}, "docker-ce", r"\.log-opts\.max-size\Z", r"not a positive size.*'10m'"),
+    ({"log-opts": {"max-file": "0"}}, "docker-ce", r"\.log-opts\.max-file\Z", r"at least 1"),
+    ({"log-opts": {"compress": "true"}}, "docker-ce", r"\.log-opts\.compress\Z", r"without max-size.*max-file"),
+    ({"log-opts": {"max-buffer-size": "4m"}}, "docker-ce", r"\.log-opts\.max-buffer-size\Z", r"mode: non-blocking"),
+    ({"log-opts": {"mode": "fast"}}, "docker-ce", r"\.log-opts\.mode\Z", r"blocking or non-blocking"),
+    ({"max-concurrent-uploads": -1}, "docker-ce", r"\.max-concurrent-uploads\Z", r"invalid max concurrent uploads"),
+    ({"max-download-attempts": -2}, "docker-ce", r"\.max-download-attempts\Z", r"positive number"),
+    ({"mtu": -1}, "docker-ce", r"\.mtu\Z", r"invalid default MTU"),
+    ({"mtu": 70000}, "docker-ce", r"\.mtu\Z", r"68 to 65535"),
+    ({"bip": "172.17.0.1"}, "docker-ce", r"\.bip\Z", r"an address without a prefix length.*172\.26\.0\.1/16"),
+    ({"bip": "fd00::1/64"}, "docker-ce", r"\.bip\Z", r"not IPv4.*bip6"),
+    ({"fixed-cidr": "10.0.0.0/33"}, "docker-ce", r"\.fixed-cidr\Z", r"not in CIDR notation"),
+    ({"fixed-cidr": "10.0.0.0/255.255.0.0"}, "docker-ce", r"\.fixed-cidr\Z", r"not in CIDR notation"),
+    ({"fixed-cidr-v6": "10.0.0.0/8"}, "docker-ce", r"\.fixed-cidr-v6\Z", r"not IPv6"),
+    ({"default-address-pools": [{"base": "10.200.0.0", "size": 24}]}, "docker-ce",
+     r"\.default-address-pools\[0\]\.base\Z", r"not a CIDR"),
+    ({"default-address-pools": [{"base": "10.200.0.0/16", "size": 8}]}, "docker-ce",
+     r"\.default-address-pools\[0\]\.size\Z", r"shorter than the /16 of base"),
+    ({"default-address-pools": [{"base": "10.200.0.0/16", "size": 24}, {"base": "10.201.0.0/16", "size": 33}]},
+     "docker-ce", r"\.default-address-pools\[1\]\.size\Z", r"1 to 32"),
+    ({"default-address-pools": [{"base": "10.200.0.0/16"}]}, "docker-ce", r"\.default-address-pools\[0\]\.size\Z",
+     r"is missing"),
+    ({"default-address-pools": [{"base": "10.200.0.0/16", "size": "24"}]}, "docker-ce",
+     r"\.default-address-pools\[0\]\.size\Z", r"write 24 without quotes"),
+    ({"default-address-pools": {"base": "10.200.0.0/16", "size": 24}}, "docker-ce", r"\.default-address-pools\Z",
+     r"a mapping, not a list.*\[\{base: 10\.200\.0\.0/16, size: 24\}\]"),
+    ({"registry-mirrors": ["mirror.gcr.io"]}, "docker-ce", r"\.registry-mirrors\[0\]\Z",
+     r"without http:// or https://.*'https://mirror\.gcr\.io'"),
+    ({"registry-mirrors": ["ftp://mirror.example.com"]}, "docker-ce", r"\.registry-mirrors\[0\]\Z",
+     r"unsupported scheme"),
+    ({"registry-mirrors": ["https://mirror.example.com/?x=1"]}, "docker-ce", r"\.registry-mirrors\[0\]\Z",
+     r"query or fragment"),
+    ({"insecure-registries": ["registry.example.com:5000/v2"]}, "docker-ce", r"\.insecure-registries\[0\]\Z",
+     r"neither host\[:port\] nor a CIDR"),
+    ({"insecure-registries": ["ftp://registry.example.com"]}, "docker-ce", r"\.insecure-registries\[0\]\Z",
+     r"should not contain '://'"),
+    ({"insecure-registries": ["registry.example.com:99999"]}, "docker-ce", r"\.insecure-registries\[0\]\Z",
+     r"invalid port"),
+    ({"storage-driver": "overlay3"}, "docker-ce", r"\.storage-driver\Z", r"did you mean overlay2\?"),
+    ({"storage-driver": "devicemapper"}, "docker-ce", r"\.storage-driver\Z", r"removed in Docker 25\.0"),
+    ({"default-runtime": "crun"}, "docker-ce", r"\.default-runtime\Z",
+     r"neither runc, io\.containerd\.runc\.v2 nor a key of runtimes.*does not exist"),
+    ({"default-runtime": "crun", "runtimes": {"kata": {"path": "/usr/bin/kata-runtime"}}}, "docker-ce",
+     r"\.default-runtime\Z", r"does not exist"),
+    ({"runtimes": {"crun": {}}}, "docker-ce", r"\.runtimes\.crun\Z", r"neither path nor runtimeType"),
+    ({"runtimes": {"crun": {"path": "/usr/bin/crun", "runtimeType": "io.containerd.runc.v2"}}}, "docker-ce",
+     r"\.runtimes\.crun\Z", r"both path and runtimeType"),
+    ({"runtimes": {"runc": {"path": "/usr/local/bin/runc"}}}, "docker-ce", r"\.runtimes\.runc\Z",
+     r"'runc' is reserved"),
+    ({"exec-opts": ["native.cgroupdriver=foo"]}, "docker-ce", r"\.exec-opts\[0\]\Z", r"systemd or cgroupfs"),
+    ({"exec-opts": ["cgroupdriver=systemd"]}, "docker-ce", r"\.exec-opts\[0\]\Z", r"unknown option"),
+    ({"labels": ["foo"]}, "docker-ce", r"\.labels\[0\]\Z", r"not key=value"),
+    ({"labels": ["com.docker.team=x"]}, "docker-ce", r"\.labels\[0\]\Z", r"reserves"),
+    ({"dns": ["dns.google"]}, "docker-ce", r"\.dns\[0\]\Z", r"not an IP address"),
+    ({"dns-search": ["-bad-"]}, "docker-ce", r"\.dns-search\[0\]\Z", r"not a valid domain"),
+    ({"default-ipc-mode": "host"}, "docker-ce", r"\.default-ipc-mode\Z", r"shareable or private"),
+    ({"default-cgroupns-mode": "bogus"}, "docker-ce", r"\.default-cgroupns-mode\Z", r"host or private"),
+    ({"default-shm-size": "lots"}, "docker-ce", r"\.default-shm-size\Z", r"not a size"),
+    ({"graph": "/srv/docker"}, "docker-ce", r"\.graph\Z", r"removed in Docker 23\.0.*data-root"),
+    ({"oom-score-adjust": -500}, "docker-ce", r"\.oom-score-adjust\Z", r"removed in Docker 25\.0.*OOMScoreAdjust="),
+    ({"api-cors-header": "*"}, "docker-ce", r"\.api-cors-header\Z", r"removed in Docker 28\.0"),
+    ({"bridge": "br0", "bip": "10.0.0.1/24"}, "docker-ce", r"\.bip\Z", r"mutually exclusive"),
+    ({"icc": False, "iptables": False}, "docker-ce", r"\.icc\Z", r"set icc or iptables to true"),
+    ({"host-gateway-ip": "172.17.0.1", "host-gateway-ips": ["172.17.0.1"]}, "docker-ce", r"\.host-gateway-ip\Z",
+     r"must not both be specified"),
+    ({"host-gateway-ips": ["172.17.0.1", "172.18.0.1"]}, "docker-ce", r"\.host-gateway-ips\Z",
+     r"only one IPv4 host gateway"),
+    ({"default-ulimits": {"nofile": {"Name": "nofile", "Hard": 1024, "Soft": 4096}}}, "docker-ce",
+     r"\.default-ulimits\.nofile\Z", r"Soft 4096 above Hard 1024"),
+    ({"default-ulimits": {"nofiles": {"Name": "nofiles", "Hard": 1024, "Soft": 1024}}}, "docker-ce",
+     r"\.default-ulimits\.nofiles\.Name\Z", r"not a ulimit Docker knows"),
+    ({"tlsverify": True}, "docker-ce", r"\.tlsverify\Z", r"without tlscert and tlskey"),
+    ({"metrics-addr": "127.0.0.1"}, "docker-ce", r"\.metrics-addr\Z", r"without a port.*127\.0\.0\.1:9323"),
+    ({"userland-proxy-path": "docker-proxy"}, "docker-ce", r"\.userland-proxy-path\Z", r"absolute path"),
+    ({"containerd-namespace": "plugins.moby"}, "docker-ce", r"\.containerd-namespace\Z", r"cannot be the same"),
+    ({"firewall-backend": "ipfw"}, "docker-ce", r"\.firewall-backend\Z", r"\"iptables\" and \"nftables\""),
+    ({"min-api-version": "v1.24"}, "docker-ce", r"\.min-api-version\Z", r"without a v"),
+    ({"nri-opts": {"enabled": True}}, "docker-ce", r"\.nri-opts\.enabled\Z", r"did you mean enable\?"),
+]
+
+
+@pytest.mark.parametrize("options, install_source, path, message", REFUSED,
+                         ids=["%d-%s" % (index, case[2].strip("\\Z.")) for index, case in enumerate(REFUSED)])
+def test_refused(options, install_source, path, message):
+    errors, _ = _check(options, install_source)
+    assert any(re.search(path, where) and re.search(message, text) for where, text in errors), errors
+
+
+def test_every_problem_is_reported_at_once():
+    errors, _ = _check({"debug": "true", "log_level": "debug", "mtu": "1500", "dns": "8.8.8.8",
+                        "hosts": ["tcp://0.0.0.0:2375"], "default-address-pools": [{"base": "x", "size": 0}]})
+    paths = sorted(path for path, _ in errors)
+    assert paths == sorted([
+        VAR + ".debug", VAR + ".log_level", VAR + ".mtu", VAR + ".dns", VAR + ".hosts",
+        VAR + ".default-address-pools[0].base", VAR + ".default-address-pools[0].size"])
+
+
+# (options, install source, path of the warning (regex), message (regex)): accepted, but worth saying.
+WARNED = [
+    ({"max-concurrent-downloads": 0}, "docker-ce", r"\.max-concurrent-downloads\Z", r"default 3.*no limit"),
+    ({"containerd-plugins-namespace": "plugins"}, "docker-ce", r"\.containerd-plugins-namespace\Z", r"not applied"),
+    ({"allow-nondistributable-artifacts": ["registry.example.com"]}, "docker-ce",
+     r"\.allow-nondistributable-artifacts\Z", r"ignored since Docker 28"),
+    ({"debug": None}, "docker-ce", r"\.debug\Z", r"null"),
+    ({"insecure-registries": ["http://registry.example.com:5000"]}, "docker-ce", r"\.insecure-registries\[0\]\Z",
+     r"strips"),
+    ({"default-address-pools": [{"base": "10.200.0.0/16", "size": 24, "scope": "local"}]}, "docker-ce",
+     r"\.default-address-pools\[0\]\.scope\Z", r"ignored"),
+    ({"log-driver": "loki"}, "docker-ce", r"\.log-driver\Z", r"plugin"),
+    ({"storage-driver": "stargazer", "features": {"containerd-snapshotter": True}}, "docker-ce",
+     r"\.storage-driver\Z", r"snapshotter plugin"),
+    ({"log-format": "json"}, "distro", r"\.log-format\Z", r"needs Docker 25\.0 or newer.*20\.10"),
+    ({"proxies": {"http-proxy": "http://proxy.example.com:3128"}}, "distro", r"\.proxies\Z", r"Docker 23\.0"),
+    ({"graph": "/srv/docker"}, "distro", r"\.graph\Z", r"removed in Docker 23\.0"),
+    ({"ip6tables": True}, "distro", r"\.ip6tables\Z", r"experimental"),
+    ({"default-runtime": "io.containerd.runsc.v1"}, "distro", r"\.default-runtime\Z", r"before 23"),
+    ({"exec-opts": ["isolation=hyperv"]}, "distro", r"\.exec-opts\[0\]\Z", r"Windows option"),
+]
+
+
+@pytest.mark.parametrize("options, install_source, path, message", WARNED,
+                         ids=["%d-%s" % (index, case[2].strip("\\Z.")) for index, case in enumerate(WARNED)])
+def test_warned(options, install_source, path, message):
+    errors, warnings = _check(options, install_source)
+    assert errors == []
+    assert any(re.search(path, where) and re.search(message, text) for where, text in warnings), warnings
+
+
+def test_messages_hide_credentials_and_long_values():
+    long_name = "x" * 200
+    errors, _ = _check({"registry-mirrors": ["https://user:s3cret@mirror.example.com"], long_name: 1,
+                        "log-level": long_name})
+    text = " ".join(message for _, message in errors)
+    assert "s3cret" not in text
+    assert long_name not in text
+    assert len(errors) == 3
+
+
+def test_unit_flag_keys_are_the_units_flags():
+    # Both units run dockerd -H fd:// --containerd=/run/containerd/containerd.sock.
+    assert UNIT_FLAG_KEYS == {"docker-ce": ("hosts", "containerd"), "distro": ("hosts", "containerd")}
+    assert all(key in OPTIONS for keys in UNIT_FLAG_KEYS.values() for key in keys)
+
+
+def _type_words(spec):
+    if isinstance(spec, str):
+        yield spec
+        return
+    yield spec["type"]
+    for key in ("items", "values"):
+        if key in spec:
+            yield from _type_words(spec[key])
+    for item in spec.get("keys", {}).values():
+        yield from _type_words(item)
+
+
+def test_options_use_the_type_vocabulary():
+    words = {"string", "bool", "int", "number", "string-list", "string-map", "object", "list"}
+    assert {word for spec in OPTIONS.values() for word in _type_words(spec)} <= words
+
+
+# The keys of the "full example of the allowed configuration options on Linux" in the dockerd reference
+# (docker/cli docs/reference/dockerd.md, v28.5.2).
+REFERENCE_EXAMPLE_KEYS = [
+    "allow-direct-routing", "authorization-plugins", "bip", "bip6", "bridge", "builder", "cgroup-parent",
+    "containerd", "containerd-namespace", "containerd-plugins-namespace", "data-root", "debug",
+    "default-address-pools", "default-cgroupns-mode", "default-gateway", "default-gateway-v6",
+    "default-network-opts", "default-runtime", "default-shm-size", "default-ulimits", "dns", "dns-opts",
+    "dns-search", "exec-opts", "exec-root", "experimental", "features", "fixed-cidr", "fixed-cidr-v6", "group",
+    "host-gateway-ip", "hosts", "icc", "init", "init-path", "insecure-registries", "ip", "ip-forward", "ip-masq",
+    "ip6tables", "iptables", "ipv6", "labels", "live-restore", "log-driver", "log-format", "log-level", "log-opts",
+    "max-concurrent-downloads", "max-concurrent-uploads", "max-download-attempts", "mtu", "no-new-privileges",
+    "node-generic-resources", "pidfile", "proxies", "raw-logs", "registry-mirrors", "runtimes", "seccomp-profile",
+    "selinux-enabled", "shutdown-timeout", "storage-driver", "storage-opts", "swarm-default-advertise-addr", "tls",
+    "tlscacert", "tlscert", "tlskey", "tlsverify", "userland-proxy", "userland-proxy-path", "userns-remap",
+]
+
+
+def test_options_hold_the_reference_example():
+    assert [key for key in REFERENCE_EXAMPLE_KEYS if key not in OPTIONS] == []
+
+
+def _validating_dockerd():
+    dockerd = shutil.which("dockerd")
+    if not dockerd:
+        return None
+    result = subprocess.run([dockerd, "--help"], capture_output=True, text=True, timeout=30)
+    return dockerd if "--validate" in result.stdout else None
+
+
+@pytest.mark.skipif(_validating_dockerd() is None, reason="no dockerd with --validate (Docker 23+) on this machine")
+@pytest.mark.parametrize("options", ACCEPTED, ids=lambda options: ",".join(options) or "empty")
+def test_accepted_passes_dockerd_validate(options, tmp_path):
+    config = tmp_path / "daemon.json"
+    config.write_text(json.dumps(options))
+    result = subprocess.run([_validating_dockerd(), "--validate", "--config-file", str(config), "-H", "fd://",
+                             "--containerd=/run/containerd/containerd.sock"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+ODD_VALUES = [None, True, 0, -1, 1.5, "", "x", "x=y", [], [None], [1], ["x"], [{}], [{"base": None, "size": None}],
+              {}, {"a": None}, {"a": 1}, {"a": "b"}, {"a": [1]}, {"a": {"path": 1, "runtimeType": None}},
+              {"Name": None, "Hard": "1"}]
+
+
+@pytest.mark.parametrize("key", sorted(OPTIONS))
+def test_any_value_is_reported_not_raised(key):
+    for value in ODD_VALUES:
+        for install_source in ("docker-ce", "distro"):
+            _check({key: value, "log-driver": "json-file", "runtimes": {"x": {"path": "/x"}}}, install_source)
