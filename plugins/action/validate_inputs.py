@@ -14,27 +14,13 @@ message shows a secret.
 
 from __future__ import annotations
 
-import os
-
-import yaml
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_inputs, role_inputs, runner_inputs
+from ansible_collections.runnerops.gitlab_runner.plugins.plugin_utils.role_specs import argument_spec
 
 _CHECKS = {"runner": runner_inputs.check, "docker": docker_inputs.check}
-_ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
-_SPECS = {}
-
-
-def argument_spec(role):
-    """The options of ``role``'s main entry point, read from its meta/argument_specs.yml (cached)."""
-    if role not in _SPECS:
-        with open(os.path.join(_ROLES, role, "meta", "argument_specs.yml"), encoding="utf-8") as handle:
-            _SPECS[role] = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
-    return _SPECS[role]
-
-
 def _secret_values(options, values, found):
     """Collect the values of no_log options (nested ones too) so that no message can show them."""
     for name, option in options.items():

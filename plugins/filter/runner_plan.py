@@ -8,11 +8,23 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.role_inputs import Report, coerce
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_plan import runner_plan as _runner_plan
+from ansible_collections.runnerops.gitlab_runner.plugins.plugin_utils.role_specs import argument_spec
 
 
 def runner_plan(entries, defaults):
-    """Return the desired config.toml data and the registration plan for the role's runner list."""
+    """Return the desired config.toml data and the registration plan for the role's runner list.
+
+    The runners are first converted as the runner role's argument spec declares its items (``group_id: "42"`` is
+    the integer 42), as validate_inputs converts them.
+    """
+    if isinstance(entries, list):
+        report = Report()
+        spec = {"runner_entries": argument_spec("runner")["runner_entries"]}
+        entries = coerce(spec, {"runner_entries": entries}, "", report).get("runner_entries", entries)
+        if report.errors:
+            raise AnsibleFilterError("runner_plan: %s" % "; ".join(report.error_lines()))
     try:
         return _runner_plan(entries, defaults)
     except ValueError as error:

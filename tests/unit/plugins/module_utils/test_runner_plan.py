@@ -364,3 +364,13 @@ def test_filter_wraps_errors():
     with pytest.raises(AnsibleFilterError) as error:
         runner_plan_filter([{"name": "a", "mode": "kubernetes"}], _defaults())
     assert str(error.value).startswith("runner_plan: runner_entries[0].mode: is")
+
+
+def test_filter_converts_the_runners_as_the_argument_spec():
+    """What validate_inputs accepts (numeric strings from an inventory), the filter plans with the same types."""
+    runner_plan_filter = FilterModule().filters()["runner_plan"]
+    plan = runner_plan_filter([{"name": "a", "runner_type": "group_type", "group_id": "42", "maximum_timeout": "3600",
+                                "run_untagged": "no", "tags": "docker, linux"}], _defaults())
+    assert plan["registrations"][0]["group_id"] == 42 and plan["registrations"][0]["maximum_timeout"] == 3600
+    assert plan["registrations"][0]["run_untagged"] is False
+    assert plan["registrations"][0]["tag_list"] == ["docker", "linux"]
