@@ -21,6 +21,8 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import doc
 from ansible_collections.runnerops.gitlab_runner.plugins.plugin_utils.role_specs import argument_spec
 
 _CHECKS = {"runner": runner_inputs.check, "docker": docker_inputs.check}
+
+
 def _secret_values(options, values, found):
     """Collect the values of no_log options (nested ones too) so that no message can show them."""
     for name, option in options.items():

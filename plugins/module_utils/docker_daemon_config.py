@@ -919,9 +919,10 @@ _RULES = {
     "log-opts": _rule_log_opts,
     "max-concurrent-downloads": _rule_count("max concurrent downloads", _ZERO_TRANSFERS % "3"),
     "max-concurrent-uploads": _rule_count("max concurrent uploads", _ZERO_TRANSFERS % "5"),
-    "max-download-attempts": _rule_count("max download attempts", "Docker 23 and newer use the default 5, and 20.10 "
-                                                                   "(Debian 12's docker.io) refuses to start (invalid "
-                                                                   "max download attempts: 0)"),
+    "max-download-attempts": _rule_count(
+        "max download attempts",
+        "Docker 23 and newer use the default 5, and 20.10 (Debian 12's docker.io) refuses to start (invalid max "
+        "download attempts: 0)"),
     "mtu": _rule_mtu,
     "network-diagnostic-port": _rule_port,
     "default-stop-timeout": _rule_not_negative("default stop timeout"),

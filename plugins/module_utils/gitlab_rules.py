@@ -170,13 +170,13 @@ def attribute_problems(attributes, credential="access"):
         if value is None:
             if runner_type == wanted and credential == "access":
                 problems.append((key, "is missing: a %s runner belongs to one %s; set %s (its numeric ID) or use "
-                                      "runner_type instance_type" % (wanted, key.split("_")[0], key)))
+                                      "runner_type instance_type" % (wanted, key.split("_", maxsplit=1)[0], key)))
             continue
         if not _is_id(value):
             problems.append((key, "must be a positive GitLab ID (an integer from 1), got %r" % (value,)))
         elif runner_type != wanted and credential != "registration":
             problems.append((key, "is set but runner_type is %s: set runner_type %s for a %s runner, or remove %s"
-                                  % (runner_type, wanted, wanted.split("_")[0], key)))
+                                  % (runner_type, wanted, wanted.split("_", maxsplit=1)[0], key)))
     access_level = attributes.get("access_level")
     if access_level is not None and access_level not in ACCESS_LEVELS:
         problems.append(("access_level", "is %r, not one of %s" % (access_level, ", ".join(ACCESS_LEVELS))))

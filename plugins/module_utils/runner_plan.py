@@ -54,7 +54,7 @@ _REGISTRATION_KEYS = ("description", "run_untagged", "locked", "access_level", "
                       "maintenance_note", "group_id", "project_id")
 # The options of a runner item: the role's argument spec declares them (a unit test holds the two together).
 ENTRY_KEYS = frozenset(("name", "url", "mode", "state", "token", "tags", "runner_type", "builds_dir", "cache_dir",
-                         "environment", "docker", "services", "settings") + _REGISTRATION_KEYS)
+                        "environment", "docker", "services", "settings") + _REGISTRATION_KEYS)
 _DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "dind_image", "dind_tls", "builds_dir",
                            "docker_defaults", "executor", "global"))
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")

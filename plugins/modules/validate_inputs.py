@@ -12,7 +12,7 @@ module: validate_inputs
 short_description: Validate the variables of one of this collection's roles before any change
 version_added: 0.2.0
 author:
-  - runnerops maintainers
+  - runnerops maintainers (@runnerops)
 description:
   - Reads every variable that the role's C(meta/argument_specs.yml) declares, templating each one on its own so
     that a template error names the variable, and converts it the way the argument spec does (C("8") is the

@@ -281,8 +281,6 @@ def state_difference(before, after):
     return "\n".join(difflib.unified_diff(before, after, "before", "after", lineterm=""))
 
 
-
-
 def leaks(sources, secrets):
     """Where a secret or a token-shaped string appears in ``sources`` ({label: text}), shown masked."""
     found = []

@@ -292,7 +292,7 @@ def module_dir():
         # Outside any go.mod / go.work, so that only the module asked for is resolved.
         with tempfile.TemporaryDirectory() as workdir:
             result = subprocess.run(
-                command, cwd=workdir, env=env, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT
+                command, cwd=workdir, env=env, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT, check=False
             )
     except (OSError, subprocess.TimeoutExpired) as error:
         _skip("%s did not finish: %s" % (what, error), _FETCH_REMEDY)

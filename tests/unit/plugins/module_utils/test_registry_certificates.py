@@ -1,23 +1,17 @@
 # Copyright (c) 2026 runnerops maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The docker role's preflight formats (its interface is checked with the others in test_role_interfaces.py)."""
-
-import os
-import re
+"""registry_certificates (both roles' registry CA lists) and the docker role's package version format."""
 
 import pytest
-import yaml
 
-_ROLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles", "docker")
-
-
-def _load(*parts):
-    with open(os.path.join(_ROLE, *parts)) as handle:
-        return yaml.safe_load(handle)
-
-
-ROLE_VARS = _load("vars", "main.yml")
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_inputs
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.registry_certificates import (
+    certificate_problem,
+    check_list,
+    registry_problem,
+)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.role_inputs import Report
 
 _CERT = (
     "-----BEGIN CERTIFICATE-----\n"
@@ -26,11 +20,6 @@ _CERT = (
     "-----END CERTIFICATE-----\n"
 )
 _KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
-
-
-def _matches(var, value):
-    # Jinja's `match` test is re.match on the whole pattern, which is anchored with ^...$.
-    return re.match(ROLE_VARS[var], value) is not None
 
 
 @pytest.mark.parametrize(
@@ -47,7 +36,7 @@ def _matches(var, value):
     ],
 )
 def test_registry_pattern_accepts_host_and_port(registry):
-    assert _matches("_docker_registry_pattern", registry)
+    assert registry_problem(registry) is None
 
 
 @pytest.mark.parametrize(
@@ -68,7 +57,7 @@ def test_registry_pattern_accepts_host_and_port(registry):
     ],
 )
 def test_registry_pattern_rejects_scheme_path_and_bad_ports(registry):
-    assert not _matches("_docker_registry_pattern", registry)
+    assert "is not a host or host:port" in registry_problem(registry)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +65,7 @@ def test_registry_pattern_rejects_scheme_path_and_bad_ports(registry):
     [_CERT, _CERT.rstrip("\n"), _CERT + _CERT, "\n" + _CERT + "\n" + _CERT + "\n", _CERT.replace("\n", "\r\n")],
 )
 def test_certificate_pattern_accepts_pem_certificates(certificate):
-    assert _matches("_docker_certificate_pattern", certificate)
+    assert certificate_problem(certificate) is None
 
 
 @pytest.mark.parametrize(
@@ -93,14 +82,26 @@ def test_certificate_pattern_accepts_pem_certificates(certificate):
     ],
 )
 def test_certificate_pattern_rejects_keys_paths_and_broken_blocks(certificate):
-    assert not _matches("_docker_certificate_pattern", certificate)
+    problem = certificate_problem(certificate)
+    assert problem and "MIGHAgEA" not in problem
 
 
 @pytest.mark.parametrize("version", ["27.3.1", "5:27.3.1-1~debian.12~bookworm", "3:28.0.4-1.el9", "5:27.3*", "20.10.24+dfsg1-1+b3"])
 def test_version_pattern_accepts_package_versions(version):
-    assert _matches("_docker_version_pattern", version)
+    assert docker_inputs._VERSION.match(version)  # pylint: disable=protected-access
 
 
 @pytest.mark.parametrize("version", ["v27.3.1", "latest", "27.3.1; rm -rf /", "27.3.1 ", " 27.3.1", "27 3"])
 def test_version_pattern_rejects_other_text(version):
-    assert not _matches("_docker_version_pattern", version)
+    assert not docker_inputs._VERSION.match(version)  # pylint: disable=protected-access
+
+
+def test_a_private_key_is_named_never_shown():
+    assert certificate_problem(_KEY).startswith("holds a private key (not shown)")
+
+
+def test_each_registry_once_whatever_its_case():
+    report = Report()
+    check_list([{"registry": "Registry.example.com", "certificate": _CERT},
+                {"registry": "registry.example.com", "certificate": _CERT}], "docker_registry_ca_certs", report)
+    assert [path for path, _message in report.errors] == ["docker_registry_ca_certs[1].registry"]
