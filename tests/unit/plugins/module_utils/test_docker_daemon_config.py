@@ -212,7 +212,7 @@ def test_refused(options, install_source, path, message):
 
 def test_every_problem_is_reported_at_once():
     errors, _warnings = _check({"debug": "true", "log_level": "debug", "mtu": "1500", "dns": "8.8.8.8",
-                        "hosts": ["tcp://0.0.0.0:2375"], "default-address-pools": [{"base": "x", "size": 0}]})
+                                "hosts": ["tcp://0.0.0.0:2375"], "default-address-pools": [{"base": "x", "size": 0}]})
     paths = sorted(path for path, _message in errors)
     assert paths == sorted([
         VAR + ".debug", VAR + ".log_level", VAR + ".mtu", VAR + ".dns", VAR + ".hosts",
@@ -253,7 +253,7 @@ def test_warned(options, install_source, path, message):
 def test_messages_hide_credentials_and_long_values():
     long_name = "x" * 200
     errors, _warnings = _check({"registry-mirrors": ["https://user:s3cret@mirror.example.com"], long_name: 1,
-                        "log-level": long_name})
+                                "log-level": long_name})
     text = " ".join(message for _path, message in errors)
     assert "s3cret" not in text
     assert long_name not in text
