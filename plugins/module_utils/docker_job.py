@@ -44,7 +44,7 @@ import socket
 import tempfile
 import time
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import parse_environment
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import parse_environment
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
@@ -146,7 +146,7 @@ def _is_dind_service(service):
 
 
 def infer_mode(docker, services=None):
-    """Return ``socket``, ``dind`` or None for ``[runners.docker]`` settings, as config_toml's checks infer it.
+    """Return ``socket``, ``dind`` or None for ``[runners.docker]`` settings, as config_toml_findings's checks infer it.
 
     ``socket`` when a volume binds the host's Docker socket, else ``dind`` when
     ``privileged`` or ``services_privileged`` is true or a dind service

@@ -24,7 +24,7 @@ import datetime
 import re
 from collections.abc import Mapping
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import secrets as secret_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
 
@@ -518,7 +518,7 @@ def plan(live_text, config, credentials=None, absent=None, prune_unmanaged=False
     live = {}
     if live_text:
         try:
-            live = config_toml.loads(live_text)
+            live = config_toml_findings.loads(live_text)
         except ValueError as error:
             raise ValueError(mask(
                 "the live config.toml cannot be read (%s): it may hold runner tokens that exist nowhere else, so "
@@ -534,7 +534,7 @@ def plan(live_text, config, credentials=None, absent=None, prune_unmanaged=False
 
     errors = []
     warnings = [mask(message, secrets) for message in merged["warnings"]]
-    for finding in config_toml.findings(text, modes):
+    for finding in config_toml_findings.findings(text, modes):
         message = mask(finding["message"], secrets)
         if finding["severity"] != "error":
             warnings.append(message)
@@ -571,7 +571,7 @@ def live_credentials(live_text):
     """
     if not live_text:
         return {}
-    runners = config_toml.loads(live_text).get("runners")
+    runners = config_toml_findings.loads(live_text).get("runners")
     found = {}
     for entry in runners if isinstance(runners, list) else []:
         if not isinstance(entry, Mapping) or not entry.get("name") or not entry.get("token"):

@@ -8,7 +8,7 @@
 role_inputs.coerce() and reports, with the variable's path: GitLab's URL and
 credential rules (gitlab_rules), the runner list (runner_plan, which applies
 GitLab's attribute rules), the settings gitlab-runner refuses in config.toml
-(config_toml.findings() of the rendered file, mapped back to the variable
+(config_toml_findings.findings() of the rendered file, mapped back to the variable
 that set them), versions, paths and the registry CA list. What needs the host
 (the live config.toml, files on it) stays in the role's preflight.
 """
@@ -19,7 +19,7 @@ import os
 import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
-    config_toml,
+    config_toml_findings,
     gitlab_rules,
     registry_certificates,
     runner_plan,
@@ -178,7 +178,7 @@ def check(values, report):
         return None
     indexes = dict((entry.get("name"), index) for index, entry in enumerate(entries or [])
                    if isinstance(entry, dict))
-    for finding in config_toml.findings(dumps(plan["config"]), plan["modes"]):
+    for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"]):
         path = _finding_path(finding, indexes)
         if finding["severity"] == "error":
             report.error(path, finding["message"])

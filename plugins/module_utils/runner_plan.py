@@ -11,8 +11,8 @@ without tokens, the runners to remove, the registration requests and the
 Docker mode of each runner. It checks the structure of the input and
 GitLab's rules for runner attributes, and reports every problem with the
 path of the value (``runner_entries[2].tags[0]``); ``[runners.docker]`` keys
-and values are checked on the rendered file by config_toml.findings().
-The mode presets come from docker_executor, their one home.
+and values are checked on the rendered file by config_toml_findings.findings().
+The mode presets come from docker_modes, their one home.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import difflib
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
-    docker_executor,
+    docker_modes,
     gitlab_rules,
     pending_credentials,
 )
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import MODES, parse_environment
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import MODES, parse_environment
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name
 
 __all__ = ["ENTRY_KEYS", "MODES", "PlanError", "RESERVED_SETTINGS", "STATES", "runner_plan"]
@@ -296,7 +296,7 @@ class _Runner(object):
                 index, message = "", str(error)
             self._problem("environment" + index, message.replace("must be", "must be", 1).strip())
             return []
-        preset = docker_executor.environment_preset(self.mode, self.defaults["dind_tls"])
+        preset = docker_modes.environment_preset(self.mode, self.defaults["dind_tls"])
         # The runner's own entries win: the preset keeps only variables the runner does not set.
         return [item for item in preset if item.partition("=")[0] not in own] + list(given)
 
@@ -322,7 +322,7 @@ class _Runner(object):
         services = self.entry.get("services")
         if "services" in given and services is not None:
             self._problem("services", "is set twice, in docker.services and in services: keep one of them (services)")
-        docker = docker_executor.preset(self.mode, self.defaults["docker_image"], self.defaults["dind_image"],
+        docker = docker_modes.preset(self.mode, self.defaults["docker_image"], self.defaults["dind_image"],
                                         self.builds_dir or self.defaults["builds_dir"], self.defaults["dind_tls"])
         # Role-wide keys over the preset, then the runner's own; a key given replaces the value, null removes it.
         for layer in (self.defaults["docker_defaults"], given):

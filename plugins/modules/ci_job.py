@@ -283,7 +283,7 @@ plan:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml, docker_job
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings, docker_job
 
 
 def _argument_spec():
@@ -312,7 +312,7 @@ def _read_config(module, path):
             % (path, to_native(error))
         )
     try:
-        return config_toml.loads(text)
+        return config_toml_findings.loads(text)
     except ValueError as error:
         module.fail_json(msg="%s: %s" % (path, to_native(error)))
 

@@ -4,7 +4,7 @@ and one runner per name at GitLab."""
 import os
 import shutil
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import findings
 
 RUNNER = {"name": "molecule-reliability", "tags": ["docker", "socket"], "run_untagged": True}
 EXTRA = "molecule-concurrent"

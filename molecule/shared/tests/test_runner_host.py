@@ -6,7 +6,7 @@ import os
 import testinfra
 from testinfra.utils.ansible_runner import AnsibleRunner
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import findings
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
 
 testinfra_hosts = ["ansible://gitlab_runners"]

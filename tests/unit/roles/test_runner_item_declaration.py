@@ -10,7 +10,7 @@ import os
 
 import yaml
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_executor, gitlab_rules, runner_plan
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes, gitlab_rules, runner_plan
 from ansible_collections.runnerops.gitlab_runner.plugins.modules import runner_registration
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -43,7 +43,7 @@ def test_filter_documents_exactly_the_declared_options():
 
 
 def test_choices_agree_with_the_rules():
-    assert tuple(ITEM["mode"]["choices"]) == docker_executor.MODES
+    assert tuple(ITEM["mode"]["choices"]) == docker_modes.MODES
     assert tuple(ITEM["state"]["choices"]) == runner_plan.STATES
     assert tuple(ITEM["runner_type"]["choices"]) == gitlab_rules.RUNNER_TYPES
     assert tuple(ITEM["access_level"]["choices"]) == gitlab_rules.ACCESS_LEVELS

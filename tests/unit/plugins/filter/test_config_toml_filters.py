@@ -11,9 +11,9 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.runnerops.gitlab_runner.plugins.filter import config_toml as config_toml_plugin
-from ansible_collections.runnerops.gitlab_runner.plugins.filter import toml as toml_plugin
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import ALL_FINDING_CODES
+from ansible_collections.runnerops.gitlab_runner.plugins.filter import config_toml_findings as config_toml_plugin
+from ansible_collections.runnerops.gitlab_runner.plugins.filter import to_toml as toml_plugin
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import ALL_FINDING_CODES
 
 _FILTER_DIR = os.path.dirname(toml_plugin.__file__)
 

@@ -8,23 +8,19 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.runnerops.gitlab_runner.plugins.filter import docker_executor as filter_plugin
-from ansible_collections.runnerops.gitlab_runner.plugins.filter.docker_executor import (
-    FilterModule,
-    docker_executor_findings,
-    docker_volume,
-)
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import FINDING_CODES
+from ansible_collections.runnerops.gitlab_runner.plugins.filter import docker_executor_findings as filter_plugin
+from ansible_collections.runnerops.gitlab_runner.plugins.filter import docker_volume as volume_plugin
+from ansible_collections.runnerops.gitlab_runner.plugins.filter.docker_executor_findings import docker_executor_findings
+from ansible_collections.runnerops.gitlab_runner.plugins.filter.docker_volume import docker_volume
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import FINDING_CODES
 
 # The doc files beside the plugin that was imported (the built collection under `make test`).
 _FILTER_DIR = os.path.dirname(filter_plugin.__file__)
 
 
-def test_filters_registered():
-    assert FilterModule().filters() == {
-        "docker_volume": docker_volume,
-        "docker_executor_findings": docker_executor_findings,
-    }
+def test_filters_registered_each_in_the_file_named_after_it():
+    assert filter_plugin.FilterModule().filters() == {"docker_executor_findings": docker_executor_findings}
+    assert volume_plugin.FilterModule().filters() == {"docker_volume": docker_volume}
 
 
 def test_docker_volume():

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""config_toml.findings() against the configurations GitLab Runner's own documentation ships.
+"""config_toml_findings.findings() against the configurations GitLab Runner's own documentation ships.
 
 The corpus is read at test time from the Go module ``gitlab.com/gitlab-org/gitlab-runner``
 (``go mod download -json``; nothing of it is copied into this repository). The release
@@ -20,7 +20,7 @@ What is checked:
 
 - found: every fenced code block with the info string ``toml`` in ``docs/**/*.md``
   (indented fences in lists included), plus ``config.toml.example`` whole;
-- parsed: the blocks ``config_toml.loads()`` accepts, as they are or once the lines that only
+- parsed: the blocks ``config_toml_findings.loads()`` accepts, as they are or once the lines that only
   hold an elision mark (``...`` or ``(...)``, "keys left out here") are dropped; the others
   are skipped: placeholders such as ``%(concurrent)s``, YAML, INI or systemd units labelled
   toml;
@@ -61,7 +61,7 @@ import tempfile
 
 import pytest
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
 
 MODULE = "gitlab.com/gitlab-org/gitlab-runner"
@@ -250,11 +250,11 @@ class Corpus(object):
         key = block_key(path, text)
         self.found.append((key, where, text))
         try:
-            data = config_toml.loads(text)
+            data = config_toml_findings.loads(text)
         except ValueError:
             text = _ELISION.sub("", text)
             try:
-                data = config_toml.loads(text)
+                data = config_toml_findings.loads(text)
             except ValueError:
                 return
             self.elided += 1
@@ -263,7 +263,7 @@ class Corpus(object):
         self.kinds[kind] += 1
         if kind == "fragment":
             return
-        found = config_toml.findings(text) if kind == "complete" else config_toml.check_data(checked_data)
+        found = config_toml_findings.findings(text) if kind == "complete" else config_toml_findings.check_data(checked_data)
         errors = [finding for finding in found if finding["severity"] == "error"]
         self.checked.append((key, where, kind, errors))
 
@@ -314,7 +314,7 @@ def corpus():
 
 def test_elision_lines_are_dropped():
     text = '[[runners]]\n  (...)\n  name = "x"\n  ...\n  [runners.docker]\n    image = "a..."\n'
-    assert config_toml.loads(_ELISION.sub("", text)) == {"runners": [{"name": "x", "docker": {"image": "a..."}}]}
+    assert config_toml_findings.loads(_ELISION.sub("", text)) == {"runners": [{"name": "x", "docker": {"image": "a..."}}]}
 
 
 def test_toml_blocks_reads_fences_like_markdown():

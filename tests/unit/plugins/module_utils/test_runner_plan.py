@@ -12,7 +12,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.runnerops.gitlab_runner.plugins.filter.runner_plan import FilterModule
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import findings
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_plan import runner_plan
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
 

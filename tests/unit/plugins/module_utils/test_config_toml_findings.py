@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import (
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import (
     ALL_FINDING_CODES,
     FINDING_CODES,
     TomlSyntaxError,
@@ -19,7 +19,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_tom
     loads,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
     FINDING_CODES as DOCKER_FINDING_CODES,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
@@ -205,7 +205,7 @@ def test_bundled_parser_reads_the_same_where_tomllib_is_missing(monkeypatch):
 
     text = ARTICLE_SOCKET
     expected = loads(text)
-    monkeypatch.setattr(config_toml, "_tomllib", _tomli)
+    monkeypatch.setattr(config_toml_findings, "_tomllib", _tomli)
     assert loads(text) == expected
     with pytest.raises(TomlSyntaxError) as error:
         loads("concurrent = \n")
@@ -384,7 +384,7 @@ def test_wrong_type_per_type_word(type_word):
     bad_found = [f for f in check_data(_document_with(section, key, bad)) if f["code"] == "wrong-type"]
     assert len(bad_found) == 1
     assert bad_found[0]["table"] == section
-    assert '"%s" must be %s' % (key, config_toml._type_phrase(type_word)) in bad_found[0]["message"]
+    assert '"%s" must be %s' % (key, config_toml_findings._type_phrase(type_word)) in bad_found[0]["message"]
     assert "GitLab Runner refuses to load" in bad_found[0]["message"]
 
 
@@ -668,7 +668,7 @@ def test_docker_check_errors_become_findings(monkeypatch):
     def refuse(*args, **kwargs):
         raise ValueError("[runners.docker] something unexpected")
 
-    monkeypatch.setattr(config_toml.docker_executor, "findings", refuse)
+    monkeypatch.setattr(config_toml_findings.docker_modes, "findings", refuse)
     found = findings(ARTICLE_SOCKET)
     assert found == [
         {

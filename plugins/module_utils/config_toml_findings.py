@@ -17,7 +17,7 @@ the file with ``tomllib`` and reports, for every table and key:
   same name, ``"30"`` as a duration...);
 
 and, for every Docker executor runner, the socket / dind findings of
-``docker_executor.findings()``.
+``docker_modes.findings()``.
 
 TOML is read with ``tomllib``, or on Python < 3.11 (managed hosts) with the
 same parser bundled as ``_tomli``.
@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_executor, gitlab_rules
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes, gitlab_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
 try:
@@ -69,7 +69,7 @@ FINDING_CODES = {
 }
 
 ALL_FINDING_CODES = dict(FINDING_CODES)
-ALL_FINDING_CODES.update(docker_executor.FINDING_CODES)
+ALL_FINDING_CODES.update(docker_modes.FINDING_CODES)
 
 # main.go provider registry of GitLab Runner v19.3.0.
 EXECUTORS = (
@@ -210,7 +210,7 @@ def check_data(data, modes=None):
     """Return the findings for config.toml already parsed into a dict (see findings()).
 
     Docker executor runners (``docker``, ``docker+machine``,
-    ``docker-autoscaler``) also get docker_executor's findings, in the mode
+    ``docker-autoscaler``) also get docker_modes's findings, in the mode
     ``modes[name]`` when given, otherwise the inferred one: ``socket`` when a
     volume binds the host's Docker socket, else ``dind`` when ``privileged``
     or ``services_privileged`` is true or a dind service is configured. With
@@ -750,7 +750,7 @@ def _table_rules(table, section, location, found):
     if SCHEMA.get(section, {}).get("environment") == "list[string]" and _matches(environment, "list[string]"):
         for index, entry in enumerate(environment):
             try:
-                docker_executor.parse_environment([entry], what="environment")
+                docker_modes.parse_environment([entry], what="environment")
             except ValueError as error:
                 # Checked one by one to report every bad entry; put its real index back.
                 text = str(error).replace("environment[0]", "environment[%d]" % index, 1)
@@ -836,10 +836,10 @@ def _docker_findings(entry, location, modes):
     docker_settings = dict((key, value) for key, value in docker.items() if key != "services")
     inferred = certain = None
     if mode is None:
-        mode, inferred, certain = docker_executor.infer_mode(docker_settings, services)
+        mode, inferred, certain = docker_modes.infer_mode(docker_settings, services)
     checked_mode = mode if mode is not None else _NO_MODE
     try:
-        results = docker_executor.findings(
+        results = docker_modes.findings(
             docker_settings, checked_mode, builds_dir=builds_dir, services=services, variables=variables
         )
     except ValueError as error:
@@ -864,7 +864,7 @@ def _docker_findings(entry, location, modes):
     ]
 
 
-# Passed to docker_executor.findings() when no mode applies: it runs the mode-independent
+# Passed to docker_modes.findings() when no mode applies: it runs the mode-independent
 # volume checks and reports "mode-invalid", which is dropped.
 _NO_MODE = ""
 # Findings that hold whatever the mode: they are never softened when the mode is only inferred.

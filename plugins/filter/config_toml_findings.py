@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml import findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import findings
 
 
 def config_toml_findings(text, modes=None):

@@ -4,7 +4,7 @@
 
 import pytest
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
     FINDING_CODES,
     MODES,
     findings,
@@ -691,7 +691,7 @@ def test_dind_host_port_follows_tls(variables, failing):
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("tls", [True, False])
 def test_each_mode_preset_has_no_error_finding(mode, tls):
-    from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+    from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
         environment_preset, parse_environment, preset)
     docker = preset(mode, "docker:27.5.1", "docker:27.5.1-dind", "/builds", tls)
     services = docker.pop("services", [])
