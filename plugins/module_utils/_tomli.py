@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: MIT
 #
 # tomli 2.5.0 (https://github.com/hukkin/tomli), the TOML parser that became the standard library's
-# tomllib, bundled here as one file. config_toml.loads uses it only where tomllib is missing (managed hosts
-# with Python < 3.11): modules that read config.toml run there. Changes: _re.py and _parser.py joined,
+# tomllib, bundled here as one file. config_toml_findings.loads uses it only where tomllib is missing (managed
+# hosts with Python < 3.11): modules that read config.toml run there. Changes: _re.py and _parser.py joined,
 # relative imports dropped, implicitly concatenated string literals joined.
+# To update: take src/tomli/_re.py and _parser.py of the new release (pip download tomli==X), make the same
+# changes, put its version in this header and in the docstring below, and run the unit tests
+# (test_config_toml_findings reads config.toml with this copy as hosts without tomllib do).
 #
 # MIT License
 #
@@ -28,7 +31,7 @@
 # OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 # SOFTWARE.
 
-"""TOML 1.0 parser (tomli 2.5.0) for Pythons without tomllib."""
+"""PRIVATE to the collection (may change in any release): TOML 1.0 parser (tomli 2.5.0) for Pythons without tomllib."""
 
 from __future__ import annotations
 

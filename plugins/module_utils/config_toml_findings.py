@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Check a GitLab Runner config.toml against the runner's own schema.
+"""PRIVATE to the collection (may change in any release): check a GitLab Runner config.toml against the runner's own schema.
 
 GitLab Runner silently ignores keys it does not know and takes many values
 without checking them, so a typo such as ``tls_verfy`` or a duration written

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""GitLab Runner config.toml schema: ``{section: {key: type}}`` as data.
+"""PRIVATE to the collection (may change in any release): GitLab Runner config.toml schema: ``{section: {key: type}}`` as data.
 
 Read from the Go struct ``toml`` tags of GitLab Runner (the release is in
 ``SCHEMA["_meta"]["source_ref"]``). ``global`` is the root table, ``runners``

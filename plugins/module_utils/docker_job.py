@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Run one CI job on a runner host the way GitLab Runner's docker executor would.
+"""PRIVATE to the collection (may change in any release): run one CI job on a runner host the way GitLab Runner's docker executor would.
 
 A smoke test of a deployed ``config.toml`` has to use the settings exactly as
 the runner reads them: the same volumes, privileges, services and variables.

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Findings for a runner's ``[runners.docker]`` settings in socket or dind mode.
+"""PRIVATE to the collection (may change in any release): findings for a runner's ``[runners.docker]`` settings in socket or dind mode.
 
 ``findings()`` answers "will jobs of this runner be able to use Docker, and
 safely?" for the two ways this collection sets a Docker executor up:

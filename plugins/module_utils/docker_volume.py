@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Parse ``docker run -v`` style volume specs the way the Docker engine does on Linux.
+"""PRIVATE to the collection (may change in any release): parse ``docker run -v`` style volume specs the way the Docker engine does on Linux.
 
 The rules follow moby's ``volume/mounts/linux_parser.go`` (``ParseMountRaw``,
 ``linuxValidMountMode``, ``validateMountConfigImpl``) and the local volume

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Client for GitLab's runner registration REST API, and what runner_registration decides with it.
+"""PRIVATE to the collection (may change in any release): client for GitLab's runner registration REST API, and what runner_registration decides with it.
 
 Stdlib and ``ansible.module_utils.urls`` only; runs on Python 3.8+.
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""One run at a time: an exclusive lock on the config directory of the managed host.
+"""PRIVATE to the collection (may change in any release): one run at a time: an exclusive lock on the config directory of the managed host.
 
 runner_registration (read the live token, register, keep the pending token) and
 runner_config (read config.toml, merge, write) each hold it, so two plays

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Pending credentials: a new runner token kept on the runner host until config.toml holds it.
+"""PRIVATE to the collection (may change in any release): pending credentials: a new runner token kept on the runner host until config.toml holds it.
 
 GitLab shows a new runner token once. runner_registration stores it here
 before it returns, so a play that dies before runner_config writes

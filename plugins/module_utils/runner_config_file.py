@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Build GitLab Runner's config.toml from desired data plus what the running service owns.
+"""PRIVATE to the collection (may change in any release): build GitLab Runner's config.toml from desired data plus what the running service owns.
 
 The desired data (global keys and ``[[runners]]`` tables, from runner_plan)
 carries no credentials. Each runner's ``id``, ``token``, ``token_obtained_at``

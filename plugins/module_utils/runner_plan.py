@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Turn the runner role's inventory data into the desired config.toml content.
+"""PRIVATE to the collection (may change in any release): turn the runner role's inventory data into the desired config.toml content.
 
 ``runner_plan(entries, defaults)`` takes the list of runners (one entry per
 ``[[runners]]`` table) and the role-wide defaults, applies the socket or dind

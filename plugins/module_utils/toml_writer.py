@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Write TOML 1.0 from plain Python data (stdlib only, Python 3.8+).
+"""PRIVATE to the collection (may change in any release): write TOML 1.0 from plain Python data (stdlib only, Python 3.8+).
 
 The layout follows the file GitLab Runner writes itself: root keys first,
 then ``[table]`` / ``[[array.of.tables]]`` headers, nested headers and their

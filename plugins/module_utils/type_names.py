@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Type names for error messages."""
+"""PRIVATE to the collection (may change in any release): type names for error messages."""
 
 from __future__ import annotations
 
