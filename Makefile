@@ -40,6 +40,11 @@ build: venv ## Build the collection artifact and install it where the tests look
 lint: venv
 	$(BIN)/yamllint -c .yamllint .
 	$(BIN)/ansible-lint --profile production
+	$(BIN)/antsibull-changelog lint
+	@# CHANGELOG.rst is generated from changelogs/changelog.yaml: regenerate it and fail if it was stale.
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog generate
+	@git diff --quiet -- CHANGELOG.rst 2>/dev/null || { git rev-parse --git-dir >/dev/null 2>&1 \
+	  && { echo "CHANGELOG.rst was stale: antsibull-changelog generate rewrote it; commit the result" >&2; exit 1; }; }
 
 # ansible-test fetches a pip bootstrap script from a host some machines cannot
 # reach; an offline equivalent is put in its cache first.

@@ -37,6 +37,8 @@ description:
     job cannot be set up (unreadable C(config.toml), unknown runner, missing image, a service that cannot start...).
 author:
   - runnerops maintainers (@runnerops)
+requirements:
+  - Python 3.8 or later on the managed host.
 options:
   config_path:
     description:

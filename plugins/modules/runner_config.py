@@ -35,6 +35,8 @@ description:
     (C(glrt-********)).
 author:
   - runnerops maintainers (@runnerops)
+requirements:
+  - Python 3.8 or later on the managed host.
 options:
   path:
     description:

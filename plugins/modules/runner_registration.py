@@ -39,6 +39,8 @@ description:
     token is ever written to a message or warning.
 author:
   - runnerops maintainers (@runnerops)
+requirements:
+  - Python 3.8 or later on the managed host.
 options:
   url:
     description:
