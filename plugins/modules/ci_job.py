@@ -133,6 +133,13 @@ notes:
     applied. C(pull_policy) is honoured for the job and service images; C(allowed_images),
     C(allowed_privileged_images) and the helper image are not used.
   - Variables, including the runner's C(environment), appear in RV(argv) and RV(plan).
+  - "It is a check users can run without a GitLab, not a runner. It does not reproduce: the helper container
+    (no git clone or fetch, no cache or artifact upload or download; the project is a generated checkout), the
+    runner's legacy service links when C(FF_NETWORK_PER_BUILD) is off (the real runner then links services on the
+    default bridge; the names a job resolves are the same), job timeouts, C(output_limit), log masking,
+    C(pre_build_script) and the other runner-side scripts, C(extra_hosts), C(dns), device, cgroup and resource
+    options of C([runners.docker]) other than C(privileged), C(volumes) and C(pull_policy), and the Windows and
+    autoscaler executors."
 seealso:
   - plugin: runnerops.gitlab_runner.config_toml_findings
     plugin_type: filter

@@ -11,9 +11,13 @@ import time
 import yaml
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.environ.get("RUNNEROPS_COLLECTIONS_PATH") or os.path.join(_ROOT, "collections"))
+sys.path.insert(0, os.path.join(_ROOT, "tests"))
 
 # pylint: disable=wrong-import-position
+from checkout_collection import collections_path  # noqa: E402
+
+sys.path.insert(0, collections_path())
+
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import role_inputs, runner_inputs  # noqa: E402
 
 

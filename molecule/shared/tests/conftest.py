@@ -6,4 +6,8 @@ import sys
 _ROOT = os.environ.get("MOLECULE_PROJECT_DIRECTORY") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 )
-sys.path.insert(0, os.environ.get("RUNNEROPS_COLLECTIONS_PATH") or os.path.join(_ROOT, "collections"))
+sys.path.insert(0, os.path.join(_ROOT, "tests"))
+
+from checkout_collection import collections_path  # noqa: E402  pylint: disable=wrong-import-position
+
+sys.path.insert(0, collections_path())
