@@ -323,7 +323,7 @@ class _Runner(object):
         if "services" in given and services is not None:
             self._problem("services", "is set twice, in docker.services and in services: keep one of them (services)")
         docker = docker_modes.preset(self.mode, self.defaults["docker_image"], self.defaults["dind_image"],
-                                        self.builds_dir or self.defaults["builds_dir"], self.defaults["dind_tls"])
+                                     self.builds_dir or self.defaults["builds_dir"], self.defaults["dind_tls"])
         # Role-wide keys over the preset, then the runner's own; a key given replaces the value, null removes it.
         for layer in (self.defaults["docker_defaults"], given):
             for key, value in layer.items():
