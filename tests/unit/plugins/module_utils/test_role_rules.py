@@ -1,0 +1,118 @@
+"""runner_inputs and docker_inputs: each role's rules that need no host, on converted values.
+
+The whole path (templating, conversion, both roles) runs in tests/unit/playbooks/test_input_catalogue.py; here each
+rule is checked alone, positive and negative.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_inputs, runner_inputs
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.role_inputs import Report
+
+_ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))), "roles")
+
+
+def _defaults(role):
+    with open(os.path.join(_ROLES, role, "defaults", "main.yml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+RUNNER = dict(_defaults("runner"), runner_gitlab_url="https://gitlab.example.com",
+              runner_access_token="glpat-rules-test-0001", runner_docker_image="docker:27.5.1",
+              runner_dind_base_image="docker:27.5.1-dind", runner_dind_image="docker:27.5.1-dind",
+              runner_entries=[{"name": "r1", "tags": ["docker"]}])
+DOCKER = _defaults("docker")
+
+
+def _runner(**changes):
+    report = Report()
+    values = dict(copy.deepcopy(RUNNER), **changes)
+    plan = runner_inputs.check(values, report)
+    return report, plan
+
+
+def _docker(**changes):
+    report = Report()
+    docker_inputs.check(dict(copy.deepcopy(DOCKER), **changes), report)
+    return report
+
+
+def test_defaults_are_valid():
+    report, plan = _runner()
+    assert report.errors == [] and plan["modes"] == {"r1": "socket"}
+    assert _docker().errors == []
+
+
+@pytest.mark.parametrize("changes, path, message", [
+    ({"runner_version": "17.11"}, "runner_version", "not X.Y.Z"),
+    ({"runner_docker_version": "latest"}, "runner_docker_version", "not X.Y or X.Y.Z"),
+    ({"runner_check_interval": -1}, "runner_check_interval", "must be at least 0"),
+    ({"runner_api_retries": 11}, "runner_api_retries", "from 0 to 10"),
+    ({"runner_api_timeout": 0}, "runner_api_timeout", "at least 1"),
+    ({"runner_user": "Root"}, "runner_user", "not a user name"),
+    ({"runner_config_dir": "/etc/gitlab runner"}, "runner_config_dir", "without whitespace"),
+    ({"runner_ca_path": "ca.pem"}, "runner_ca_path", "not an absolute path"),
+    ({"runner_binary_sha256": "xyz"}, "runner_binary_sha256", "64 hex digits"),
+    ({"runner_package_key_fingerprint": "F640 3F65"}, "runner_package_key_fingerprint", "40-hex-digit"),
+    ({"runner_binary_base_url": "s3://bucket"}, "runner_binary_base_url", "not an http(s) URL"),
+    ({"runner_install_method": "file", "runner_binary_src": "/nonexistent"}, "runner_binary_src",
+     "not a file on the controller"),
+    ({"runner_gitlab_url": "https://gitlab.example.com/api/v4"}, "runner_gitlab_url", "ends in /api/v4"),
+    ({"runner_access_token": "glrt-xyz"}, "runner_access_token", "is a runner authentication token"),
+    ({"runner_registration_token": "GR1348941x"}, "runner_access_token, runner_registration_token", "both given"),
+    ({"runner_concurrent": 0}, "runner_concurrent", "runs no jobs at all"),
+    ({"runner_listen_address": ":0x"}, "runner_listen_address", "is not host:port"),
+    ({"runner_session_server": {"listen_address": ":70000"}}, "runner_session_server", "has port 70000"),
+    ({"runner_registry_ca_certs": [{"registry": "a:b", "certificate": "x"}]}, "runner_registry_ca_certs[0].registry",
+     "is not a host or host:port"),
+    ({"runner_entries": [{"name": "r1", "docker": {"privileged": True}}]}, "runner_entries[0].docker",
+     "privileged = true"),
+    ({"runner_entries": [{"name": "r1", "settings": {"limitt": 1}}]}, "runner_entries[0].settings",
+     'did you mean "limit"'),
+])
+def test_runner_rules(changes, path, message):
+    report, plan = _runner(**changes)
+    assert [m for p, m in report.errors if p == path and message in m], report.errors
+    assert plan is None
+
+
+@pytest.mark.parametrize("changes", [
+    {"runner_version": "17.11.0"}, {"runner_docker_version": "27.5"}, {"runner_check_interval": 0},
+    {"runner_api_retries": 10}, {"runner_listen_address": "[::]:9252"}, {"runner_ca_path": "/etc/ssl/ca.pem"},
+    {"runner_package_key_fingerprint": "f640 3f65 44a3 8863 daa0 b6e0 3f01 618a 5131 2f3f"},
+    {"runner_access_token": "", "runner_registration_token": "GR1348941x"},
+])
+def test_runner_rules_accept(changes):
+    report, _plan = _runner(**changes)
+    assert report.errors == []
+
+
+def test_a_dind_runner_without_tls_only_warns():
+    report, plan = _runner(runner_mode="dind", runner_dind_tls=False)
+    assert report.errors == [] and plan["modes"] == {"r1": "dind"}
+    assert [p for p, m in report.warnings if "DOCKER_TLS_CERTDIR" in m] == ["runner_entries[0].docker"]
+
+
+@pytest.mark.parametrize("changes, path, message", [
+    ({"docker_version": "27.3.1 "}, "docker_version", "not a package version"),
+    ({"docker_version": "27.3.1", "docker_packages_state": "latest"}, "docker_packages_state", "pins one"),
+    ({"docker_users": ["ci user"]}, "docker_users[0]", "not a user name"),
+    ({"docker_daemon_options": {"hosts": ["fd://"]}}, "docker_daemon_options.hosts", "flag"),
+    ({"docker_registry_ca_certs": [{"registry": "r", "certificate": "-----BEGIN PRIVATE KEY-----\nx"}]},
+     "docker_registry_ca_certs[0].certificate", "holds a private key"),
+])
+def test_docker_rules(changes, path, message):
+    report = _docker(**changes)
+    assert [m for p, m in report.errors if p == path and message in m], report.errors
+
+
+def test_docker_users_listed_twice_only_warn():
+    report = _docker(docker_users=["ci", "ci"])
+    assert report.errors == [] and report.warnings == [("docker_users", "lists 'ci' more than once")]
