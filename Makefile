@@ -22,7 +22,7 @@ export PY_COLORS := 0
 # side by side, the private registry included), so they run one by one: `make molecule MOLECULE_SCENARIO=socket`.
 MOLECULE_SCENARIO ?= default reliability
 
-.PHONY: test venv build lint sanity unit env molecule bench clean
+.PHONY: test venv build lint sanity unit env molecule bench provision validate clean
 
 test: lint build sanity unit molecule ## Everything, in the order CI runs it
 	@echo "make test: all checks passed"
@@ -72,6 +72,16 @@ molecule: build env
 	  PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s $$scenario; \
 	  echo "molecule scenario $$scenario passed in $$(( $$(date +%s) - started )) s"; \
 	done
+
+# Real hosts, with nothing set up beforehand but this checkout: make provision INVENTORY=<path> [MODE=socket|dind]
+# [ARGS="--check --diff"]; make validate checks the same inventory and changes nothing.
+INVENTORY ?=
+MODE ?=
+ARGS ?=
+provision validate: build
+	@test -n "$(INVENTORY)" || { echo "make $@ needs INVENTORY=<inventory file or directory>, e.g. INVENTORY=inventories/example" >&2; exit 2; }
+	$(BIN)/ansible-playbook -i "$(INVENTORY)" runnerops.gitlab_runner.$(if $(filter provision,$@),site,validate) \
+	  $(if $(MODE),-e runner_mode=$(MODE)) $(ARGS)
 
 # Figures, not pass/fail: each line is "bench: <name> <value>"; compare ratios measured in one run.
 bench: build
