@@ -14,6 +14,9 @@ message shows a secret.
 
 from __future__ import annotations
 
+import copy
+import re
+
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
@@ -61,8 +64,13 @@ class ActionModule(ActionBase):
                 report.error(name, "cannot be evaluated: %s" % (getattr(error, "message", None) or error))
         _secret_values(options, raw, report.secrets)
         values = role_inputs.coerce(options, raw, "", report)
-        if not report.errors:
-            _CHECKS[role](values, report)
+        # The role's rules run too, so one report holds every problem; a variable that could not be converted is
+        # checked no further (its default stands in, so that the rules about the others still hold).
+        failed = set(re.split(r"[.\[]", path, maxsplit=1)[0] for path, _message in report.errors)
+        for name in failed:
+            if name in options and "default" in options[name]:
+                values.setdefault(name, copy.deepcopy(options[name]["default"]))
+        _CHECKS[role](values, report)
         result["warnings"] = report.warning_lines()
         result["changed"] = False
         if report.errors:
