@@ -23,7 +23,6 @@ import socket
 import ssl
 import time
 import urllib.error
-import urllib.parse
 
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import SSLValidationError, open_url
@@ -34,25 +33,16 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     runner_config_file,
     secrets,
 )
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import (
-    ACCESS_LEVELS,
-    RUNNER_ATTRIBUTES,
-    RUNNER_TYPES,
-)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import RUNNER_ATTRIBUTES, normalize_url
 
 __all__ = [
-    "ACCESS_LEVELS",
     "GitLabAPIError",
     "GitLabRunnerAPI",
-    "RUNNER_ATTRIBUTES",
-    "RUNNER_TYPES",
+    "MAX_RETRIES",
     "ensure_runner",
-    "mask_tokens",
-    "normalize_url",
     "validate_params",
 ]
 
-MINIMUM_MAXIMUM_TIMEOUT = gitlab_rules.MAXIMUM_TIMEOUT_RANGE[0]
 MAX_RETRIES = 10
 MAX_BACKOFF_DELAY = 30.0
 USER_AGENT = "runnerops.gitlab_runner"
@@ -69,14 +59,6 @@ class GitLabAPIError(Exception):
     def __init__(self, message, status=None):
         super().__init__(message)
         self.status = status
-
-
-def mask_tokens(text, known=()):
-    """Return ``text`` with every secret in ``known`` and every token-shaped word masked."""
-    return secrets.mask(text, known)
-
-
-normalize_url = gitlab_rules.normalize_url
 
 
 def _rfc3339_now():
@@ -122,7 +104,7 @@ class GitLabRunnerAPI:
 
     # -- transport -------------------------------------------------------
     def _mask(self, text):
-        return mask_tokens(text, self._secrets)
+        return secrets.mask(text, self._secrets)
 
     def _delay(self, retry_number):
         return min(self.backoff * (2 ** (retry_number - 1)), MAX_BACKOFF_DELAY)
@@ -524,7 +506,7 @@ def _adopt_live_token(api, params, warnings, keep_secret=None):
         params["runner_token"] = params["runner_id"] = None
         warnings.append(
             "runner %s in %s is registered at %s, not at %s: its token is not sent there; delete that runner at its "
-            "GitLab if nothing uses it" % (name, path, mask_tokens(str(entry.get("url"))), api.url))
+            "GitLab if nothing uses it" % (name, path, secrets.mask(str(entry.get("url"))), api.url))
 
 
 def _load_pending(api, path, warnings):
@@ -548,7 +530,7 @@ def _load_pending(api, path, warnings):
         warnings.append(
             "%s holds the token of runner %s at %s, not at %s: it is ignored, and replaced if a runner is "
             "registered; delete that runner at its GitLab if nothing uses it"
-            % (path, record["id"], mask_tokens(record["url"]), api.url))
+            % (path, record["id"], secrets.mask(record["url"]), api.url))
         return None
     return record
 

@@ -11,14 +11,14 @@ import re
 import pytest
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import normalize_url
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
     GitLabAPIError,
     GitLabRunnerAPI,
     ensure_runner,
-    mask_tokens,
-    normalize_url,
     validate_params,
 )
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.secrets import mask as mask_tokens
 from ansible_collections.runnerops.gitlab_runner.tests.gitlab_api_double.server import GitLabAPIDouble
 
 CREATOR = "glpat-creator-token-0001"
