@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes, gitlab_rules
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes, gitlab_rules, secrets
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
 try:
@@ -113,8 +113,6 @@ _DURATION = re.compile(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|
 # Go time.Time.UnmarshalText: RFC 3339 with optional fractional seconds.
 _RFC3339 = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[-+][0-9]{2}:[0-9]{2})$")
 _SYNTAX_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
-# Keys whose values must not be echoed in messages.
-_SECRET_KEY = re.compile(r"token|password|secret|key$|dsn|credential", re.IGNORECASE)
 
 _TYPE_PHRASES = {
     "string": "a string",
@@ -424,7 +422,7 @@ def _toml_type_name(value):
 
 def _shown(key, value):
     """The value for a message, unless the key may hold a secret."""
-    if _SECRET_KEY.search(key):
+    if secrets.SECRET_NAME_ANYWHERE.search(key):
         return "(value hidden)"
     text = json.dumps(value, default=str, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -63,16 +63,15 @@ HEADER = (
 _MASK = secret_rules.MASK
 # A TOML key whose value is a secret (token, SecretKey, AccountKey, sentry_dsn...) and its string value.
 _SECRET_ASSIGNMENT = re.compile(
-    r"""((?:^|[\s{,])"?[A-Za-z0-9_\-]*(?:token|password|secret|key|dsn|credential)s?"?\s*=\s*)"""
-    r"""("(?:[^"\\\n]|\\.)*"|'[^'\n]*')""",
+    r"""((?:^|[\s{,])"?[A-Za-z0-9_\-]*(?:%s)s?"?\s*=\s*)""" % "|".join(secret_rules.SECRET_WORDS)
+    + r"""("(?:[^"\\\n]|\\.)*"|'[^'\n]*')""",
     re.IGNORECASE,
 )
 # An environment entry "NAME=value" whose name says it holds a secret (API_TOKEN, DOCKER_AUTH_CONFIG...).
 _SECRET_ENVIRONMENT = re.compile(
-    r"""("[A-Za-z0-9_]*(?:token|password|secret|key|dsn|credential|auth)[A-Za-z0-9_]*=)((?:[^"\\\n]|\\.)+)(")""",
+    r"""("[A-Za-z0-9_]*(?:%s|auth)[A-Za-z0-9_]*=)((?:[^"\\\n]|\\.)+)(")""" % "|".join(secret_rules.SECRET_WORDS),
     re.IGNORECASE,
 )
-_SECRET_KEY = re.compile(r"(?:token|password|secret|key|dsn|credential)s?$", re.IGNORECASE)
 _ANSIBLE_NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[-+]\d{2}:\d{2})$"
@@ -263,7 +262,7 @@ def secret_values(data):
     found = set()
     if isinstance(data, Mapping):
         for key, value in data.items():
-            if isinstance(value, str) and isinstance(key, str) and _SECRET_KEY.search(key):
+            if isinstance(value, str) and isinstance(key, str) and secret_rules.SECRET_NAME.search(key):
                 if value and value != _ANSIBLE_NO_LOG_PLACEHOLDER:
                     found.add(value)
             else:

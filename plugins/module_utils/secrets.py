@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MASK", "TOKEN_KINDS", "find_tokens", "mask", "mask_url", "token_kind"]
+__all__ = ["MASK", "SECRET_NAME", "SECRET_NAME_ANYWHERE", "SECRET_WORDS", "TOKEN_KINDS", "find_tokens", "mask", "mask_url",
+           "token_kind"]
 
 MASK = "********"
 
@@ -42,6 +43,13 @@ _PREFIXES = sorted(TOKEN_KINDS, key=len, reverse=True)
 _TOKEN_ANYWHERE = re.compile(
     r"(?<![A-Za-z0-9])(%s)(?=[0-9A-Za-z_\-]{4})[0-9A-Za-z_.\-]*[0-9A-Za-z_\-]"
     % "|".join(re.escape(prefix) for prefix in _PREFIXES))
+# Words that make a setting's name say it holds a secret (token, SecretKey, AccountKey, sentry_dsn...).
+SECRET_WORDS = ("token", "password", "secret", "key", "dsn", "credential")
+# A name that ends in such a word: token, SecretKey, sentry_dsn, but not token_obtained_at.
+SECRET_NAME = re.compile(r"(?:%s)s?$" % "|".join(SECRET_WORDS), re.IGNORECASE)
+# A name that holds such a word anywhere, for messages that would rather hide too much (token_obtained_at too).
+# ("key" only at the end: "keep_alive", "monkey" are not secrets.)
+SECRET_NAME_ANYWHERE = re.compile("|".join(word for word in SECRET_WORDS if word != "key") + "|key$", re.IGNORECASE)
 # The password of user:password@ in a URL (a GitLab URL with credentials, a proxy, a registry mirror).
 _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@]*:)([^/\s@]+)(@)")
 # A PEM private key pasted where a certificate belongs: the whole block goes.
