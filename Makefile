@@ -22,9 +22,9 @@ export PY_COLORS := 0
 # side by side, the private registry included), so they run one by one: `make molecule MOLECULE_SCENARIO=socket`.
 MOLECULE_SCENARIO ?= default reliability
 
-.PHONY: test venv build lint sanity unit env molecule bench provision validate clean
+.PHONY: test venv build lint sanity unit env molecule bench provision validate demo demo-shell demo-clean demo-test clean
 
-test: lint build sanity unit molecule ## Everything, in the order CI runs it
+test: lint build sanity unit molecule demo-test ## Everything, in the order CI runs it
 	@echo "make test: all checks passed"
 
 venv: $(BIN)/.installed
@@ -82,6 +82,21 @@ provision validate: build
 	@test -n "$(INVENTORY)" || { echo "make $@ needs INVENTORY=<inventory file or directory>, e.g. INVENTORY=inventories/example" >&2; exit 2; }
 	$(BIN)/ansible-playbook -i "$(INVENTORY)" runnerops.gitlab_runner.$(if $(filter provision,$@),site,validate) \
 	  $(if $(MODE),-e runner_mode=$(MODE)) $(ARGS)
+
+# The main job on this machine with nothing set up beforehand: a local runner host (a systemd container) and the
+# GitLab API test double, site.yml -e runner_mode=$(MODE) against it, the article's jobs and a summary (demo/demo.sh).
+demo:
+	@bash demo/demo.sh run "$(MODE)"
+
+demo-shell:
+	@bash demo/demo.sh shell
+
+demo-clean:
+	@bash demo/demo.sh clean
+
+# make demo as a new user runs it (removes a demo that is up): summary, a second run that changes nothing, cleanup.
+demo-test: build env
+	$(BIN)/pytest -q -p no:cacheprovider tests/demo
 
 # Figures, not pass/fail: each line is "bench: <name> <value>"; compare ratios measured in one run.
 bench: build
