@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Run the runner_registration module; hide its result from all output when it carries a new token.
+"""Run the runner_registration module; hide its result from all output when it carries a new token (of any runner).
 
 A module cannot do this itself: ``no_log_values`` would mask the returned
 token in the result too, and ``_ansible_*`` keys a module returns are removed
@@ -30,6 +30,7 @@ class ActionModule(ActionBase):
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
 
-        if result.get("token"):
+        if result.get("token") or any(isinstance(runner, dict) and runner.get("token")
+                                      for runner in result.get("runners") or ()):
             result["_ansible_no_log"] = True
         return result

@@ -316,32 +316,6 @@ def _write(module, path, content):
     _fix_attributes(module, path, False)
 
 
-def _settled_pending(module, result, paths):
-    """Return the names whose pending file holds the token the new config.toml has for that runner."""
-    settled = []
-    for name in result["runners"]:
-        path = paths.get(name)
-        if path is None:
-            continue
-        try:
-            record = pending_credentials.read(path)
-        except ValueError as error:
-            module.warn("%s; it is left in place" % error)
-            continue
-        if record is not None and record["token"] == runner_config_file.token_of(result["document"], name):
-            settled.append(name)
-    return settled
-
-
-def _remove_pending(module, paths, names):
-    for name in names:
-        try:
-            pending_credentials.remove(paths[name])
-        except (IOError, OSError) as error:
-            module.warn("cannot remove %s (%s): config.toml holds its token, so remove it by hand"
-                        % (paths[name], to_native(error)))
-
-
 def main():
     module = AnsibleModule(argument_spec=_argument_spec(), supports_check_mode=True)
     params = module.params
@@ -403,11 +377,16 @@ def _apply(module, path, directory):
     elif live_bytes is not None:
         changed = _fix_attributes(module, path, changed)
     # Only after config.toml holds the token: until then the pending file is its one copy on the host.
-    pending_removed = _settled_pending(module, result, paths)
+    pending_removed = pending_credentials.settled(
+        paths, result["runners"], lambda name: runner_config_file.token_of(result["document"], name), module.warn)
     if pending_removed:
         changed = True
         if not module.check_mode:
-            _remove_pending(module, paths, pending_removed)
+            warnings = []
+            for name in pending_removed:
+                pending_credentials.discard(paths[name], warnings)
+            for warning in warnings:
+                module.warn(warning)
 
     output = dict(
         changed=changed,

@@ -28,6 +28,10 @@ description:
     that is already gone, is not an error.
   - Runner attributes (O(description), O(tag_list), ...) are sent only when a runner is created; the
     module does not update an existing runner.
+  - With O(runners), one call settles all the runners of a host. Every runner's options are checked before any
+    request, O(config_path) is read once, the tokens the host holds are verified a few at a time in parallel, then
+    each runner is settled in the order given, one at a time (creations, deletions, pending files). The result
+    lists each runner's outcome in RV(runners).
   - With O(pending_path), a new token is stored on the managed host before the module returns, so a play that
     dies before the token reaches C(config.toml) does not leave a runner at GitLab that nothing uses. The next
     run verifies the stored token when O(runner_token) is missing or rejected and returns it as RV(token) (the
@@ -45,8 +49,8 @@ options:
   url:
     description:
       - Base URL of GitLab, such as V(https://gitlab.example.com), without C(/api/v4).
+      - Required, unless each item of O(runners) gives its own C(url).
     type: str
-    required: true
   state:
     description:
       - V(present) makes sure the runner exists and its token works; V(absent) deletes it.
@@ -166,7 +170,79 @@ options:
   name:
     description:
       - The runner's C(name) in O(config_path).
+      - Must be given with O(config_path), and not with O(runners) (each item has its own).
     type: str
+  runners:
+    description:
+      - Settle several runners in one call. Each item is one runner; an option an item does not set is taken from
+        the module's option of the same name (O(url), O(state), O(runner_type), the attributes...), so shared
+        settings such as O(access_token), O(system_id), O(config_path) and the connection options are given once.
+      - Not together with O(runner_token), O(runner_id), O(pending_path) or O(name), which belong to one runner.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The runner's name, in O(config_path) and in RV(runners).
+        type: str
+        required: true
+      url:
+        description: As O(url), for this runner.
+        type: str
+      state:
+        description: As O(state), for this runner.
+        type: str
+        choices: [present, absent]
+      runner_token:
+        description: As O(runner_token), for this runner.
+        type: str
+        aliases: [token]
+      runner_id:
+        description: As O(runner_id), for this runner.
+        type: int
+      pending_path:
+        description: As O(pending_path), for this runner; by default the runner's file in O(pending_dir).
+        type: path
+      runner_type:
+        description: As O(runner_type), for this runner.
+        type: str
+        choices: [instance_type, group_type, project_type]
+      group_id:
+        description: As O(group_id), for this runner.
+        type: int
+      project_id:
+        description: As O(project_id), for this runner.
+        type: int
+      description:
+        description: As O(description), for this runner.
+        type: str
+      tag_list:
+        description: As O(tag_list), for this runner.
+        type: list
+        elements: str
+      run_untagged:
+        description: As O(run_untagged), for this runner.
+        type: bool
+      locked:
+        description: As O(locked), for this runner.
+        type: bool
+      access_level:
+        description: As O(access_level), for this runner.
+        type: str
+        choices: [not_protected, ref_protected]
+      maximum_timeout:
+        description: As O(maximum_timeout), for this runner.
+        type: int
+      paused:
+        description: As O(paused), for this runner.
+        type: bool
+      maintenance_note:
+        description: As O(maintenance_note), for this runner.
+        type: str
+  pending_dir:
+    description:
+      - With O(runners), the directory of the pending files (see O(pending_path)); each runner's file is its name
+        URL-encoded (C(/) included) with C(.json), unless its item sets C(pending_path).
+    type: path
   validate_certs:
     description:
       - Whether to verify GitLab's TLS certificate. Set V(false) only for throw-away test instances;
@@ -247,6 +323,22 @@ EXAMPLES = r"""
   register: runner_registration
   no_log: true
 
+- name: Settle all the runners of a host in one call
+  runnerops.gitlab_runner.runner_registration:
+    url: https://gitlab.example.com
+    access_token: "{{ vault_gitlab_create_runner_token }}"
+    config_path: /etc/gitlab-runner/config.toml
+    pending_dir: /etc/gitlab-runner/.runner_pending
+    runners:
+      - name: docker-1
+        tag_list: [docker]
+      - name: docker-2
+        tag_list: [docker]
+      - name: old
+        state: absent
+  register: runner_registrations
+  no_log: true
+
 - name: Delete the runner at GitLab
   runnerops.gitlab_runner.runner_registration:
     url: https://gitlab.example.com
@@ -320,6 +412,15 @@ deleted:
   returned: always
   type: bool
   sample: false
+runners:
+  description:
+    - With O(runners), one result per item in the same order, each with C(name) and the keys above (RV(runner_id),
+      RV(token), RV(created), ...). The top-level keys other than C(changed) are then not returned.
+    - Pass it as the C(credentials) of M(runnerops.gitlab_runner.runner_config).
+  returned: when O(runners) is given
+  type: list
+  elements: dict
+  sample: [{name: docker-1, runner_id: 12, created: false, deleted: false, changed: false}]
 """
 
 import contextlib
@@ -327,18 +428,28 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import ACCESS_LEVELS, RUNNER_TYPES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
     GitLabAPIError,
     GitLabRunnerAPI,
-    ensure_runner,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.host_lock import exclusive
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.registration import (
+    RunnerError,
+    ensure_runner,
+    ensure_runners,
+)
+
+# The options that belong to one runner: an item of runners sets them, or takes the module's own.
+_PER_RUNNER = ("name", "url", "state", "runner_token", "runner_id", "pending_path", "runner_type", "group_id",
+               "project_id", "description", "tag_list", "run_untagged", "locked", "access_level", "maximum_timeout",
+               "paused", "maintenance_note")
 
 
 def _argument_spec():
-    return dict(
-        url=dict(type="str", required=True),
+    spec = dict(
+        url=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         runner_token=dict(type="str", no_log=True),
         access_token=dict(type="str", no_log=True),
@@ -364,36 +475,90 @@ def _argument_spec():
         timeout=dict(type="float", default=30.0),
         retries=dict(type="int", default=3),
         backoff=dict(type="float", default=1.0),
+        pending_dir=dict(type="path"),
     )
+    # An item's option left out (None) is the module's; so the items have no defaults of their own.
+    item = dict((key, dict((k, v) for k, v in spec[key].items() if k != "default")) for key in _PER_RUNNER)
+    item["name"]["required"] = True
+    spec["runners"] = dict(type="list", elements="dict", options=item)
+    return spec
+
+
+def _single_mode_problem(params):
+    """What the argument spec cannot require only when runners is absent (Ansible's own wording)."""
+    if params["url"] is None:
+        return "missing required arguments: url"
+    if bool(params["config_path"]) != bool(params["name"]):
+        return "parameters are required together: config_path, name"
+    if params["state"] == "present" and not (
+            params["runner_token"] or params["access_token"] or params["registration_token"]):
+        return "state is present but any of the following are missing: runner_token, access_token, registration_token"
+    return None
+
+
+def _runner_params(params):
+    """One options dict per item of runners: the item's options over the module's."""
+    shared = dict((key, value) for key, value in params.items() if key not in ("runners", "pending_dir"))
+    runners = []
+    for item in params["runners"]:
+        merged = dict(shared)
+        merged.update((key, value) for key, value in item.items() if value is not None)
+        if not merged.get("pending_path") and params["pending_dir"]:
+            merged["pending_path"] = os.path.join(params["pending_dir"], pending_credentials.file_name(item["name"]))
+        if merged.get("url") is None:
+            raise ValueError('runner "%s": give url, for this item or for the module' % item["name"])
+        runners.append(merged)
+    return runners
 
 
 def main():
     module = AnsibleModule(
         argument_spec=_argument_spec(),
         supports_check_mode=True,
-        mutually_exclusive=[("access_token", "registration_token"), ("group_id", "project_id")],
-        required_together=[("config_path", "name")],
+        mutually_exclusive=[("access_token", "registration_token"), ("group_id", "project_id"),
+                            ("runners", "runner_token"), ("runners", "runner_id"), ("runners", "pending_path"),
+                            ("runners", "name")],
         required_if=[
-            ("state", "present", ("runner_token", "access_token", "registration_token"), True),
             ("runner_type", "group_type", ("group_id",)),
             ("runner_type", "project_type", ("project_id",)),
         ],
     )
     params = module.params
+    batch = params["runners"] is not None
+    if not batch and _single_mode_problem(params):
+        module.fail_json(msg=_single_mode_problem(params))
+    if not batch and params["pending_dir"]:
+        module.fail_json(msg="pending_dir is for runners; give pending_path for one runner")
+
+    def make_api(url):
+        return GitLabRunnerAPI(url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                               timeout=params["timeout"], retries=params["retries"], backoff=params["backoff"])
+
     try:
-        api = GitLabRunnerAPI(
-            params["url"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-            timeout=params["timeout"], retries=params["retries"], backoff=params["backoff"])
         lock = exclusive(os.path.dirname(params["config_path"])) if params["config_path"] else contextlib.nullcontext()
-        with lock:
-            result = ensure_runner(api, params, check_mode=module.check_mode, keep_secret=module.no_log_values.add)
+        if batch:
+            runners = _runner_params(params)
+            with lock:
+                results = ensure_runners(make_api, runners, check_mode=module.check_mode,
+                                         keep_secret=module.no_log_values.add)
+        else:
+            api = make_api(params["url"])
+            with lock:
+                result = ensure_runner(api, params, check_mode=module.check_mode, keep_secret=module.no_log_values.add)
+    except RunnerError as err:
+        module.fail_json(msg=str(err), status=err.status, runner=err.name, error=str(err.error))
     except GitLabAPIError as err:
         module.fail_json(msg=str(err), status=err.status)
     except ValueError as err:
         module.fail_json(msg=str(err))
+    # The action plugin of the same name hides a result that carries a token.
+    if batch:
+        for result in results:
+            for warning in result.pop("warnings"):
+                module.warn('runner "%s": %s' % (result["name"], warning))
+        module.exit_json(changed=any(result["changed"] for result in results), runners=results)
     for warning in result.pop("warnings"):
         module.warn(warning)
-    # The action plugin of the same name hides a result that carries a token.
     module.exit_json(**result)
 
 

@@ -672,3 +672,119 @@ def test_a_lock_held_by_another_run_is_waited_for_then_a_clear_error(gitlab, run
     assert result["rc"] == 1
     assert result["msg"].startswith("another run has held the lock on %s for 0.3 seconds" % tmp_path)
     assert gitlab.calls() == {}
+
+
+# -- runners: all the runners of a host in one call ------------------------------------------------
+
+def _write_batch_config(path, url, results):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as handle:
+        for result in results:
+            handle.write('[[runners]]\n  name = "%s"\n  url = "%s"\n  id = %d\n  token = "%s"\n  executor = "docker"\n'
+                         % (result["name"], url, result["runner_id"], result["token"]))
+
+
+def _batch(gitlab, tmp_path, names, **options):
+    base = tmp_path / "gitlab-runner"
+    return dict(dict(url=gitlab.url, access_token=CREATOR, config_path=str(base / "config.toml"),
+                     pending_dir=str(base / ".runner_pending"), runners=[{"name": name} for name in names]),
+                **options)
+
+
+def test_one_call_creates_each_runner_in_order_then_only_verifies(gitlab, run, tmp_path):
+    options = _batch(gitlab, tmp_path, ["a", "b", "team/c"], tag_list=["docker"])
+    options["runners"][1]["tag_list"] = ["b-only"]
+    first = run(**options)
+    assert (first["rc"], first["changed"]) == (0, True)
+    assert [result["name"] for result in first["runners"]] == ["a", "b", "team/c"]
+    assert all(result["created"] and result["token"].startswith("glrt-") for result in first["runners"])
+    ids = [result["runner_id"] for result in first["runners"]]
+    assert ids == sorted(ids)  # created one at a time, in the order given
+    assert [runner["tag_list"] for runner in gitlab.state()["runners"]] == [["docker"], ["b-only"], ["docker"]]
+    assert sorted(os.listdir(options["pending_dir"])) == ["a.json", "b.json", "team%2Fc.json"]
+    assert _record(os.path.join(options["pending_dir"], "team%2Fc.json"))["token"] == first["runners"][2]["token"]
+    assert gitlab.calls() == {CREATE: 3}
+
+    # runner_config writes config.toml and removes the pending files; the rerun reads config.toml once.
+    _write_batch_config(options["config_path"], gitlab.url, first["runners"])
+    shutil.rmtree(options["pending_dir"])
+    again = run(**options)
+    assert (again["rc"], again["changed"]) == (0, False)
+    assert [(result["name"], result["runner_id"], result["created"]) for result in again["runners"]] == [
+        (name, runner_id, False) for name, runner_id in zip(["a", "b", "team/c"], ids)]
+    assert not any("token" in result for result in again["runners"])
+    assert gitlab.calls() == {CREATE: 3, VERIFY: 3}
+
+
+def test_one_call_mixes_present_and_absent(gitlab, run, tmp_path):
+    options = _batch(gitlab, tmp_path, ["keep", "old"])
+    first = run(**options)
+    _write_batch_config(options["config_path"], gitlab.url, first["runners"])
+    shutil.rmtree(options["pending_dir"])
+    options["runners"][1]["state"] = "absent"
+    checked = run(check_mode=True, **options)
+    assert [(result["name"], result["changed"], result["deleted"]) for result in checked["runners"]] == [
+        ("keep", False, False), ("old", True, True)]
+    assert len(gitlab.state()["runners"]) == 2
+    removed = run(**options)
+    assert [(result["name"], result["deleted"]) for result in removed["runners"]] == [("keep", False), ("old", True)]
+    assert [runner["id"] for runner in gitlab.state()["runners"]] == [first["runners"][0]["runner_id"]]
+
+
+def test_a_bad_item_fails_the_call_before_any_request(gitlab, run, tmp_path):
+    options = _batch(gitlab, tmp_path, ["a", "b"])
+    options["runners"][1].update(runner_type="group_type", group_id=0)
+    result = run(**options)
+    assert result["rc"] == 1
+    assert result["msg"].startswith('runner "b": ') and result["runner"] == "b"
+    assert gitlab.calls() == {} and not os.path.exists(options["pending_dir"])
+
+
+def test_a_refusal_names_its_runner_and_tries_nothing_after_it(gitlab, run, tmp_path):
+    gitlab.add_fault(path="/api/v4/user/runners", status=403)
+    options = _batch(gitlab, tmp_path, ["a", "b"])
+    result = run(**options)
+    assert (result["rc"], result["runner"], result["status"]) == (1, "a", 403)
+    assert result["msg"] == 'runner "a": ' + result["error"]
+    assert gitlab.calls() == {CREATE: 1} and not gitlab.state()["runners"]
+    assert not os.path.exists(options["pending_dir"])
+
+
+def test_a_failure_after_a_creation_keeps_the_new_token_for_the_next_run(gitlab, run, tmp_path):
+    options = _batch(gitlab, tmp_path, ["a", "b"], retries=0)
+    first = run(**dict(options, runners=[{"name": "a"}]))
+    assert first["rc"] == 0
+    gitlab.add_fault(path="/api/v4/user/runners", status=503, times=1)
+    second = run(**options)
+    assert (second["rc"], second["runner"]) == (1, "b")
+    # a's token waits in its pending file (the next run reuses that runner); b created nothing.
+    assert os.listdir(options["pending_dir"]) == ["a.json"]
+    assert _record(os.path.join(options["pending_dir"], "a.json"))["token"] == first["runners"][0]["token"]
+    assert len(gitlab.state()["runners"]) == 1
+    third = run(**options)
+    assert [(result["name"], result["created"], result.get("recovered")) for result in third["runners"]] == [
+        ("a", False, True), ("b", True, None)]
+    assert len(gitlab.state()["runners"]) == 2
+
+
+def test_items_take_the_modules_options_and_may_set_their_own_url(gitlab, run, tmp_path):
+    options = _batch(gitlab, tmp_path, ["a"])
+    del options["url"]
+    missing = run(**options)
+    assert missing["rc"] == 1 and missing["msg"] == 'runner "a": give url, for this item or for the module'
+    options["runners"][0]["url"] = gitlab.url + "/"
+    assert run(**options)["runners"][0]["created"]
+
+
+@pytest.mark.parametrize("extra", [dict(name="a"), dict(runner_token="glrt-x" * 4), dict(runner_id=3),
+                                   dict(pending_path="/tmp/x.json")])
+def test_options_of_one_runner_do_not_go_with_runners(gitlab, run, tmp_path, extra):
+    result = run(**_batch(gitlab, tmp_path, ["a"], **extra))
+    assert result["rc"] == 1 and "mutually exclusive: runners|%s" % next(iter(extra)) in result["msg"]
+    assert gitlab.calls() == {}
+
+
+def test_pending_dir_is_for_runners(gitlab, run, tmp_path):
+    result = run(url=gitlab.url, access_token=CREATOR, pending_dir=str(tmp_path))
+    assert result["rc"] == 1 and result["msg"] == "pending_dir is for runners; give pending_path for one runner"
+    assert gitlab.calls() == {}

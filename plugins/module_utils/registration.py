@@ -1,0 +1,393 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""PRIVATE to the collection (may change in any release): what runner_registration decides, with the API client.
+
+:func:`ensure_runner` brings one runner to its state; :func:`ensure_runners`
+does it for all the runners of a host in one module call: config.toml is read
+once, the verifications (reads) run concurrently in a small bounded pool, and
+whatever creates or deletes a runner runs one at a time, so GitLab sees no
+burst of creations and the order of new runners is the order asked.
+
+Errors are ``GitLabAPIError`` (GitLab refused or could not be reached, from
+``gitlab_runner_api``) or ``ValueError`` (bad options, found before any
+request). Their messages name the option or token at fault and never hold a
+token. Stdlib only; runs on Python 3.8+.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime
+import re
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    gitlab_rules,
+    pending_credentials,
+    runner_config_file,
+    secrets,
+)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import RUNNER_ATTRIBUTES, normalize_url
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
+    MAX_BACKOFF_DELAY,
+    MAX_RETRIES,
+    GitLabAPIError,
+)
+
+__all__ = [
+    "MAX_CONCURRENCY",
+    "RunnerError",
+    "ensure_runner",
+    "ensure_runners",
+    "read_live_credentials",
+    "validate_params",
+]
+
+_SYSTEM_ID = re.compile(r"^[rs]_[0-9a-f]{12}\Z")
+# Verifications of one host's runners in flight at once: enough to hide latency, few enough for any GitLab.
+MAX_CONCURRENCY = 4
+
+
+def _rfc3339_now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def validate_params(params):
+    """Check what the argument spec cannot; raise ValueError naming the option and the fix."""
+    normalize_url(params.get("url"))
+    problems = []
+    if params.get("state", "present") == "present":
+        credential = "access" if params.get("access_token") else (
+            "registration" if params.get("registration_token") else None)
+        attributes = dict((key, params.get(key)) for key in ("runner_type", "group_id", "project_id")
+                          + RUNNER_ATTRIBUTES)
+        problems += gitlab_rules.attribute_problems(attributes, credential)
+    for option, use in (("runner_token", "runner"), ("access_token", "access"),
+                        ("registration_token", "registration")):
+        if params.get(option):
+            problem = gitlab_rules.token_problem(params[option], use)
+            if problem:
+                problems.append((option, problem))
+    if problems:
+        raise ValueError("; ".join("%s %s" % problem for problem in problems))
+    _validate_tokens(params)
+    runner_id = params.get("runner_id")
+    if runner_id is not None and runner_id < 1:
+        raise ValueError("runner_id must be a positive GitLab runner id, got %s" % runner_id)
+    system_id = params.get("system_id")
+    if system_id is not None and not _SYSTEM_ID.match(system_id):
+        raise ValueError(
+            "system_id %r is not a runner system id: it is s_ followed by 12 lowercase hex characters, as in "
+            "<config dir>/.runner_system_id" % system_id)
+    timeout = params.get("timeout")
+    if timeout is not None and timeout <= 0:
+        raise ValueError("timeout must be more than 0 seconds, got %s" % timeout)
+    retries = params.get("retries")
+    if retries is not None and not 0 <= retries <= MAX_RETRIES:
+        raise ValueError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
+    backoff = params.get("backoff")
+    if backoff is not None and not 0 <= backoff <= MAX_BACKOFF_DELAY:
+        raise ValueError("backoff must be between 0 and %g seconds, got %s" % (MAX_BACKOFF_DELAY, backoff))
+    if params.get("pending_path"):
+        pending_credentials.check_path(params["pending_path"])
+
+
+def _validate_tokens(params):
+    runner_token = params.get("runner_token")
+    access_token = params.get("access_token")
+    registration_token = params.get("registration_token")
+    problem = gitlab_rules.credentials_problem(access_token, registration_token)
+    if problem:
+        raise ValueError("access_token and registration_token: %s" % problem)
+    if params.get("state", "present") == "absent":
+        on_host = params.get("pending_path") or (params.get("config_path") and params.get("name"))
+        if not (runner_token or (access_token and params.get("runner_id")) or on_host):
+            raise ValueError("state=absent needs runner_token, access_token and runner_id, or config_path and name "
+                             "(or pending_path) to find the runner's token on the host")
+    elif not (runner_token or access_token or registration_token):
+        raise ValueError("state=present needs runner_token, access_token or registration_token")
+
+
+def _attributes(params):
+    attributes = {}
+    for name in RUNNER_ATTRIBUTES:
+        if params.get(name) is not None:
+            attributes[name] = params[name]
+    if "tag_list" in attributes:
+        attributes["tag_list"] = [tag.strip() for tag in attributes["tag_list"]]
+    return attributes
+
+
+def _result(**values):
+    result = {
+        "changed": False,
+        "created": False,
+        "deleted": False,
+        "runner_id": None,
+        "token_expires_at": None,
+        "warnings": [],
+    }
+    result.update(values)
+    return result
+
+
+def ensure_runner(api, params, check_mode=False, now=_rfc3339_now, keep_secret=None):
+    """Bring the runner to ``params['state']``; return the module result.
+
+    ``params`` are the module options. The result holds ``token`` only when a
+    new runner token was obtained (or one kept in ``pending_path`` by an
+    earlier run is reused), and ``warnings`` (a list) for the module to emit.
+    In check mode only reads are sent (verify, GET runner by id) and no file
+    is written. ``keep_secret`` is called with the token read from config_path
+    into ``params``, so the module can hide it from its output
+    (``AnsibleModule.no_log_values.add``).
+    """
+    validate_params(params)
+    live = read_live_credentials(params.get("config_path")) if params.get("name") else {}
+    result, pending = _prepare(api, params, live, keep_secret)
+    return _decide(api, params, check_mode, now, result, pending)
+
+
+def read_live_credentials(path):
+    """``{name: {url, id, token, ...}}`` of the runners config.toml at ``path`` holds now; {} without the file."""
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except FileNotFoundError:
+        return {}
+    except (IOError, OSError, UnicodeError) as err:
+        raise ValueError("cannot read %s (%s): the module needs root (become) to read config.toml"
+                         % (path, getattr(err, "strerror", None) or type(err).__name__))
+    try:
+        return runner_config_file.live_credentials(text)
+    except ValueError as err:
+        raise ValueError("%s: %s; fix or remove it, then run again" % (path, err))
+
+
+def _prepare(api, params, live, keep_secret):
+    """What the host knows of the runner (no request): its token in config.toml, its pending token."""
+    result = _result()
+    _adopt_live_token(api, params, live, result["warnings"], keep_secret)
+    path = params.get("pending_path") or None
+    if path:
+        result["pending_path"] = path
+    # A pending token is not hidden that way: the result returns it when it is reused (the action plugin censors it).
+    return result, pending_credentials.load(api, path, result["warnings"])
+
+
+def _decide(api, params, check_mode, now, result, pending):
+    if params.get("state", "present") == "absent":
+        _ensure_absent(api, params, check_mode, result)
+        if pending is not None:
+            if pending["token"] == params.get("runner_token"):
+                if not check_mode:
+                    pending_credentials.discard(params["pending_path"], result["warnings"])
+                result["changed"] = True
+            else:
+                pending_credentials.drop(api, pending, params["pending_path"], check_mode, result, None)
+        return result
+    return _ensure_present(api, params, check_mode, now, result, pending)
+
+
+class RunnerError(Exception):
+    """Runner ``name`` of a batch failed with ``error`` (a GitLabAPIError or ValueError); nothing after it ran."""
+
+    def __init__(self, name, error):
+        super().__init__('runner "%s": %s' % (name, error))
+        self.name = name
+        self.error = error
+        self.status = getattr(error, "status", None)
+
+
+class _Prefetched:
+    """An API client whose first answer to each prefetched verification comes from memory."""
+
+    def __init__(self, api):
+        self._api = api
+        self._answers = {}
+
+    def __getattr__(self, name):
+        return getattr(self._api, name)
+
+    def prefetch(self, runner_token, system_id):
+        key = (runner_token, system_id)
+        try:
+            self._answers[key] = (self._api.verify_runner(runner_token, system_id), None)
+        except GitLabAPIError as err:
+            self._answers[key] = (None, err)
+
+    def verify_runner(self, runner_token, system_id=None):
+        # Used once: a second verification of the same token (after a change) asks GitLab again.
+        answer = self._answers.pop((runner_token, system_id), None)
+        if answer is None:
+            return self._api.verify_runner(runner_token, system_id)
+        if answer[1] is not None:
+            raise answer[1]
+        return answer[0]
+
+
+def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_secret=None,
+                   concurrency=MAX_CONCURRENCY):
+    """Bring each of ``runners`` (module options per runner, shared ones merged in) to its state, in order.
+
+    ``make_api(url)`` returns the client for a GitLab URL (one per URL is made).
+    Every runner's options are checked before any request, config.toml
+    (``config_path``) is read once, and the verifications of the tokens the host
+    holds run ``concurrency`` at a time; then each runner is settled in the
+    given order, one at a time (creations, deletions, pending files). Returns
+    the results in the order of ``runners``, each with its ``name``. A failure
+    raises RunnerError naming the runner; the runners before it are settled
+    (a new token is in its pending file) and those after it untouched.
+    """
+    for params in runners:
+        try:
+            validate_params(params)
+        except ValueError as err:
+            raise RunnerError(params.get("name"), err)
+    apis = {}
+    for params in runners:
+        url = normalize_url(params["url"])
+        if url not in apis:
+            apis[url] = _Prefetched(make_api(url))
+    lives = {}
+    prepared = []
+    for params in runners:
+        path = params.get("config_path")
+        try:
+            if path not in lives:
+                lives[path] = read_live_credentials(path) if params.get("name") else {}
+            api = apis[normalize_url(params["url"])]
+            prepared.append((api, params) + _prepare(api, params, lives[path], keep_secret))
+        except ValueError as err:
+            raise RunnerError(params.get("name"), err)
+
+    wanted = []
+    for api, params, _, pending in prepared:
+        for token in (params.get("runner_token"), pending and pending["token"]):
+            if token:
+                wanted.append((api, token, params.get("system_id")))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(wanted) or 1))) as pool:
+        list(pool.map(lambda job: job[0].prefetch(job[1], job[2]), wanted))
+
+    results = []
+    for api, params, result, pending in prepared:
+        try:
+            result = _decide(api, params, check_mode, now, result, pending)
+        except (GitLabAPIError, ValueError) as err:
+            raise RunnerError(params.get("name"), err)
+        result["name"] = params.get("name")
+        results.append(result)
+    return results
+
+
+def _adopt_live_token(api, params, live, warnings, keep_secret=None):
+    """Use the token config.toml (``live``, read under the lock) holds for runner ``name``, if this GitLab issued it.
+
+    The role read config.toml earlier; since then the runner service may have
+    rotated the token, or a play running at the same time may have registered
+    the runner. A token kept for another GitLab is never sent to this one.
+    """
+    path, name = params.get("config_path"), params.get("name")
+    if not path or not name:
+        return
+    entry = live.get(name)
+    if not entry:
+        return
+    if keep_secret is not None and entry.get("token"):
+        keep_secret(entry["token"])
+    try:
+        same_gitlab = normalize_url(entry.get("url") or "") == api.url
+    except ValueError:
+        same_gitlab = False
+    if same_gitlab:
+        params["runner_token"] = entry["token"]
+        if isinstance(entry.get("id"), int) and not isinstance(entry["id"], bool):
+            params["runner_id"] = entry["id"]
+    elif params.get("runner_token") == entry["token"]:
+        params["runner_token"] = params["runner_id"] = None
+        warnings.append(
+            "runner %s in %s is registered at %s, not at %s: its token is not sent there; delete that runner at its "
+            "GitLab if nothing uses it" % (name, path, secrets.mask(str(entry.get("url"))), api.url))
+
+
+def _ensure_present(api, params, check_mode, now, result, pending):
+    runner_token = params.get("runner_token")
+    access_token = params.get("access_token")
+    registration_token = params.get("registration_token")
+    system_id = params.get("system_id")
+    path = result.get("pending_path")
+    rejected = False
+    if runner_token:
+        verified = api.verify_runner(runner_token, system_id)
+        if verified is not None:
+            result.update(runner_id=verified["id"], token_expires_at=verified["token_expires_at"])
+            if pending is not None and pending["token"] != runner_token:
+                pending_credentials.drop(api, pending, path, check_mode, result, verified["id"])
+            return result
+        rejected = True
+    rejected_note = (
+        "runner_token was rejected (403) by %s (runner deleted, token revoked or rotated): " % api.url
+        if rejected else "")
+    if pending is not None and pending["token"] != runner_token:
+        verified = api.verify_runner(pending["token"], system_id)
+        if verified is not None:
+            # The runner an interrupted run created: reuse it rather than leave it unused at GitLab.
+            result.update(runner_id=verified["id"], token_expires_at=verified["token_expires_at"], recovered=True)
+            if not check_mode:
+                result.update(token=pending["token"], token_obtained_at=pending["token_obtained_at"] or now())
+            result["warnings"].append(
+                "%s%s runner %s, registered by an earlier run that did not write config.toml: its token was kept "
+                "in %s and GitLab still accepts it" % (
+                    rejected_note, "would reuse" if check_mode else "reused", verified["id"], path))
+            return result
+    if rejected and not (access_token or registration_token):
+        raise GitLabAPIError(
+            "runner token rejected (403) by %s: the runner was deleted or its token revoked (or rotated by "
+            "the runner service: read the current token from config.toml); give access_token to register "
+            "it again" % api.url, status=403)
+    if rejected:
+        result["warnings"].append(
+            "%s%s a new runner; replace the old token everywhere it is kept"
+            % (rejected_note, "would register" if check_mode else "registered"))
+    if check_mode:
+        result.update(changed=True, created=True)
+        return result
+    if access_token:
+        created = api.create_runner(access_token, params.get("runner_type") or "instance_type",
+                                    params.get("group_id"), params.get("project_id"), _attributes(params))
+    else:
+        created = api.register_runner(registration_token, _attributes(params))
+    obtained = now()
+    if path:
+        pending_credentials.keep(api, path, created, obtained)
+    result.update(changed=True, created=True, runner_id=created["id"], token=created["token"],
+                  token_expires_at=created["token_expires_at"], token_obtained_at=obtained)
+    return result
+
+
+def _ensure_absent(api, params, check_mode, result):
+    runner_token = params.get("runner_token")
+    access_token = params.get("access_token")
+    runner_id = params.get("runner_id")
+    if not runner_token and not (access_token and runner_id):
+        return  # nothing on the host or in the options names a runner: there is nothing to delete
+    if runner_token:
+        # verify first (a read) so the result names the runner, in check mode too.
+        verified = api.verify_runner(runner_token, params.get("system_id"))
+        if verified is not None:
+            result["runner_id"] = verified["id"]
+            if check_mode or api.delete_runner_by_token(runner_token):
+                result.update(changed=True, deleted=True)
+            return
+        # 403: the runner is gone, or its token was rotated; the id (if given) settles it.
+        if not (access_token and runner_id):
+            return
+    result["runner_id"] = runner_id
+    if check_mode:
+        exists = api.get_runner(access_token, runner_id) is not None
+        result.update(changed=exists, deleted=exists)
+    elif api.delete_runner_by_id(access_token, runner_id):
+        result.update(changed=True, deleted=True)
