@@ -97,6 +97,7 @@ run() {
     "docker ps -a --filter label=$LABEL shows the demo's containers; make demo-clean and make demo start over" \
     ansible_playbook demo/host.yml -i demo/inventory \
       -e "runnerops_checkout=$CHECKOUT" -e "demo_state_dir=$STATE" -e "demo_subnet=$SUBNET" \
+      -e "demo_network=runnerops-demo" -e "demo_label=runnerops.demo" \
       -e "demo_image_cache=$IMAGE_CACHE" -e "demo_runner_build=$RUNNER_BUILD" \
       -e "demo_runner_double=$CHECKOUT/tests/doubles/gitlab-runner/gitlab-runner-test-double" \
       -e "demo_docker_version=$(bash tests/env/build-images.sh --print-docker-version)"
