@@ -99,8 +99,9 @@ demo-test: build env
 	$(BIN)/pytest -q -p no:cacheprovider tests/demo
 
 # Figures, not pass/fail: each line is "bench: <name> <value>"; compare ratios measured in one run.
-bench: build
+bench: build env
 	$(BIN)/python tests/bench/bench_validate.py
+	$(BIN)/python tests/bench/bench_fleet.py
 
 clean:
 	rm -rf $(BUILD) tests/output

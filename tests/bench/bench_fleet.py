@@ -1,0 +1,162 @@
+"""Benchmark: no-op reruns for 1 to 50 runners and 1 to 8 hosts, the first converge, task and module-call counts,
+and job starts, on local runner hosts (systemd containers started by demo/host.yml, as make demo starts them).
+
+Prints each figure as ``bench: <name> <value>`` as soon as it is measured. Run with ``make bench`` (root, a
+Docker engine and the test images: the Makefile sets them up); it takes about half an hour and removes its
+hosts at the end (RUNNEROPS_BENCH_KEEP=1 keeps them). Nothing here asserts a time: compare the ratios, which
+come from one run on one machine.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_STATE = os.path.join(_ROOT, ".build", "bench")
+_BIN = os.path.join(_ROOT, ".venv", "bin")
+_LABEL = "runnerops.bench"
+_NETWORK = "runnerops-bench"
+_GITLAB = "runnerops-bench-gitlab"
+# As many forks as hosts: the README's advice for a fleet (forks at least the number of hosts in a batch).
+_FORKS = 8
+
+
+def _runner(number):
+    return "runnerops-bench-runner-%d" % number
+
+
+def _inventory(hosts):
+    """The demo's inventory with ``hosts`` runner hosts; returns its directory."""
+    directory = os.path.join(_STATE, "inventory")
+    os.makedirs(directory, exist_ok=True)
+    group_vars = os.path.join(directory, "group_vars")
+    if not os.path.lexists(group_vars):
+        os.symlink(os.path.join(_ROOT, "demo", "inventory", "group_vars"), group_vars)
+    with open(os.path.join(directory, "hosts.yml"), "w", encoding="utf-8") as handle:
+        json.dump({"all": {"vars": {"ansible_connection": "community.docker.docker"}},
+                   "gitlab": {"hosts": {_GITLAB: None}},
+                   "gitlab_runners": {"hosts": dict((_runner(number), None) for number in range(1, hosts + 1))}},
+                  handle)
+    return directory
+
+
+def _entries(runners):
+    path = os.path.join(_STATE, "runners-%d.json" % runners)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"runner_entries": [{"name": "bench-%d" % number, "tags": ["bench"], "run_untagged": True}
+                                      for number in range(1, runners + 1)],
+                   "runner_prune_unmanaged": True}, handle)
+    return path
+
+
+def _playbook(args, counts=False):
+    """Run ansible-playbook; return (seconds, counts or None). Fails the benchmark on a failed run."""
+    env = dict(os.environ, ANSIBLE_FORCE_COLOR="false", ANSIBLE_FORKS=str(_FORKS))
+    counts_path = os.path.join(_STATE, "counts.json")
+    if counts:
+        env.update(ANSIBLE_CALLBACK_PLUGINS=os.path.join(_ROOT, "tests", "bench", "callback_plugins"),
+                   ANSIBLE_CALLBACKS_ENABLED="bench_counts", RUNNEROPS_BENCH_COUNTS=counts_path)
+    started = time.perf_counter()
+    run = subprocess.run([os.path.join(_BIN, "ansible-playbook")] + args, cwd=_ROOT, env=env,
+                         capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    with open(os.path.join(_STATE, "last-run.log"), "w", encoding="utf-8") as log:
+        log.write(run.stdout + run.stderr)
+    if run.returncode != 0:
+        sys.exit("bench: ansible-playbook %s failed (exit code %d); its output: %s"
+                 % (" ".join(args), run.returncode, os.path.join(_STATE, "last-run.log")))
+    if counts:
+        with open(counts_path, encoding="utf-8") as handle:
+            return seconds, json.load(handle)
+    return seconds, None
+
+
+def _hosts(inventory):
+    docker_version = subprocess.run(["bash", "tests/env/build-images.sh", "--print-docker-version"], cwd=_ROOT,
+                                    capture_output=True, text=True, check=True).stdout.strip()
+    cache = os.environ.get("RUNNEROPS_IMAGE_CACHE") or os.path.join(
+        os.environ.get("RUNNEROPS_CACHE_DIR", "/var/cache/runnerops-test"), "images")
+    _playbook(["demo/host.yml", "-i", inventory, "-e", "runnerops_checkout=" + _ROOT, "-e", "demo_state_dir=" + _STATE,
+               "-e", "demo_subnet=10.203.10.0/24", "-e", "demo_network=" + _NETWORK, "-e", "demo_label=" + _LABEL,
+               "-e", "demo_image_cache=" + cache, "-e", "demo_runner_build=/nonexistent",
+               "-e", "demo_runner_double=" + os.path.join(_ROOT, "tests/doubles/gitlab-runner/gitlab-runner-test-double"),
+               "-e", "demo_docker_version=" + docker_version])
+
+
+def _site(inventory, runners, mode="dind", counts=False, limit=None):
+    args = ["site.yml", "-i", inventory, "-i", os.path.join(_STATE, "environment.yml"), "-e", "runner_mode=" + mode,
+            "-e", "@" + _entries(runners)]
+    if limit:
+        args += ["--limit", limit]
+    return _playbook(args, counts)
+
+
+def _clean():
+    for kind, listing in (("container", ["ps", "-aq"]), ("volume", ["volume", "ls", "-q"]),
+                          ("network", ["network", "ls", "-q"])):
+        ids = subprocess.run(["docker"] + listing + ["--filter", "label=%s=true" % _LABEL], capture_output=True,
+                             text=True, check=True).stdout.split()
+        if ids:
+            remove = {"container": ["rm", "-f", "-v"], "volume": ["volume", "rm"], "network": ["network", "rm"]}[kind]
+            subprocess.run(["docker"] + remove + ids, capture_output=True, check=True)
+
+
+def say(name, value):
+    print("bench: %s %s" % (name, value), flush=True)
+
+
+def main():
+    _clean()
+    os.makedirs(_STATE, exist_ok=True)
+    inventory = _inventory(1)
+    _hosts(inventory)
+    seconds, _ = _site(inventory, 1)
+    say("converge-first runners=1 hosts=1", "%.1f" % seconds)
+
+    reruns = {}
+    for runners in (1, 10, 50):
+        if runners != 1:
+            _site(inventory, runners)
+        seconds, counts = _site(inventory, runners, counts=True)
+        reruns[runners] = seconds
+        say("rerun-noop runners=%d hosts=1" % runners, "%.1f" % seconds)
+        if runners == 1:
+            say("tasks-noop", counts["tasks"])
+        if runners == 50:
+            say("module-calls-noop runners=50", counts["module_calls"])
+    say("ratio runners 50/1", "%.2f" % (reruns[50] / reruns[1]))
+
+    by_hosts = {}
+    for hosts in (1, 4, 8):
+        inventory = _inventory(hosts)
+        if hosts != 1:
+            _hosts(inventory)
+        _site(inventory, 5)
+        seconds, _ = _site(inventory, 5)
+        by_hosts[hosts] = seconds
+        say("rerun-noop runners=5 hosts=%d" % hosts, "%.1f" % seconds)
+    say("ratio hosts 8/1", "%.2f" % (by_hosts[8] / by_hosts[1]))
+
+    # Host 1 stays dind, host 2 becomes a socket host; five jobs of each kind on each.
+    _site(inventory, 5, mode="socket", limit=_runner(2))
+    output = os.path.join(_STATE, "job-start.json")
+    starts = {}
+    for host, mode in ((_runner(2), "socket"), (_runner(1), "dind")):
+        _playbook(["tests/bench/job_start.yml", "-i", inventory, "-i", os.path.join(_STATE, "environment.yml"),
+                   "--limit", host, "-e", "runner_mode=" + mode, "-e", "bench_runner=bench-1",
+                   "-e", "bench_output=" + output])
+        with open(output, encoding="utf-8") as handle:
+            for kind, durations in json.load(handle):
+                starts.setdefault(kind, []).append(durations["setup"] + durations.get("services", 0.0))
+    for kind in ("socket", "dind-tls", "dind-notls"):
+        say("job-start %s" % kind, "%.1f" % statistics.median(starts[kind]))
+
+    if not os.environ.get("RUNNEROPS_BENCH_KEEP"):
+        _clean()
+
+
+if __name__ == "__main__":
+    main()
