@@ -46,7 +46,7 @@ __all__ = [
 
 _SYSTEM_ID = re.compile(r"^[rs]_[0-9a-f]{12}\Z")
 # Verifications of one host's runners in flight at once: enough to hide latency, few enough for any GitLab.
-MAX_CONCURRENCY = 4
+MAX_CONCURRENCY = 8
 
 
 def _rfc3339_now():

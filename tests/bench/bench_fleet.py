@@ -52,17 +52,35 @@ def _entries(runners):
     return path
 
 
+def _busy():
+    """CPU seconds this machine has spent busy (all cores, from /proc/stat), and its core count."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(field) for field in handle.readline().split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+    return (sum(fields[:8]) - fields[3] - fields[4]) / float(ticks), os.cpu_count() or 1
+
+
+_LAST = {}
+
+
 def _playbook(args, counts=False):
-    """Run ansible-playbook; return (seconds, counts or None). Fails the benchmark on a failed run."""
+    """Run ansible-playbook; return (seconds, counts or None). Fails the benchmark on a failed run.
+
+    _LAST["busy"] is the share of the machine's CPU time the run kept busy (1.0: every core, all the time):
+    the controller and the runner hosts share these cores here, unlike a real fleet.
+    """
     env = dict(os.environ, ANSIBLE_FORCE_COLOR="false", ANSIBLE_FORKS=str(_FORKS))
     counts_path = os.path.join(_STATE, "counts.json")
     if counts:
         env.update(ANSIBLE_CALLBACK_PLUGINS=os.path.join(_ROOT, "tests", "bench", "callback_plugins"),
                    ANSIBLE_CALLBACKS_ENABLED="bench_counts", RUNNEROPS_BENCH_COUNTS=counts_path)
+    busy_before, cores = _busy()
     started = time.perf_counter()
     run = subprocess.run([os.path.join(_BIN, "ansible-playbook")] + args, cwd=_ROOT, env=env,
                          capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
+    _LAST["busy"] = (_busy()[0] - busy_before) / (seconds * cores)
     with open(os.path.join(_STATE, "last-run.log"), "w", encoding="utf-8") as log:
         log.write(run.stdout + run.stderr)
     if run.returncode != 0:
@@ -138,6 +156,7 @@ def main():
         seconds, _ = _site(inventory, 5)
         by_hosts[hosts] = seconds
         say("rerun-noop runners=5 hosts=%d" % hosts, "%.1f" % seconds)
+        say("cpu-busy rerun-noop runners=5 hosts=%d" % hosts, "%.2f" % _LAST["busy"])
     say("ratio hosts 8/1", "%.2f" % (by_hosts[8] / by_hosts[1]))
 
     # Host 1 stays dind, host 2 becomes a socket host; five jobs of each kind on each.
@@ -151,8 +170,11 @@ def main():
         with open(output, encoding="utf-8") as handle:
             for kind, durations in json.load(handle):
                 starts.setdefault(kind, []).append(durations["setup"] + durations.get("services", 0.0))
+    medians = dict((kind, statistics.median(seconds)) for kind, seconds in starts.items())
     for kind in ("socket", "dind-tls", "dind-notls"):
-        say("job-start %s" % kind, "%.1f" % statistics.median(starts[kind]))
+        say("job-start %s" % kind, "%.1f" % medians[kind])
+    # The same service with and without TLS: the difference is the entrypoint generating the CA, server and client keys.
+    say("job-start dind-tls-keys", "%.1f" % (medians["dind-tls"] - medians["dind-notls"]))
 
     if not os.environ.get("RUNNEROPS_BENCH_KEEP"):
         _clean()
