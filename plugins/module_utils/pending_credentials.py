@@ -191,7 +191,6 @@ def load(api, path, warnings):
     return record
 
 
-
 def drop(api, pending, path, check_mode, result, verified_id):
     """Settle a pending token that config.toml will not hold: delete its runner at GitLab and the file.
 
@@ -224,14 +223,12 @@ def drop(api, pending, path, check_mode, result, verified_id):
         % (path, pending["id"] if pending["id"] is not None else "(id unknown)", why, outcome))
 
 
-
 def discard(path, warnings):
     try:
         remove(path)
     except (IOError, OSError) as err:
         warnings.append("cannot remove %s (%s): remove it by hand, the token it holds is no longer needed"
                         % (path, err.strerror or type(err).__name__))
-
 
 
 def keep(api, path, created, obtained):
@@ -273,4 +270,3 @@ def settled(paths, names, token_of, warn):
         if record is not None and record["token"] == token_of(name):
             done.append(name)
     return done
-

@@ -71,7 +71,6 @@ def test_validate_params_accepts(changes):
     validate_params(dict(_GOOD, **changes))
 
 
-
 # -- ensure_runner decisions, on a recording fake -----------------------------------
 
 class _FakeAPI:
@@ -381,8 +380,8 @@ def test_creations_run_one_at_a_time_in_the_order_given():
     runners = _runners(4)
     runners[1]["runner_token"] = runners[3]["runner_token"] = "glrt-gone-0"
     results = ensure_runners(lambda url: fake, runners)
-    assert [call for call in fake.calls if call[0] == "create_runner"] == [("create_runner", "r1"),
-                                                                            ("create_runner", "r3")]
+    assert [call for call in fake.calls if call[0] == "create_runner"] == [
+        ("create_runner", "r1"), ("create_runner", "r3")]
     assert [(result["name"], result["created"]) for result in results] == [
         ("r0", False), ("r1", True), ("r2", False), ("r3", True)]
 
