@@ -143,11 +143,15 @@ clean() {
     rm -rf "$STATE"
     return 0
   fi
+  # Ids are one word each: splitting the lists into arguments is what is meant.
   containers=$(docker ps -aq --filter "label=$LABEL")
+  # shellcheck disable=SC2086
   [ -z "$containers" ] || docker rm --force --volumes $containers >/dev/null
   volumes=$(docker volume ls -q --filter "label=$LABEL")
+  # shellcheck disable=SC2086
   [ -z "$volumes" ] || docker volume rm $volumes >/dev/null
   networks=$(docker network ls -q --filter "label=$LABEL")
+  # shellcheck disable=SC2086
   [ -z "$networks" ] || docker network rm $networks >/dev/null
   rm -rf "$STATE"
   say "removed $(wc -w <<<"$containers") container(s), $(wc -w <<<"$volumes") volume(s), $(wc -w <<<"$networks") network(s)" \

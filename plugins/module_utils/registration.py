@@ -265,7 +265,7 @@ def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_s
             raise RunnerError(params.get("name"), err)
 
     wanted = []
-    for api, params, _, pending in prepared:
+    for api, params, _early_result, pending in prepared:
         for token in (params.get("runner_token"), pending and pending["token"]):
             if token:
                 wanted.append((api, token, params.get("system_id")))

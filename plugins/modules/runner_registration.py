@@ -480,6 +480,7 @@ def _argument_spec():
     # An item's option left out (None) is the module's; so the items have no defaults of their own.
     item = dict((key, dict((k, v) for k, v in spec[key].items() if k != "default")) for key in _PER_RUNNER)
     item["name"]["required"] = True
+    item["runner_token"]["aliases"] = ["token"]  # the key runner_plan gives a runner's own token
     spec["runners"] = dict(type="list", elements="dict", options=item)
     return spec
 

@@ -131,7 +131,7 @@ def main():
     os.makedirs(_STATE, exist_ok=True)
     inventory = _inventory(1)
     _hosts(inventory)
-    seconds, _ = _site(inventory, 1)
+    seconds = _site(inventory, 1)[0]
     say("converge-first runners=1 hosts=1", "%.1f" % seconds)
 
     reruns = {}
@@ -153,7 +153,7 @@ def main():
         if hosts != 1:
             _hosts(inventory)
         _site(inventory, 5)
-        seconds, _ = _site(inventory, 5)
+        seconds = _site(inventory, 5)[0]
         by_hosts[hosts] = seconds
         say("rerun-noop runners=5 hosts=%d" % hosts, "%.1f" % seconds)
         say("cpu-busy rerun-noop runners=5 hosts=%d" % hosts, "%.2f" % _LAST["busy"])
