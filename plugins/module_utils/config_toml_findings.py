@@ -49,6 +49,7 @@ __all__ = [
     "check_data",
     "findings",
     "loads",
+    "runners_overview",
 ]
 
 # code -> (usual severity, what it means). Some value-invalid and unknown-key findings are
@@ -202,6 +203,43 @@ def findings(text, modes=None):
     except TomlSyntaxError as error:
         return [_finding("error", "toml-syntax", str(error), None, None)]
     return check_data(data, modes)
+
+
+def runners_overview(text):
+    """What each ``[[runners]]`` entry of config.toml ``text`` is, for an audit: a list of dicts, in file order.
+
+    Each has ``name``, ``url`` (masked), ``executor``, ``mode`` (``socket``, ``dind`` or None, inferred as
+    ``docker_modes.infer_mode`` does), ``mode_reason``, ``privileged`` (``privileged`` or ``services_privileged``
+    is true) and ``docker_socket`` (the volumes through which jobs reach the host's Docker socket). Text that is
+    not TOML gives ``[]``: findings() reports it.
+    """
+    try:
+        data = loads(text)
+    except TomlSyntaxError:
+        return []
+    runners = data.get("runners")
+    overview = []
+    for index, entry in enumerate(runners if isinstance(runners, list) else []):
+        if not isinstance(entry, Mapping):
+            continue
+        docker = entry.get("docker") if isinstance(entry.get("docker"), Mapping) else {}
+        services = [service for service in docker.get("services", []) if isinstance(service, Mapping)
+                    and isinstance(service.get("name"), str)] if isinstance(docker.get("services"), list) else []
+        try:
+            mode, reason, _certain = docker_modes.infer_mode(docker, services)
+        except (TypeError, AttributeError):  # values of the wrong type: findings() names them
+            mode, reason = None, None
+        name = entry.get("name")
+        overview.append({
+            "name": name if isinstance(name, str) and name else "#%d" % (index + 1),
+            "url": secrets.mask_url(entry["url"]) if isinstance(entry.get("url"), str) else None,
+            "executor": entry.get("executor"),
+            "mode": mode,
+            "mode_reason": reason,
+            "privileged": any(docker.get(key) is True for key in ("privileged", "services_privileged")),
+            "docker_socket": docker_modes.docker_socket_binds(docker),
+        })
+    return overview
 
 
 def check_data(data, modes=None):

@@ -24,7 +24,8 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
     path_within,
 )
 
-__all__ = ["FINDING_CODES", "MODES", "environment_preset", "findings", "infer_mode", "parse_environment", "preset"]
+__all__ = ["FINDING_CODES", "MODES", "docker_socket_binds", "environment_preset", "findings", "infer_mode", "parse_environment",
+           "preset"]
 
 MODES = ("socket", "dind")
 
@@ -555,6 +556,23 @@ def environment_preset(mode, tls=True):
     if mode != "dind":
         return []
     return ["%s=%s" % (TLS_CERTDIR_VARIABLE, _DEFAULT_TLS_CERTDIR if tls else "")]
+
+
+def docker_socket_binds(docker):
+    """The ``volumes`` specs of a ``[runners.docker]`` table through which a job reaches the host's Docker socket.
+
+    A bind of the socket itself, or of a directory holding it (``/var/run``, ``/run``, ``/``), counts; a spec the
+    engine would refuse does not.
+    """
+    binds = []
+    for spec in docker.get("volumes", []) if isinstance(docker.get("volumes"), list) else []:
+        try:
+            volume = parse_volume(spec)
+        except (VolumeSpecError, TypeError):
+            continue
+        if _socket_exposure(volume) is not None:
+            binds.append(spec)
+    return binds
 
 
 def infer_mode(docker, services):

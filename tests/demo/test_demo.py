@@ -1,5 +1,6 @@
 """make demo, as a new user runs it: the summary, a second run that changes nothing, and a cleanup that removes
-what the demo created and nothing else.
+what the demo created and nothing else. On its hosts, the audit playbook too: the demo's runner host passes, and
+a host the collection never provisioned, with the article's broken socket variant written by hand, fails.
 
 Run by ``make demo-test`` (part of ``make test``), as root on a machine with a Docker engine or the means to
 install one. It removes a demo that is already up: the demo's names are fixed.
@@ -104,6 +105,60 @@ def test_shell_reaches_the_runner_host(runs):
     probe = subprocess.run(["docker", "exec", "runnerops-demo-runner", "systemctl", "is-active", "gitlab-runner"],
                            capture_output=True, text=True, check=False)
     assert probe.stdout.strip() == "active"
+
+
+# The article's socket variant, written by hand: the Docker socket is passed through, /builds is not shared.
+ARTICLE_BROKEN_SOCKET = """concurrent = 1
+
+[[runners]]
+  name = "docker-socket"
+  url = "https://gitlab.example.com"
+  token = "glrt-handwritten-secret-token"
+  executor = "docker"
+  [runners.docker]
+    tls_verify = false
+    image = "docker:edge-git"
+    privileged = false
+    volumes = ["/var/run/docker.sock:/var/run/docker.sock"]
+"""
+
+
+def audit(host):
+    result = subprocess.run(
+        [os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "runnerops.gitlab_runner.audit", "-i", "demo/inventory",
+         "-e", "audit_hosts=" + host], cwd=ROOT, capture_output=True, text=True, check=False,
+        env=dict(os.environ, ANSIBLE_FORCE_COLOR="false"))
+    print(result.stdout, result.stderr)
+    return result
+
+
+def test_audit_reports_the_demo_host_and_passes(runs):
+    result = audit("runnerops-demo-runner")
+    assert result.returncode == 0
+    assert re.search(r'"Docker Engine: \d+\.\d+', result.stdout)
+    assert re.search(r'"runner runnerops-demo-runner: executor docker, mode %s \(' % MODE, result.stdout)
+    assert '"0 error(s), ' in result.stdout and re.search(r"changed=0 .*failed=0", result.stdout)
+    assert find_tokens(result.stdout + result.stderr) == []
+
+
+def test_audit_fails_on_the_articles_broken_socket_variant_and_changes_nothing(runs):
+    host = "runnerops-demo-gitlab"  # never provisioned by the collection: no Docker, no gitlab-runner
+    write = "mkdir -p /etc/gitlab-runner && cat > /etc/gitlab-runner/config.toml"
+    subprocess.run(["docker", "exec", "-i", host, "sh", "-c", write], input=ARTICLE_BROKEN_SOCKET, text=True,
+                   check=True)
+    fingerprint = ["docker", "exec", host, "sh", "-c", "sha256sum /etc/gitlab-runner/config.toml; stat -c %Y "
+                   "/etc/gitlab-runner/config.toml; ls -A /etc/gitlab-runner"]
+    before = subprocess.run(fingerprint, capture_output=True, text=True, check=True).stdout
+    result = audit(host)
+    assert result.returncode == 2
+    assert "Docker Engine: not answering: no docker command: Docker Engine is not installed" in result.stdout
+    assert ("runner docker-socket: executor docker, mode socket (the bind of the host's Docker socket), not "
+            "privileged, binds the host Docker socket: /var/run/docker.sock:/var/run/docker.sock") in result.stdout
+    assert '"error builds-not-shared (runner docker-socket): ' in result.stdout
+    assert "1 error(s) in /etc/gitlab-runner/config.toml on runnerops-demo-gitlab: builds-not-shared" in result.stdout
+    assert re.search(r"changed=0 .*failed=1", result.stdout)
+    assert "glrt-handwritten" not in result.stdout + result.stderr
+    assert subprocess.run(fingerprint, capture_output=True, text=True, check=True).stdout == before
 
 
 def test_clean_removes_the_demo_and_nothing_else(runs, bystanders):
