@@ -116,9 +116,9 @@ def test_run_killed_between_registration_and_config_toml_leaves_one_runner(hosts
     created = _calls(hosts, CREATE)
     # One registration call creates EXTRA, then EXTRA_AFTER, one at a time: the first creation is answered at once,
     # the second is held back, and the run is killed while it waits.
-    hosts.gitlab_api("POST", "/_double/faults", [
+    hosts.gitlab_api("POST", "/_double/faults", {"faults": [
         {"path": "/api/v4/user/runners", "method": "POST", "delay": 0, "times": 1},
-        {"path": "/api/v4/user/runners", "method": "POST", "delay": 20, "times": 1}])
+        {"path": "/api/v4/user/runners", "method": "POST", "delay": 20, "times": 1}]})
     started = hosts.start(dict(FAST_API, runner_api_timeout=90,
                                runner_entries=[{"name": EXTRA}, {"name": EXTRA_AFTER}, RUNNER]),
                           label="faults-killed")
