@@ -247,20 +247,16 @@ def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_s
             validate_params(params)
         except ValueError as err:
             raise RunnerError(params.get("name"), err)
-    apis = {}
+    apis, lives, prepared = {}, {}, []
     for params in runners:
         url = normalize_url(params["url"])
         if url not in apis:
             apis[url] = _Prefetched(make_api(url))
-    lives = {}
-    prepared = []
-    for params in runners:
         path = params.get("config_path")
         try:
             if path not in lives:
-                lives[path] = read_live_credentials(path) if params.get("name") else {}
-            api = apis[normalize_url(params["url"])]
-            prepared.append((api, params) + _prepare(api, params, lives[path], keep_secret))
+                lives[path] = read_live_credentials(path)
+            prepared.append((apis[url], params) + _prepare(apis[url], params, lives[path], keep_secret))
         except ValueError as err:
             raise RunnerError(params.get("name"), err)
 
@@ -269,7 +265,7 @@ def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_s
         for token in (params.get("runner_token"), pending and pending["token"]):
             if token:
                 wanted.append((api, token, params.get("system_id")))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(wanted) or 1))) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(concurrency, len(wanted)) or 1) as pool:
         list(pool.map(lambda job: job[0].prefetch(job[1], job[2]), wanted))
 
     results = []
