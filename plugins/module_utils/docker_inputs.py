@@ -5,7 +5,7 @@
 """PRIVATE to the collection: every rule about the docker role's inputs that needs no host.
 
 :func:`check` takes the role variables already converted by
-role_inputs.coerce() and reports: the package version, daemon.json as dockerd
+role_inputs.coerce() and reports: the package version and sources, daemon.json as dockerd
 reads it (docker_daemon_config), the registry CA list (registry_certificates)
 and the user names. The platform, the users' existence and the installed
 engine are the preflight's: they need the host.
@@ -17,7 +17,9 @@ import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_daemon_config,
+    gitlab_rules,
     registry_certificates,
+    signing_keys,
 )
 
 __all__ = ["check"]
@@ -38,6 +40,18 @@ def check(values, report):
         report.error("docker_packages_state", "is latest, which asks for the newest version, but docker_version %r "
                                               "pins one: keep the pin with docker_packages_state: present, or empty "
                                               "docker_version to follow the newest release" % version)
+    for variable in ("docker_apt_key_fingerprint", "docker_rpm_key_fingerprint"):
+        value = values.get(variable)
+        if value is not None and signing_keys.fingerprint_problem(value):
+            report.error(variable, signing_keys.fingerprint_problem(value))
+    for variable in ("docker_apt_repository_url", "docker_apt_key_url", "docker_rpm_repository_url",
+                     "docker_rpm_key_url"):
+        value = values.get(variable)
+        # The apt URLs are empty by default: Docker's own for the host's distribution.
+        if value is not None and (value or variable.startswith("docker_rpm")):
+            problem = gitlab_rules.http_url_problem(value)
+            if problem:
+                report.error(variable, problem)
     options = values.get("docker_daemon_options")
     if options is not None:
         docker_daemon_config.check_daemon_options(

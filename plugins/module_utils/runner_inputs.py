@@ -23,6 +23,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     gitlab_rules,
     registry_certificates,
     runner_plan,
+    signing_keys,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import MAX_RETRIES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
@@ -44,7 +45,6 @@ _PLAN_KEYS = ("name", "url", "executor", "builds_dir", "cache_dir", "environment
 _RUNNER_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z")
 _DOCKER_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}\Z")
-_FINGERPRINT = re.compile(r"^[0-9A-Fa-f]{40}\Z")
 _USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}\Z")
 # Ranges of the role's own settings (config.toml's, such as concurrent, are checked on the rendered file).
 _RANGES = (
@@ -120,12 +120,13 @@ def _scalars(values, report):
         report.error("runner_binary_sha256", "must be 64 hex digits (the sha256 of the binary), or empty to use the "
                                              "release's checksums")
     fingerprint = values.get("runner_package_key_fingerprint")
-    if fingerprint is not None and not _FINGERPRINT.match(fingerprint.replace(" ", "")):
-        report.error("runner_package_key_fingerprint", "is %r, not a 40-hex-digit OpenPGP fingerprint (spaces "
-                                                       "allowed)" % fingerprint)
-    for variable in ("runner_package_repository_url", "runner_binary_base_url"):
+    if fingerprint is not None and signing_keys.fingerprint_problem(fingerprint):
+        report.error("runner_package_key_fingerprint", signing_keys.fingerprint_problem(fingerprint))
+    for variable in ("runner_package_repository_url", "runner_binary_base_url", "runner_package_key_url",
+                     "runner_package_rpm_repository_url"):
         value = values.get(variable)
-        if value is not None:
+        # The optional URLs are empty by default: derived from runner_package_repository_url.
+        if value is not None and (value or variable in ("runner_package_repository_url", "runner_binary_base_url")):
             problem = gitlab_rules.http_url_problem(value)
             if problem:
                 report.error(variable, problem)

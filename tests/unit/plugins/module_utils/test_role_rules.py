@@ -60,7 +60,7 @@ def test_defaults_are_valid():
     ({"runner_config_dir": "/etc/gitlab runner"}, "runner_config_dir", "without whitespace"),
     ({"runner_ca_path": "ca.pem"}, "runner_ca_path", "not an absolute path"),
     ({"runner_binary_sha256": "xyz"}, "runner_binary_sha256", "64 hex digits"),
-    ({"runner_package_key_fingerprint": "F640 3F65"}, "runner_package_key_fingerprint", "40-hex-digit"),
+    ({"runner_package_key_fingerprint": "F640 3F65"}, "runner_package_key_fingerprint", "not an OpenPGP fingerprint (40 hex digits"),
     ({"runner_binary_base_url": "s3://bucket"}, "runner_binary_base_url", "not an http(s) URL"),
     ({"runner_install_method": "file", "runner_binary_src": "/nonexistent"}, "runner_binary_src",
      "not a file on the controller"),
