@@ -58,9 +58,11 @@ extends_documentation_fragment:
   - ansible.builtin.files
 attributes:
   check_mode:
+    description: Can run in check mode and tell whether it would change anything.
     support: full
     details: The key is downloaded and checked, but not written.
   diff_mode:
+    description: Shows what the key file holds before and after.
     support: full
     details: The diff shows the fingerprint and expiry of the key before and after, not the key's text.
 """

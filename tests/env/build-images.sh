@@ -6,6 +6,7 @@
 # Build the images the tests need, locally (no registry is reachable):
 #   runnerops/debian12-minbase:latest   base of the stand-ins (debootstrap minbase)
 #   runnerops/debian12-systemd:latest   molecule platform image (systemd as CMD)
+#   runnerops/debian13-systemd:latest   the same on Debian 13 (trixie), for the repositories scenario
 #   hello-world:latest                  busybox stand-in
 #   docker:<ver>, docker:<ver>-git      CLI stand-in   (<ver> from versions.env)
 #   docker:<ver>-dind                   daemon stand-in
@@ -35,6 +36,7 @@ REBUILD=0
 
 MINBASE_IMAGE=runnerops/debian12-minbase:latest
 SYSTEMD_IMAGE=runnerops/debian12-systemd:latest
+TRIXIE_SYSTEMD_IMAGE=runnerops/debian13-systemd:latest
 SYSTEMD_INCLUDE=python3,systemd,systemd-sysv,sudo,ca-certificates,iproute2,gnupg,curl,procps
 HELLO_IMAGE=hello-world:latest
 CLI_IMAGE="docker:$DOCKER_STANDIN_VERSION"
@@ -83,9 +85,9 @@ ensure_tools() {
     docker info >/dev/null 2>&1 || die "no Docker engine answers: run tests/env/ensure-docker.sh first"
 }
 
-# ensure_rootfs NAME INCLUDE -> prints the path of a cached rootfs tarball.
+# ensure_rootfs NAME INCLUDE [SUITE] -> prints the path of a cached rootfs tarball.
 ensure_rootfs() {
-    local name="$1" include="$2" mirror security key tarball dir
+    local name="$1" include="$2" SUITE="${3:-$SUITE}" mirror security key tarball dir
     mirror="$(debian_mirror)"
     security="$(debian_security_mirror)"
     key="$(printf '%s|%s|%s|%s|v1' "$SUITE" "$include" "$mirror" "$security" | sha)"
@@ -233,7 +235,7 @@ build_docker_standins() {
 report() {
     echo "Images:"
     docker image ls --format '{{.Repository}}:{{.Tag}}  {{.ID}}  {{.Size}}' \
-        | grep -E "^(runnerops/debian12-[a-z]+:latest|hello-world:latest|docker:$DOCKER_STANDIN_VERSION(-git|-dind)?) " | sed 's/^/  /' || true
+        | grep -E "^(runnerops/debian1[23]-[a-z]+:latest|hello-world:latest|docker:$DOCKER_STANDIN_VERSION(-git|-dind)?) " | sed 's/^/  /' || true
     echo "Tarballs ($CACHE_DIR):"
     du -h "$ROOTFS_DIR"/*.tar "$IMAGES_DIR"/*.tar 2>/dev/null | sed 's/^/  /'
 }
@@ -264,6 +266,11 @@ main() {
 
     tarball="$(ensure_rootfs debian12-systemd "$SYSTEMD_INCLUDE")"
     ensure_import "$SYSTEMD_IMAGE" "$tarball" \
+        --change 'ENV container=docker' \
+        --change 'CMD ["/lib/systemd/systemd"]'
+
+    tarball="$(ensure_rootfs debian13-systemd "$SYSTEMD_INCLUDE" trixie)"
+    ensure_import "$TRIXIE_SYSTEMD_IMAGE" "$tarball" \
         --change 'ENV container=docker' \
         --change 'CMD ["/lib/systemd/systemd"]'
 
