@@ -20,7 +20,8 @@ export PY_COLORS := 0
 
 # The scenarios make test runs, in this order. socket and dind each repeat half of default (which runs both modes
 # side by side, the private registry included), so they run one by one: `make molecule MOLECULE_SCENARIO=socket`.
-MOLECULE_SCENARIO ?= default reliability
+# repositories installs from a signed mirror (needs Go for the package's maintainer scripts: tests/env/fetch-runner-packaging.sh).
+MOLECULE_SCENARIO ?= default reliability repositories
 
 .PHONY: test venv build lint sanity unit env molecule bench provision validate demo demo-shell demo-clean demo-test clean
 
