@@ -26,6 +26,20 @@ ACCEPTED = _DOCUMENT["accepted"]
 RUNNER = {"name": "molecule-reliability", "tags": ["docker", "socket"], "run_untagged": True}
 
 
+def scenario_group_vars(scenario):
+    """A molecule scenario's inventory group_vars, over the base all scenarios share (.config/molecule/config.yml)."""
+    merged = {}
+    for path in (os.path.join(ROOT, ".config", "molecule", "config.yml"),
+                 os.path.join(ROOT, "molecule", scenario, "molecule.yml")):
+        with open(path, encoding="utf-8") as handle:
+            # molecule's interpolation of ${NAME:-default}, as molecule reads the file
+            text = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: os.environ.get(m.group(1)) or m.group(2), handle.read())
+        group_vars = yaml.safe_load(text).get("provisioner", {}).get("inventory", {}).get("group_vars", {})
+        for group, variables in group_vars.items():
+            merged.setdefault(group, {}).update(variables)
+    return merged
+
+
 def case_vars(case):
     """The variables a case sets: its `vars`, and its `runner` merged into the inventory's runner item."""
     variables = copy.deepcopy(case.get("vars") or {})

@@ -27,13 +27,11 @@ import catalogue  # noqa: E402  pylint: disable=wrong-import-position
 COLLECTIONS_PATH = os.path.abspath(os.path.join(os.path.dirname(secret_rules.__file__), *[".."] * 5))
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 _PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "validate_inputs.yml")
-_MOLECULE = os.path.join(catalogue.ROOT, "molecule", "reliability", "molecule.yml")
 
 
 def _base_vars():
     """The reliability scenario's group variables, with what its environment gives, on a local connection."""
-    with open(_MOLECULE, encoding="utf-8") as handle:
-        group_vars = yaml.safe_load(handle)["provisioner"]["inventory"]["group_vars"]
+    group_vars = catalogue.scenario_group_vars("reliability")
     base = dict(group_vars["all"], **group_vars["gitlab_runners"])
     base.update(
         ansible_connection="local",
