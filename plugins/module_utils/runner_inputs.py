@@ -28,7 +28,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import MAX_RETRIES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
 
-__all__ = ["GLOBAL_VARIABLES", "check", "plan_defaults"]
+__all__ = ["GLOBAL_VARIABLES", "check", "listen_address", "plan_defaults"]
 
 # config.toml global key -> the role variable that sets it.
 GLOBAL_VARIABLES = {
@@ -68,8 +68,18 @@ def plan_defaults(values):
         "builds_dir": values.get("runner_builds_dir"),
         "docker_defaults": values.get("runner_docker_defaults") or {},
         "executor": "docker",
-        "global": dict((key, values.get(variable)) for key, variable in GLOBAL_VARIABLES.items()),
+        "global": dict(dict((key, values.get(variable)) for key, variable in GLOBAL_VARIABLES.items()),
+                       listen_address=listen_address(values)),
     }
+
+
+def listen_address(values):
+    """The listen_address config.toml gets: runner_metrics_listen_address, else its older name runner_listen_address."""
+    return values.get("runner_metrics_listen_address") or values.get("runner_listen_address")
+
+
+def _listen_variable(values):
+    return "runner_metrics_listen_address" if values.get("runner_metrics_listen_address") else "runner_listen_address"
 
 
 def _credential(values, report):
@@ -107,10 +117,19 @@ def _scalars(values, report):
     user = values.get("runner_user")
     if user is not None and not _USER.match(user):
         report.error("runner_user", "is %r, not a user name (lower-case letters, digits, _ and -, at most 32)" % user)
-    for variable in ("runner_builds_dir", "runner_config_dir", "runner_home"):
+    for variable in ("runner_builds_dir", "runner_config_dir", "runner_home", "runner_metrics_file_sd_path"):
         value = values.get(variable)
         if value is not None and (not value.startswith("/") or re.search(r"\s", value)):
             report.error(variable, "is %r, not an absolute path without whitespace" % value)
+    metrics, listen = values.get("runner_metrics_listen_address"), values.get("runner_listen_address")
+    if metrics and listen and metrics != listen:
+        report.error("runner_metrics_listen_address", "is %r, but runner_listen_address (its older name) is %r: set only "
+                                                      "runner_metrics_listen_address" % (metrics, listen))
+    target = values.get("runner_metrics_target")
+    if target:
+        problem = config_toml_findings.listen_address_problem("runner_metrics_target", target)
+        if problem:
+            report.error("runner_metrics_target", problem)
     ca_path = values.get("runner_ca_path")
     if ca_path and not ca_path.startswith("/"):
         report.error("runner_ca_path", "is %r, not an absolute path: give the PEM bundle's path on the runner host"
@@ -181,6 +200,8 @@ def check(values, report):
                    if isinstance(entry, dict))
     for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"]):
         path = _finding_path(finding, indexes)
+        if path == "runner_listen_address":
+            path = _listen_variable(values)
         if finding["severity"] == "error":
             report.error(path, finding["message"])
         else:

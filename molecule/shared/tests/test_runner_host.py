@@ -70,3 +70,36 @@ def test_gitlab_created_each_runner_once():
     state = json.loads(gitlab.check_output("curl -sf http://127.0.0.1:8929/_double/state"))
     assert len(state["runners"]) == configured
     assert state["calls"].get("POST /api/v4/user/runners", 0) == configured
+
+
+def test_metrics_answer_where_the_inventory_turns_them_on(host):
+    """listen_address reaches config.toml, and the restarted service answers /metrics there."""
+    address = _var(host, "runner_metrics_listen_address") or _var(host, "runner_listen_address")
+    text = _config_text(host)
+    if not address:
+        assert "listen_address" not in text
+        return
+    assert 'listen_address = "%s"' % address in text
+    port = address.rsplit(":", 1)[1]
+    metrics = host.check_output("curl -sf http://127.0.0.1:%s/metrics" % port)
+    assert "gitlab_runner_version_info" in metrics
+
+
+def test_the_file_sd_targets_list_every_runner_host_with_metrics():
+    """The Prometheus host's file_sd file names each runner host with metrics, and each target answers from there."""
+    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
+    runner = AnsibleRunner(inventory)
+    hosts = {name: testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, inventory))
+             for name in runner.get_hosts("gitlab_runners")}
+    prometheus = {_var(host, "runner_metrics_file_sd_host") for host in hosts.values()} - {""}
+    if not prometheus:
+        return
+    (name,) = prometheus
+    server = testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, inventory))
+    groups = json.loads(server.file(_var(next(iter(hosts.values())), "runner_metrics_file_sd_path")).content_string)
+    with_metrics = sorted(name for name, host in hosts.items()
+                          if _var(host, "runner_metrics_listen_address") or _var(host, "runner_listen_address"))
+    assert sorted(group["labels"]["runner_host"] for group in groups) == with_metrics
+    for group in groups:
+        (target,) = group["targets"]
+        assert "gitlab_runner_version_info" in server.check_output("curl -sf http://%s/metrics" % target)
