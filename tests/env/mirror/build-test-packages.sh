@@ -4,18 +4,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # TEST PACKAGES for the repositories scenario's mirror, built with dpkg-deb:
-#   docker-ce, docker-ce-cli        5:<ver>-1~debian.<N>~<suite> for each DOCKER_VERSION: they bring Debian's
-#                                   Docker engine (Depends: docker.io), so the role's docker-ce path runs as
-#                                   against download.docker.com while the engine is the distribution's
+#   docker-ce 5:<ver>-1~debian.<N>~<suite> for each DOCKER_VERSION: Debian's own docker.io of that suite (its files
+#                                   and maintainer scripts) renamed, so the role's docker-ce path runs as against
+#                                   download.docker.com with the distribution's engine; Debian's docker.io
+#                                   conflicts with docker-ce, so it cannot simply be a dependency
+#   docker-ce-cli                   Debian's docker-cli renamed (trixie), or empty (bookworm: the CLI is in docker.io)
 #   containerd.io, docker-buildx-plugin, docker-compose-plugin   empty, with versions of Docker's form
 #   gitlab-runner <ver>-1 (amd64)   RUNNER_BIN as /usr/bin/gitlab-runner, with the real package's maintainer
 #                                   scripts and /usr/share/gitlab-runner files (PACKAGING, from the Go module)
 #                                   and its dependencies (git, curl, tar, ca-certificates,
 #                                   gitlab-runner-helper-images (= <ver>-1))
 #   gitlab-runner-helper-images <ver>-1 (all)   a placeholder archive where the real one holds helper images
-# Usage: build-test-packages.sh OUT PACKAGING RUNNER_BIN "RUNNER_VERSIONS" "DOCKER_VERSIONS" "SUITE:N ..."
+# Usage: build-test-packages.sh OUT PACKAGING RUNNER_BIN "RUNNER_VERSIONS" "DOCKER_VERSIONS" "SUITE:N ..." DEBIAN_MIRROR
 set -euo pipefail
-OUT="$1" PACKAGING="$2" RUNNER_BIN="$3" RUNNER_VERSIONS="$4" DOCKER_VERSIONS="$5" SUITES="$6"
+OUT="$1" PACKAGING="$2" RUNNER_BIN="$3" RUNNER_VERSIONS="$4" DOCKER_VERSIONS="$5" SUITES="$6" MIRROR="$7"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
@@ -36,14 +38,47 @@ Description: ${5:-runnerops test package standing in for $1}
 CONTROL
 	echo "$dir"
 }
-finish() { dpkg-deb --root-owner-group -Zgzip --build "$1" "$OUT/" >/dev/null; }
+# Uncompressed: the repacked engine is large, and the packages only travel over the test network.
+finish() { dpkg-deb --root-owner-group -Znone --build "$1" "$OUT/" >/dev/null; }
+
+# download SUITE PACKAGE... -> the suite's .deb files in $WORK/SUITE (signed lists, the host's Debian keyring).
+download() {
+	local suite="$1" dir="$WORK/apt-$1"
+	shift
+	mkdir -p "$dir/lists/partial" "$dir/cache" "$WORK/$suite"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $suite main" >"$dir/sources.list"
+	local options=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=- -o "Dir::State::Lists=$dir/lists"
+		-o "Dir::Cache=$dir/cache" -o Dir::State::Status=/dev/null -o APT::Sandbox::User=root)
+	apt-get "${options[@]}" update >/dev/null
+	(cd "$WORK/$suite" && apt-get "${options[@]}" download "$@" >/dev/null)
+}
+
+# repack DEB NAME VERSION DEPENDS_EXTRA CONFLICTS: Debian's package renamed as Docker's, replacing the original.
+repack() {
+	local dir="$WORK/repack-$2_$3"
+	dpkg-deb -R "$1" "$dir"
+	sed -i -e "s/^Package: .*/Package: $2/" -e "s/^Version: .*/Version: $3/" \
+		-e '/^\(Conflicts\|Breaks\|Replaces\|Provides\|Built-Using\|Source\):/d' \
+		-e 's/\bdocker-cli\b/docker-ce-cli/g' "$dir/DEBIAN/control"
+	[ -z "$4" ] || sed -i "s/^Depends: .*/&, $4/" "$dir/DEBIAN/control"
+	printf 'Conflicts: %s\nReplaces: %s\n' "$5" "$5" >>"$dir/DEBIAN/control"
+	finish "$dir"
+}
 
 for entry in $SUITES; do
 	suite="${entry%%:*}" number="${entry##*:}"
+	cli=""
+	download "$suite" docker.io
+	# Since Debian 13 the CLI is a package of its own.
+	if download "$suite" docker-cli 2>/dev/null; then cli=yes; fi
 	for version in $DOCKER_VERSIONS; do
 		full="5:$version-1~debian.$number~$suite"
-		finish "$(deb docker-ce "$full" amd64 "docker.io, docker-ce-cli (= $full), containerd.io")"
-		finish "$(deb docker-ce-cli "$full" amd64 docker.io)"
+		repack "$WORK/$suite"/docker.io_*.deb docker-ce "$full" "docker-ce-cli, containerd.io" "docker.io, docker-cli"
+		if [ -n "$cli" ]; then
+			repack "$WORK/$suite"/docker-cli_*.deb docker-ce-cli "$full" "" "docker-cli"
+		else
+			finish "$(deb docker-ce-cli "$full" amd64 "")"
+		fi
 	done
 	finish "$(deb containerd.io "1.7.25-1~debian.$number~$suite" amd64 "")"
 	finish "$(deb docker-buildx-plugin "0.20.0-1~debian.$number~$suite" amd64 "")"

@@ -87,13 +87,15 @@ def test_a_docker_mirror_replaces_the_repository_and_the_key_url_follows_it():
 @pytest.mark.parametrize("platform, version, source, expected", [
     ("debian12", "", "docker-ce", ["docker-ce", "docker-ce-cli", "containerd.io", "docker-buildx-plugin",
                                    "docker-compose-plugin"]),
-    ("ubuntu2404", "27.3.1", "docker-ce", ["docker-ce=5:27.3.1[-~]*", "docker-ce-cli=5:27.3.1[-~]*", "containerd.io",
+    ("ubuntu2404", "27.3.1", "docker-ce", ["docker-ce=5:27.3.1-*", "docker-ce-cli=5:27.3.1-*", "containerd.io",
                                            "docker-buildx-plugin", "docker-compose-plugin"]),
     ("debian13", "5:27.3.1-1~debian.13~trixie", "docker-ce", ["docker-ce=5:27.3.1-1~debian.13~trixie",
                                                               "docker-ce-cli=5:27.3.1-1~debian.13~trixie",
                                                               "containerd.io", "docker-buildx-plugin",
                                                               "docker-compose-plugin"]),
-    ("debian12", "20.10.24", "distro", ["docker.io=20.10.24[-+~]*"]),
+    # apt pins glob with * and ?, not [...]: Debian's docker.io is <ver>+dfsg<n>-<rev>, Ubuntu's <ver>-0ubuntu<n>.
+    ("debian12", "20.10.24", "distro", ["docker.io=20.10.24+*"]),
+    ("ubuntu2404", "27.5.1", "distro", ["docker.io=27.5.1-*"]),
     ("ubuntu2204", "", "distro", ["docker.io"]),
 ])
 def test_docker_apt_packages_and_pins(platform, version, source, expected):
