@@ -45,6 +45,10 @@ _PLAN_KEYS = ("name", "url", "executor", "builds_dir", "cache_dir", "environment
 _RUNNER_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z")
 _DOCKER_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}\Z")
+# What `docker ... prune --filter until=` takes as an age (a Go duration; timestamps are not ages).
+_DURATION = re.compile(r"^(?:[0-9]+(?:h|m|s))+\Z")
+# A label key, or key=value, as `--filter label!=` takes it.
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?(?:=[^\s,]*)?\Z")
 _USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}\Z")
 # Ranges of the role's own settings (config.toml's, such as concurrent, are checked on the rendered file).
 _RANGES = (
@@ -125,6 +129,18 @@ def _scalars(values, report):
     if metrics and listen and metrics != listen:
         report.error("runner_metrics_listen_address", "is %r, but runner_listen_address (its older name) is %r: set only "
                                                       "runner_metrics_listen_address" % (metrics, listen))
+    until = values.get("runner_docker_cleanup_until")
+    if until is not None and not _DURATION.match(until):
+        report.error("runner_docker_cleanup_until", "is %r, not an age like 24h, 90m or 1h30m (docker prune's until "
+                                                    "filter takes a Go duration)" % until)
+    label = values.get("runner_docker_cleanup_keep_label")
+    if label is not None and not _LABEL.match(label):
+        report.error("runner_docker_cleanup_keep_label", "is %r, not a label key (or key=value) without spaces or "
+                                                         "commas, as docker's label filters take it" % label)
+    schedule = values.get("runner_docker_cleanup_schedule")
+    if schedule and (schedule != schedule.strip() or "\n" in schedule):
+        report.error("runner_docker_cleanup_schedule", "is %r: an OnCalendar expression is one line without "
+                                                       "leading or trailing spaces" % schedule)
     target = values.get("runner_metrics_target")
     if target:
         problem = config_toml_findings.listen_address_problem("runner_metrics_target", target)
