@@ -32,16 +32,15 @@ def registry_problem(name):
     return None
 
 
-def certificate_problem(text):
-    """Why ``text`` is not one or more PEM certificates, or None (never quoting it)."""
+def certificate_problem(text, what="the registry's CA certificate"):
+    """Why ``text`` is not one or more PEM certificates, or None (never quoting it); ``what`` names the certificate."""
     if isinstance(text, str) and _CERTIFICATES.match(text):
         return None
     if isinstance(text, str) and "PRIVATE KEY" in text:
-        return ("holds a private key (not shown): only the registry's CA certificate belongs here, never a key; "
-                "remove the key and give the CA certificate in PEM form")
+        return ("holds a private key (not shown): only %s belongs here, never a key; "
+                "remove the key and give the CA certificate in PEM form" % what)
     return ("is not one or more PEM certificate blocks (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----): "
-            "give the registry's CA certificate in PEM form, e.g. \"{{ lookup('ansible.builtin.file', "
-            "'registry-ca.pem') }}\"")
+            "give %s in PEM form, e.g. \"{{ lookup('ansible.builtin.file', 'ca.pem') }}\"" % what)
 
 
 def check_list(items, path, report):

@@ -146,6 +146,19 @@ def _scalars(values, report):
         problem = config_toml_findings.listen_address_problem("runner_metrics_target", target)
         if problem:
             report.error("runner_metrics_target", problem)
+    gitlab_ca = values.get("runner_gitlab_ca_cert")
+    if gitlab_ca:
+        problem = registry_certificates.certificate_problem(gitlab_ca, "the CA certificate of GitLab's server")
+        if problem:
+            report.error("runner_gitlab_ca_cert", problem)
+        if values.get("runner_ca_path"):
+            report.error("runner_gitlab_ca_cert", "is set, and so is runner_ca_path (%r): give GitLab's CA one way, "
+                                                  "runner_gitlab_ca_cert (written where gitlab-runner reads it) or "
+                                                  "runner_ca_path (a bundle already on the host)"
+                         % values["runner_ca_path"])
+        if (values.get("runner_gitlab_url") or "").startswith("http://"):
+            report.warning("runner_gitlab_ca_cert", "is set, but runner_gitlab_url is http://: no certificate is "
+                                                    "checked until it is https://")
     ca_path = values.get("runner_ca_path")
     if ca_path and not ca_path.startswith("/"):
         report.error("runner_ca_path", "is %r, not an absolute path: give the PEM bundle's path on the runner host"

@@ -67,7 +67,9 @@ def test_gitlab_created_each_runner_once():
         for name in runner.get_hosts("gitlab_runners")
     )
     gitlab = testinfra.get_host("ansible://%s?ansible_inventory=%s" % (runner.get_hosts("gitlab")[0], inventory))
-    state = json.loads(gitlab.check_output("curl -sf http://127.0.0.1:8929/_double/state"))
+    first = testinfra.get_host("ansible://%s?ansible_inventory=%s" % (runner.get_hosts("gitlab_runners")[0], inventory))
+    scheme = _var(first, "runner_gitlab_url").split(":", 1)[0]
+    state = json.loads(gitlab.check_output("curl -sfk %s://127.0.0.1:8929/_double/state" % scheme))
     assert len(state["runners"]) == configured
     assert state["calls"].get("POST /api/v4/user/runners", 0) == configured
 
