@@ -63,3 +63,11 @@ def test_variable_is_prefixed_documented_typed_and_in_the_readme(role, name):
         assert spec.get("default") == defaults[name]
         if "choices" in spec and spec["type"] != "list":
             assert defaults[name] in spec["choices"]
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_argument_spec_texts_hold_no_template(role):
+    """Ansible templates the argument spec when the role starts: a {{ in a description stops every run."""
+    with open(os.path.join(_ROLES_DIR, role, "meta", "argument_specs.yml"), encoding="utf-8") as handle:
+        text = handle.read()
+    assert [line.strip() for line in text.splitlines() if "{{" in line or "{%" in line] == []
