@@ -19,6 +19,13 @@ def _var(host, name):
     return host.ansible("ansible.builtin.debug", "var=%s" % name, check=False)[name]
 
 
+def _optional(host, name, default=""):
+    """A variable the inventory may leave unset (a role default, which the inventory does not see)."""
+    value = _var(host, name)
+    undefined = isinstance(value, str) and ("is undefined" in value or value == "VARIABLE IS NOT DEFINED!")
+    return default if undefined else value
+
+
 def _runner_names(host):
     return sorted(entry["name"] for entry in _var(host, "runner_entries"))
 
@@ -74,9 +81,14 @@ def test_gitlab_created_each_runner_once():
     assert state["calls"].get("POST /api/v4/user/runners", 0) == configured
 
 
+def _metrics_address(host):
+    """What the inventory sets (the role's defaults are empty); not templated by the role here."""
+    return _optional(host, "runner_metrics_listen_address") or _optional(host, "runner_listen_address")
+
+
 def test_metrics_answer_where_the_inventory_turns_them_on(host):
     """listen_address reaches config.toml, and the restarted service answers /metrics there."""
-    address = _var(host, "runner_metrics_listen_address") or _var(host, "runner_listen_address")
+    address = _metrics_address(host)
     text = _config_text(host)
     if not address:
         assert "listen_address" not in text
@@ -93,14 +105,14 @@ def test_the_file_sd_targets_list_every_runner_host_with_metrics():
     runner = AnsibleRunner(inventory)
     hosts = {name: testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, inventory))
              for name in runner.get_hosts("gitlab_runners")}
-    prometheus = {_var(host, "runner_metrics_file_sd_host") for host in hosts.values()} - {""}
+    prometheus = {_optional(host, "runner_metrics_file_sd_host") for host in hosts.values()} - {""}
     if not prometheus:
         return
     (name,) = prometheus
     server = testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, inventory))
-    groups = json.loads(server.file(_var(next(iter(hosts.values())), "runner_metrics_file_sd_path")).content_string)
-    with_metrics = sorted(name for name, host in hosts.items()
-                          if _var(host, "runner_metrics_listen_address") or _var(host, "runner_listen_address"))
+    path = _optional(next(iter(hosts.values())), "runner_metrics_file_sd_path", "/etc/prometheus/file_sd/gitlab-runner.json")
+    groups = json.loads(server.file(path).content_string)
+    with_metrics = sorted(name for name, host in hosts.items() if _metrics_address(host))
     assert sorted(group["labels"]["runner_host"] for group in groups) == with_metrics
     for group in groups:
         (target,) = group["targets"]
