@@ -57,6 +57,8 @@ def keys(tmp_path_factory):
     material.pop("R")
     found["EXPIRED"] = found["EXTENDED"] = found.pop("K")
     found["REVOKED"] = found.pop("R")
+    # Key generation started a gpg-agent for this home: stop it, so that no daemon outlives the tests.
+    subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], capture_output=True, check=False)
     return found, material
 
 
