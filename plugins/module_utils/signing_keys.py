@@ -14,6 +14,7 @@ keyring: GnuPG runs with a throwaway home directory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import re
@@ -69,11 +70,12 @@ def parse_colons(text):
     return [key for key in keys if key["fingerprint"]]
 
 
-def _gpg(run_command, args, data=None):
+@contextlib.contextmanager
+def _gpg():
+    """The gpg command line with a throwaway home, removed afterwards: reading a key touches no keyring."""
     home = tempfile.mkdtemp(prefix="runnerops-gpg-")
     try:
-        return run_command(["gpg", "--batch", "--quiet", "--no-tty", "--homedir", home] + args, data=data,
-                           binary_data=data is not None)
+        yield ["gpg", "--batch", "--quiet", "--no-tty", "--homedir", home]
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -83,7 +85,9 @@ def show_keys(run_command, data):
 
     ``run_command`` is AnsibleModule.run_command. ``error`` is GnuPG's message when it reads no key.
     """
-    rc, out, err = _gpg(run_command, ["--with-colons", "--fixed-list-mode", "--show-keys"], data=data)
+    with _gpg() as gpg:
+        rc, out, err = run_command(gpg + ["--with-colons", "--fixed-list-mode", "--show-keys"], data=data,
+                                   binary_data=True)
     keys = parse_colons(out) if rc == 0 else []
     if not keys:
         return [], (err.strip() or out.strip() or "no OpenPGP key")
@@ -95,18 +99,14 @@ def export_key(run_command, data, fingerprint):
 
     Other keys the file held are left out, so that apt trusts no one else. Returns (armored text, error).
     """
-    home = tempfile.mkdtemp(prefix="runnerops-gpg-")
-    try:
-        base = ["gpg", "--batch", "--quiet", "--no-tty", "--homedir", home]
-        rc, out, err = run_command(base + ["--import"], data=data, binary_data=True)
+    with _gpg() as gpg:
+        rc, out, err = run_command(gpg + ["--import"], data=data, binary_data=True)
         if rc != 0:
             return None, err.strip() or "gpg --import failed"
-        rc, out, err = run_command(base + ["--armor", "--export-options", "export-clean", "--export", fingerprint])
+        rc, out, err = run_command(gpg + ["--armor", "--export-options", "export-clean", "--export", fingerprint])
         if rc != 0 or "BEGIN PGP PUBLIC KEY BLOCK" not in out:
             return None, err.strip() or "gpg --export returned no key"
         return out, None
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def _date(epoch):
