@@ -295,6 +295,33 @@ class GitLabRunnerAPI:
             self._fail(answer, call, self._by_id_explanation(answer.status, runner_id, "read"))
         return self._json(answer, call, ("id",))
 
+    def update_runner(self, access_token, runner_id, attributes):
+        """PUT /runners/:id: change the runner's ``attributes`` at GitLab; its details as GitLab now has them."""
+        call = "PUT /api/v4/runners/%d" % runner_id
+        answer = self._request("PUT", "/api/v4/runners/%d" % runner_id, dict(attributes), private_token=access_token)
+        if answer.status != 200:
+            explanation = self._by_id_explanation(answer.status, runner_id, "update") or {
+                400: "check the runner attributes (maximum_timeout at least 600, access_level, tag_list)",
+                404: "GitLab has no runner %d, or access_token may not see it" % runner_id,
+            }.get(answer.status)
+            self._fail(answer, call, explanation)
+        return self._json(answer, call, ("id",))
+
+    def running_jobs(self, access_token, runner_id):
+        """GET /runners/:id/jobs?status=running: the ids of the jobs the runner runs now."""
+        path = "/api/v4/runners/%d/jobs?status=running&per_page=100" % runner_id
+        call = "GET /api/v4/runners/%d/jobs" % runner_id
+        answer = self._request("GET", path, private_token=access_token)
+        if answer.status != 200:
+            self._fail(answer, call, self._by_id_explanation(answer.status, runner_id, "list the jobs of") or {
+                404: "GitLab has no runner %d, or access_token may not see it" % runner_id,
+            }.get(answer.status))
+        if not isinstance(answer.body, list) or not all(isinstance(job, dict) and "id" in job for job in answer.body):
+            raise GitLabAPIError(
+                "GitLab at %s answered %d to %s without a JSON list of jobs: is url a GitLab instance (and not a "
+                "proxy or login page)?" % (self.url, answer.status, call), status=answer.status)
+        return [job["id"] for job in answer.body]
+
     def delete_runner_by_id(self, access_token, runner_id):
         """DELETE /runners/:id: True when deleted, False when GitLab has no such runner (404)."""
         call = "DELETE /api/v4/runners/%d" % runner_id

@@ -42,6 +42,7 @@ __all__ = [
     "remove",
     "settled",
     "write",
+    "write_json",
 ]
 
 DIRECTORY_MODE = 0o700
@@ -118,11 +119,20 @@ def ensure_directory(path):
 
 
 def write(path, record):
-    """Store ``record`` in ``path`` atomically: a 0600 temporary file in the same directory, fsync, rename."""
-    ensure_directory(path)
-    directory = os.path.dirname(path)
+    """Store ``record`` in ``path`` atomically (see :func:`write_json`)."""
     content = dict((key, record.get(key)) for key in _FIELDS)
     content["about"] = _ABOUT
+    write_json(path, content)
+
+
+def write_json(path, content, make_directory=True):
+    """Write ``content`` as JSON to ``path`` atomically: a 0600 temporary file in the same directory, fsync, rename.
+
+    With ``make_directory``, the directory is created (or tightened) to 0700 first.
+    """
+    if make_directory:
+        ensure_directory(path)
+    directory = os.path.dirname(path)
     handle, temp_path = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path), suffix=".tmp")
     try:
         os.fchmod(handle, FILE_MODE)

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime
+import os
 import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     gitlab_rules,
     pending_credentials,
+    runner_attributes,
     runner_config_file,
     secrets,
 )
@@ -109,16 +111,6 @@ def _validate_tokens(params):
         raise ValueError("state=present needs runner_token, access_token or registration_token")
 
 
-def _attributes(params):
-    attributes = {}
-    for name in RUNNER_ATTRIBUTES:
-        if params.get(name) is not None:
-            attributes[name] = params[name]
-    if "tag_list" in attributes:
-        attributes["tag_list"] = [tag.strip() for tag in attributes["tag_list"]]
-    return attributes
-
-
 def _result(**values):
     result = {
         "changed": False,
@@ -126,6 +118,7 @@ def _result(**values):
         "deleted": False,
         "runner_id": None,
         "token_expires_at": None,
+        "attributes_changed": {},
         "warnings": [],
     }
     result.update(values)
@@ -145,8 +138,49 @@ def ensure_runner(api, params, check_mode=False, now=_rfc3339_now, keep_secret=N
     """
     validate_params(params)
     live = read_live_credentials(params.get("config_path")) if params.get("name") else {}
+    records = _Records(params.get("config_path") if params.get("name") else None)
     result, pending = _prepare(api, params, live, keep_secret)
-    return _decide(api, params, check_mode, now, result, pending)
+    result = _decide(api, params, check_mode, now, result, pending, records)
+    records.save(check_mode, result["warnings"])
+    return result
+
+
+class _Records:
+    """The host's record of runner attributes (runner_attributes), read once and written once per call."""
+
+    def __init__(self, config_path):
+        self.path = runner_attributes.record_path(config_path) if config_path else None
+        self.runners = runner_attributes.load_records(self.path) if self.path else {}
+        self.changed = False
+
+    def get(self, name, api, runner_id):
+        entry = self.runners.get(name) if name else None
+        if entry and entry.get("id") == runner_id and entry.get("url") == api.url:
+            return entry
+        return None
+
+    def put(self, name, api, runner_id, attributes, confirmed):
+        """Record ``attributes`` as GitLab's for runner ``name``; False when this host keeps no record."""
+        if not name or not self.path:
+            return False
+        entry = {"url": api.url, "id": runner_id, "attributes": attributes, "confirmed": confirmed}
+        if self.runners.get(name) != entry:
+            self.runners[name] = entry
+            self.changed = True
+        return True
+
+    def forget(self, name):
+        if name and self.runners.pop(name, None) is not None:
+            self.changed = True
+
+    def save(self, check_mode, warnings):
+        if not self.changed or check_mode or not os.path.isdir(os.path.dirname(self.path)):
+            return
+        try:
+            runner_attributes.save_records(self.path, self.runners)
+        except (IOError, OSError) as err:
+            warnings.append("cannot write %s (%s): changes of runner attributes may go unnoticed without an "
+                            "access token that may read them" % (self.path, err.strerror or type(err).__name__))
 
 
 def read_live_credentials(path):
@@ -178,9 +212,11 @@ def _prepare(api, params, live, keep_secret):
     return result, pending_credentials.load(api, path, result["warnings"])
 
 
-def _decide(api, params, check_mode, now, result, pending):
+def _decide(api, params, check_mode, now, result, pending, records):
     if params.get("state", "present") == "absent":
         _ensure_absent(api, params, check_mode, result)
+        if result["deleted"]:
+            records.forget(params.get("name"))
         if pending is not None:
             if pending["token"] == params.get("runner_token"):
                 if not check_mode:
@@ -189,7 +225,12 @@ def _decide(api, params, check_mode, now, result, pending):
             else:
                 pending_credentials.drop(api, pending, params["pending_path"], check_mode, result, None)
         return result
-    return _ensure_present(api, params, check_mode, now, result, pending)
+    _ensure_present(api, params, check_mode, now, result, pending)
+    if result["created"] and not check_mode:
+        records.put(params.get("name"), api, result["runner_id"], runner_attributes.wanted(params), True)
+    elif result["runner_id"] is not None and not result["created"]:
+        _follow_attributes(api, params, check_mode, result, records)
+    return result
 
 
 class RunnerError(Exception):
@@ -219,6 +260,21 @@ class _Prefetched:
         except GitLabAPIError as err:
             self._answers[key] = (None, err)
 
+    def prefetch_runner(self, access_token, runner_id):
+        key = ("GET", access_token, runner_id)
+        try:
+            self._answers[key] = (self._api.get_runner(access_token, runner_id), None)
+        except GitLabAPIError as err:
+            self._answers[key] = (None, err)
+
+    def get_runner(self, access_token, runner_id):
+        answer = self._answers.pop(("GET", access_token, runner_id), None)
+        if answer is None:
+            return self._api.get_runner(access_token, runner_id)
+        if answer[1] is not None:
+            raise answer[1]
+        return answer[0]
+
     def verify_runner(self, runner_token, system_id=None):
         # Used once: a second verification of the same token (after a change) asks GitLab again.
         answer = self._answers.pop((runner_token, system_id), None)
@@ -247,7 +303,7 @@ def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_s
             validate_params(params)
         except ValueError as err:
             raise RunnerError(params.get("name"), err)
-    apis, lives, prepared = {}, {}, []
+    apis, lives, records, prepared = {}, {}, {}, []
     for params in runners:
         url = normalize_url(params["url"])
         if url not in apis:
@@ -256,26 +312,32 @@ def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_s
         try:
             if path not in lives:
                 lives[path] = read_live_credentials(path)
+                records[path] = _Records(path)
             prepared.append((apis[url], params) + _prepare(apis[url], params, lives[path], keep_secret))
         except ValueError as err:
             raise RunnerError(params.get("name"), err)
 
-    wanted = []
+    reads = []
     for api, params, _early_result, pending in prepared:
         for token in (params.get("runner_token"), pending and pending["token"]):
             if token:
-                wanted.append((api, token, params.get("system_id")))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(concurrency, len(wanted)) or 1) as pool:
-        list(pool.map(lambda job: job[0].prefetch(job[1], job[2]), wanted))
+                reads.append(lambda api=api, token=token, params=params: api.prefetch(token, params.get("system_id")))
+        if _reads_attributes(params) and params.get("runner_id"):
+            reads.append(lambda api=api, params=params: api.prefetch_runner(params["access_token"], params["runner_id"]))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(concurrency, len(reads)) or 1) as pool:
+        list(pool.map(lambda read: read(), reads))
 
     results = []
     for api, params, result, pending in prepared:
         try:
-            result = _decide(api, params, check_mode, now, result, pending)
+            result = _decide(api, params, check_mode, now, result, pending, records[params.get("config_path")])
         except (GitLabAPIError, ValueError) as err:
             raise RunnerError(params.get("name"), err)
         result["name"] = params.get("name")
         results.append(result)
+    warnings = results[-1]["warnings"] if results else []
+    for host_records in records.values():
+        host_records.save(check_mode, warnings)
     return results
 
 
@@ -353,9 +415,9 @@ def _ensure_present(api, params, check_mode, now, result, pending):
         return result
     if access_token:
         created = api.create_runner(access_token, params.get("runner_type") or "instance_type",
-                                    params.get("group_id"), params.get("project_id"), _attributes(params))
+                                    params.get("group_id"), params.get("project_id"), runner_attributes.wanted(params))
     else:
-        created = api.register_runner(registration_token, _attributes(params))
+        created = api.register_runner(registration_token, runner_attributes.wanted(params))
     obtained = now()
     if path:
         pending_credentials.keep(api, path, created, obtained)
@@ -387,3 +449,69 @@ def _ensure_absent(api, params, check_mode, result):
         result.update(changed=exists, deleted=exists)
     elif api.delete_runner_by_id(access_token, runner_id):
         result.update(changed=True, deleted=True)
+
+
+def _reads_attributes(params):
+    """Whether the runner's attributes are compared with GitLab's (an access token and attributes to follow)."""
+    return (params.get("state", "present") == "present" and bool(params.get("access_token"))
+            and bool(runner_attributes.wanted(params)))
+
+
+_GRANT = ("give access_token (the runner role's runner_access_token) the manage_runner scope (GitLab 17.1 and later; "
+          "or api), from a user who owns the runner's group or project, or an administrator's for an instance runner")
+
+
+def _follow_attributes(api, params, check_mode, result, records):
+    """Make GitLab's attributes of the existing runner the wanted ones (PUT /runners/:id); never re-register.
+
+    Without an access token that may read them, compare with the host's record
+    instead and warn with what differs; GitLab is then left as it is.
+    """
+    want = runner_attributes.wanted(params)
+    if not want:
+        return
+    name, runner_id, access_token = params.get("name"), result["runner_id"], params.get("access_token")
+    refused = "no access_token was given"
+    if access_token:
+        try:
+            details = api.get_runner(access_token, runner_id)
+            refused = None if details is not None else "GitLab answered 404 to GET /api/v4/runners/%d" % runner_id
+        except GitLabAPIError as err:
+            if err.status not in (401, 403):
+                raise
+            refused = "GitLab answered %d to GET /api/v4/runners/%d" % (err.status, runner_id)
+        if refused is None:
+            changes = runner_attributes.differences(want, runner_attributes.at_gitlab(details))
+            if not changes:
+                records.put(name, api, runner_id, want, True)
+                return
+            if not check_mode:
+                try:
+                    api.update_runner(access_token, runner_id, dict((key, want[key]) for key in changes))
+                except GitLabAPIError as err:
+                    if err.status not in (401, 403):
+                        raise
+                    result["warnings"].append(
+                        "its attributes at GitLab differ from the ones asked (%s) and were not changed: GitLab "
+                        "answered %d to PUT /api/v4/runners/%d; %s" % (
+                            runner_attributes.describe(changes), err.status, runner_id, _GRANT))
+                    return
+                records.put(name, api, runner_id, want, True)
+            result.update(changed=True, attributes_changed=dict(
+                (key, {"before": before, "after": after}) for key, (before, after) in changes.items()))
+            return
+    record = records.get(name, api, runner_id)
+    if record is None:
+        kept = records.put(name, api, runner_id, want, False)
+        result["warnings"].append(
+            "its attributes at GitLab cannot be compared with the ones asked, as %s, and this host has no record of "
+            "them%s; to have them followed, %s" % (
+                refused, ": the ones asked are recorded as GitLab's, and later changes reported" if kept else "",
+                _GRANT))
+        return
+    changes = runner_attributes.differences(want, record["attributes"])
+    if changes:
+        result["warnings"].append(
+            "its attributes differ from the ones last set at GitLab (%s) and were not changed, as %s; to have them "
+            "followed, %s (the runner is never registered again to change them)" % (
+                runner_attributes.describe(changes), refused, _GRANT))

@@ -396,4 +396,7 @@ class _Runner(object):
         }
         for key in ("run_untagged", "locked", "access_level", "maximum_timeout", "paused", "maintenance_note"):
             request[key] = entry.get(key)
-        return dict((key, value) for key, value in request.items() if not _is_empty(value))
+        # GitLab's attributes follow the inventory: no tags and an empty maintenance note are values too.
+        kept = ("tag_list", "maintenance_note") if self.state == "present" else ()
+        return dict((key, value) for key, value in request.items()
+                    if (key in kept and value is not None) or not _is_empty(value))

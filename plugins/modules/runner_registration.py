@@ -26,8 +26,16 @@ description:
     with C(DELETE /api/v4/runners/:id) and O(access_token) plus O(runner_id). Without them, the token that
     O(config_path) holds for O(name), or that O(pending_path) keeps, is used; a runner none of them knows, or
     that is already gone, is not an error.
-  - Runner attributes (O(description), O(tag_list), ...) are sent only when a runner is created; the
-    module does not update an existing runner.
+  - Runner attributes (O(description), O(tag_list), O(paused), ...) are sent when a runner is created, and follow
+    the options afterwards: for an existing runner, those given are compared with GitLab's
+    (C(GET /api/v4/runners/:id)) and what differs is changed (C(PUT /api/v4/runners/:id)), reported as changed, in
+    check mode too, with a diff. A runner is never registered again to change an attribute. An attribute left out
+    is left as GitLab has it.
+  - Reading and changing attributes needs O(access_token) with the C(manage_runner) (GitLab 17.1 and later) or C(api)
+    scope, of a user who owns the runner's group or project (an administrator for instance runners). Without one,
+    the attributes are compared with what the module last set or read, kept beside O(config_path) in
+    C(.runner_attributes.json) (no secret in it), and a warning per runner says what differs and what to grant;
+    GitLab is left as it is.
   - With O(runners), one call settles all the runners of a host. Every runner's options are checked before any
     request, O(config_path) is read once, the tokens the host holds are verified a few at a time in parallel, then
     each runner is settled in the order given, one at a time (creations, deletions, pending files). The result
@@ -68,8 +76,8 @@ options:
       - A personal, group or project access token, sent as C(PRIVATE-TOKEN).
       - Creating a runner needs the C(create_runner) (or C(api)) scope and the right to create runners of
         O(runner_type) in that group or project (an administrator for instance runners).
-      - Deleting by O(runner_id) needs the C(manage_runner) or C(api) scope (GitLab 17.1 and later);
-        C(create_runner) alone is not enough.
+      - Deleting by O(runner_id), and reading and changing the attributes of an existing runner, need the
+        C(manage_runner) or C(api) scope (GitLab 17.1 and later); C(create_runner) alone is not enough.
       - Mutually exclusive with O(registration_token).
     type: str
   registration_token:
@@ -278,10 +286,10 @@ attributes:
     support: full
     details:
       - Only reads are sent (C(POST /api/v4/runners/verify), C(GET /api/v4/runners/:id)); nothing is
-        created or deleted, O(pending_path) is only read, and no token is returned.
+        created, changed or deleted, O(pending_path) is only read, and no token is returned.
   diff_mode:
-    description: Would show what it changes in diff mode.
-    support: none
+    description: Shows the runner attributes it changes (or would change) at GitLab.
+    support: full
   idempotent:
     description: Running it again with the same options changes nothing.
     support: partial
@@ -412,6 +420,13 @@ deleted:
   returned: always
   type: bool
   sample: false
+attributes_changed:
+  description:
+    - The runner attributes changed at GitLab (in check mode, that would be), each with C(before) (GitLab's) and
+      C(after) (the option's). Empty when nothing differs, or when they could not be read (see the warnings).
+  returned: always
+  type: dict
+  sample: {tag_list: {before: [docker], after: [docker, linux]}, paused: {before: true, after: false}}
 runners:
   description:
     - With O(runners), one result per item in the same order, each with C(name) and the keys above (RV(runner_id),
@@ -428,7 +443,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_attributes
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import ACCESS_LEVELS, RUNNER_TYPES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
     GitLabAPIError,
@@ -557,10 +572,21 @@ def main():
         for result in results:
             for warning in result.pop("warnings"):
                 module.warn('runner "%s": %s' % (result["name"], warning))
-        module.exit_json(changed=any(result["changed"] for result in results), runners=results)
+        diff = [_diff(result, result["name"]) for result in results if result["attributes_changed"]]
+        module.exit_json(changed=any(result["changed"] for result in results), runners=results,
+                         **({"diff": diff} if diff and module._diff else {}))
     for warning in result.pop("warnings"):
         module.warn(warning)
+    if result["attributes_changed"] and module._diff:
+        result["diff"] = _diff(result, params["name"] or "runner %s" % result["runner_id"])
     module.exit_json(**result)
+
+
+def _diff(result, name):
+    changes = dict((key, (pair["before"], pair["after"])) for key, pair in result["attributes_changed"].items())
+    before, after = runner_attributes.diff_texts(changes)
+    return {"before_header": "%s at GitLab" % name, "after_header": "%s as asked" % name,
+            "before": before, "after": after}
 
 
 if __name__ == "__main__":

@@ -23,6 +23,11 @@ GitLab endpoints served (``/api/v4``):
 - ``GET /runners/:id`` (scope ``api``, ``read_api`` or ``manage_runner``) and
   ``DELETE /runners/:id`` (scope ``api`` or ``manage_runner``). 200/204, 401,
   403, 404.
+- ``PUT /runners/:id`` (scope ``api`` or ``manage_runner``): change a runner's
+  attributes (those given). 200 with the runner, 400, 401, 403, 404.
+- ``GET /runners/:id/jobs`` (scope ``api``, ``read_api`` or ``manage_runner``,
+  ``status`` filter, ``per_page``): the runner's jobs, newest first. 200, 400,
+  401, 403, 404. Jobs exist only as tests start them (below).
 - ``POST /runners/reset_authentication_token``: rotate a runner token. 201
   with the new token; the old one then gets 403.
 
@@ -49,6 +54,9 @@ Control endpoints for tests (``/_double``, no authentication):
 - ``DELETE /_double/runners/:id``: delete a runner behind the play's back.
 - ``POST /_double/runners/:id/rotate``: rotate a runner token as the runner
   service does; answers ``{"id", "token", "token_expires_at"}``.
+- ``POST /_double/runners/:id/jobs``: the runner picked up a job
+  (``{"status": "running", "name": ...}``); answers the job with its ``id``.
+- ``PUT /_double/jobs/:id``: ``{"status": "success"}`` (or any job status).
 
 Run it::
 
@@ -88,6 +96,9 @@ _REQUEST_LOG_LENGTH = 500
 _SCOPES_CREATE = frozenset(("create_runner", "api"))
 _SCOPES_READ = frozenset(("api", "read_api", "manage_runner"))
 _SCOPES_MANAGE = frozenset(("api", "manage_runner"))
+
+_JOB_STATUSES = ("created", "pending", "running", "failed", "success", "canceled", "skipped", "manual",
+                 "scheduled")
 
 _ATTRIBUTE_DEFAULTS = {
     "description": "",
@@ -138,7 +149,7 @@ class _Reply(Exception):
 
 def _empty_state(seed):
     state = copy.deepcopy(seed)
-    state.update(runners={}, next_id=1, calls={}, requests=[], faults=[])
+    state.update(runners={}, next_id=1, jobs={}, next_job_id=1, calls={}, requests=[], faults=[])
     return state
 
 
@@ -153,6 +164,8 @@ class _DoubleState:
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding="utf-8") as handle:
                 self.data.update(json.load(handle))
+            self.data.setdefault("jobs", {})
+            self.data.setdefault("next_job_id", 1)
             # Seeds given on the command line add to what the file holds.
             self._merge_tokens(seed)
 
@@ -219,16 +232,16 @@ class _DoubleState:
                 "scope": scope_name,
             })
 
-    def _attributes(self, params):
+    def _attributes(self, params, given=None):
+        """The attributes of ``params`` (a creation), or of ``given`` over ``params`` (an update), validated."""
         attributes = {}
         for name, default in _ATTRIBUTE_DEFAULTS.items():
-            value = params.get(name, default)
+            value = params.get(name, default) if given is None or name not in given else given[name]
             if name == "tag_list" and isinstance(value, str):
                 value = [tag.strip() for tag in value.split(",") if tag.strip()]
             attributes[name] = value
         for name in ("run_untagged", "locked", "paused"):
-            if isinstance(attributes[name], str):
-                attributes[name] = attributes[name].lower() in ("true", "1", "yes")
+            attributes[name] = _boolean(attributes[name])
         if attributes["access_level"] not in ACCESS_LEVELS:
             raise _Reply(400, {"error": "access_level does not have a valid value"})
         timeout = attributes["maximum_timeout"]
@@ -317,14 +330,40 @@ class _DoubleState:
             raise _Reply(403, _message(403))
         return 201, self._rotate(runner)
 
-    def get_runner(self, request, runner_id):
-        self._require_scope(request.private_token, _SCOPES_READ, "read_api")
+    def _runner(self, runner_id):
         runner = self.data["runners"].get(str(runner_id))
         if runner is None:
             raise _Reply(404, _message(404, "Runner Not Found"))
-        view = _runner_view(runner)
-        view.pop("token_hash")
-        return 200, view
+        return runner
+
+    def get_runner(self, request, runner_id):
+        self._require_scope(request.private_token, _SCOPES_READ, "read_api")
+        return 200, _api_view(self._runner(runner_id))
+
+    def update_runner(self, request, runner_id):
+        self._require_scope(request.private_token, _SCOPES_MANAGE, "manage_runner")
+        runner = self._runner(runner_id)
+        given = dict((name, value) for name, value in request.params.items() if name in _ATTRIBUTE_DEFAULTS)
+        if "active" in request.params and "paused" not in given:
+            given["paused"] = not _boolean(request.params["active"])
+        if not given:
+            raise _Reply(400, {"error": "description, active, paused, tag_list, run_untagged, locked, access_level, "
+                                        "maximum_timeout, maintenance_note are missing, at least one parameter must "
+                                        "be provided"})
+        attributes = self._attributes(dict((name, runner[name]) for name in _ATTRIBUTE_DEFAULTS), given)
+        runner.update(attributes)
+        runner["updates"] = runner.get("updates", 0) + 1
+        return 200, _api_view(runner)
+
+    def runner_jobs(self, request, runner_id):
+        self._require_scope(request.private_token, _SCOPES_READ, "read_api")
+        self._runner(runner_id)
+        status = request.params.get("status")
+        if status and status not in _JOB_STATUSES:
+            raise _Reply(400, {"error": "status does not have a valid value"})
+        jobs = [job for job in self.data["jobs"].values()
+                if job["runner_id"] == runner_id and (not status or job["status"] == status)]
+        return 200, sorted(jobs, key=lambda job: -job["id"])[:int(request.params.get("per_page") or 20)]
 
     def delete_by_id(self, request, runner_id):
         self._require_scope(request.private_token, _SCOPES_MANAGE, "manage_runner")
@@ -350,6 +389,7 @@ class _DoubleState:
             "groups": sorted(data["groups"]),
             "projects": sorted(data["projects"]),
             "runners": [_runner_view(data["runners"][key]) for key in sorted(data["runners"], key=int)],
+            "jobs": [data["jobs"][key] for key in sorted(data["jobs"], key=int)],
             "calls": dict(data["calls"]),
             "requests": list(data["requests"]),
             "faults": copy.deepcopy(data["faults"]),
@@ -387,6 +427,27 @@ class _DoubleState:
         if self.data["runners"].pop(str(runner_id), None) is None:
             raise _Reply(404, _message(404, "Runner Not Found"))
 
+    def start_job(self, runner_id, body):
+        """A job the runner picked up (GitLab's side of it): ``{"status": "running"}`` by default."""
+        self._runner(runner_id)
+        status = body.get("status", "running")
+        if status not in _JOB_STATUSES:
+            raise _Reply(400, {"error": "status does not have a valid value"})
+        job = {"id": self.data["next_job_id"], "status": status, "runner_id": runner_id,
+               "name": body.get("name", "job"), "created_at": _rfc3339(_now())}
+        self.data["next_job_id"] += 1
+        self.data["jobs"][str(job["id"])] = job
+        return job
+
+    def set_job(self, job_id, body):
+        job = self.data["jobs"].get(str(job_id))
+        if job is None:
+            raise _Reply(404, _message(404, "Job Not Found"))
+        if body.get("status") not in _JOB_STATUSES:
+            raise _Reply(400, {"error": "status does not have a valid value"})
+        job["status"] = body["status"]
+        return job
+
     def rotate_behind_back(self, runner_id):
         runner = self.data["runners"].get(str(runner_id))
         if runner is None:
@@ -407,6 +468,18 @@ class _DoubleState:
     @property
     def lock(self):
         return self._lock
+
+
+def _boolean(value):
+    return value.lower() in ("true", "1", "yes") if isinstance(value, str) else bool(value)
+
+
+def _api_view(runner):
+    """A runner as GET /runners/:id shows it: no token, ``active`` (deprecated) beside ``paused``."""
+    view = _runner_view(runner)
+    view.pop("token_hash")
+    view["active"] = not runner["paused"]
+    return view
 
 
 def _int_or_none(value):
@@ -441,7 +514,9 @@ _ROUTES = [
     ("POST", r"/api/v4/runners", "POST /api/v4/runners", "register"),
     ("DELETE", r"/api/v4/runners", "DELETE /api/v4/runners", "delete_by_token"),
     ("GET", r"/api/v4/runners/(\d+)", "GET /api/v4/runners/:id", "get_runner"),
+    ("PUT", r"/api/v4/runners/(\d+)", "PUT /api/v4/runners/:id", "update_runner"),
     ("DELETE", r"/api/v4/runners/(\d+)", "DELETE /api/v4/runners/:id", "delete_by_id"),
+    ("GET", r"/api/v4/runners/(\d+)/jobs", "GET /api/v4/runners/:id/jobs", "runner_jobs"),
 ]
 _ROUTES = [(method, re.compile("^%s$" % pattern), endpoint, name) for method, pattern, endpoint, name in _ROUTES]
 
@@ -565,7 +640,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _control_answer(state, method, path, body):
-        runner_match = re.match(r"^/_double/runners/(\d+)(/rotate)?$", path)
+        runner_match = re.match(r"^/_double/runners/(\d+)(/rotate|/jobs)?$", path)
+        job_match = re.match(r"^/_double/jobs/(\d+)$", path)
         if method == "GET" and path == "/_double/state":
             return 200, state.view()
         if method == "POST" and path == "/_double/faults":
@@ -583,8 +659,12 @@ class _Handler(BaseHTTPRequestHandler):
         if runner_match and method == "DELETE" and not runner_match.group(2):
             state.delete_behind_back(int(runner_match.group(1)))
             return 204, None
-        if runner_match and method == "POST" and runner_match.group(2):
+        if runner_match and method == "POST" and runner_match.group(2) == "/rotate":
             return 200, state.rotate_behind_back(int(runner_match.group(1)))
+        if runner_match and method == "POST" and runner_match.group(2) == "/jobs":
+            return 201, state.start_job(int(runner_match.group(1)), body)
+        if job_match and method in ("PUT", "POST"):
+            return 200, state.set_job(int(job_match.group(1)), body)
         raise _Reply(404, _message(404, "no such control endpoint"))
 
     # -- verbs -------------------------------------------------------------
@@ -728,6 +808,24 @@ class GitLabAPIDouble:
             answer = self._state.rotate_behind_back(runner_id)
             self._state.save()
         return answer["token"]
+
+    def start_job(self, runner_id, status="running", name="job"):
+        with self._state.lock:
+            job = self._state.start_job(runner_id, {"status": status, "name": name})
+            self._state.save()
+        return job["id"]
+
+    def set_job(self, job_id, status):
+        with self._state.lock:
+            self._state.set_job(job_id, {"status": status})
+            self._state.save()
+
+    def edit_runner(self, runner_id, **attributes):
+        """Change attributes as a user would in GitLab's UI."""
+        with self._state.lock:
+            runner = self._state._runner(runner_id)  # pylint: disable=protected-access
+            runner.update(attributes)
+            self._state.save()
 
 
 def _parse_access_token(text):

@@ -116,6 +116,66 @@ def test_get_and_delete_by_id(api):
     assert api.delete_runner_by_id(MANAGER, created["id"]) is False
 
 
+def test_update_runner_changes_only_what_is_given(api, gitlab):
+    created = api.create_runner(MANAGER, "instance_type", attributes={"tag_list": ["docker"], "description": "a"})
+    updated = api.update_runner(MANAGER, created["id"], {"tag_list": ["docker", "linux"], "paused": True})
+    assert (updated["tag_list"], updated["paused"], updated["active"], updated["description"]) == (
+        ["docker", "linux"], True, False, "a")
+    assert gitlab.calls()["PUT /api/v4/runners/:id"] == 1
+
+
+@pytest.mark.parametrize("token, attributes, status, message", [
+    (CREATOR, {"paused": True}, 403, "access_token may not update runner 1: that needs the manage_runner"),
+    (READER, {"paused": True}, 403, "access_token may not update runner 1"),
+    ("glpat-nobody-knows-me", {"paused": True}, 401, "access_token is unknown, expired or revoked"),
+    (MANAGER, {"maximum_timeout": 60}, 400, "needs to be at least 10 minutes"),
+    (MANAGER, {"access_level": "everyone"}, 400, "check the runner attributes"),
+])
+def test_update_runner_refusals_are_explained(api, token, attributes, status, message):
+    api.create_runner(MANAGER, "instance_type")
+    with pytest.raises(GitLabAPIError) as err:
+        api.update_runner(token, 1, attributes)
+    assert err.value.status == status
+    assert message in str(err.value)
+    assert "glpat-" not in str(err.value)
+
+
+def test_update_of_an_unknown_runner(api):
+    with pytest.raises(GitLabAPIError) as err:
+        api.update_runner(MANAGER, 99, {"paused": True})
+    assert err.value.status == 404 and "GitLab has no runner 99" in str(err.value)
+
+
+def test_running_jobs_lists_only_running_jobs_of_that_runner(api, gitlab):
+    first = api.create_runner(MANAGER, "instance_type")["id"]
+    second = api.create_runner(MANAGER, "instance_type")["id"]
+    assert api.running_jobs(READER, first) == []
+    done = gitlab.start_job(first, status="success")
+    running = gitlab.start_job(first)
+    gitlab.start_job(second)
+    assert api.running_jobs(READER, first) == [running]
+    gitlab.set_job(running, "success")
+    assert api.running_jobs(MANAGER, first) == []
+    assert done != running
+
+
+def test_running_jobs_refusals_are_explained(api):
+    api.create_runner(MANAGER, "instance_type")
+    with pytest.raises(GitLabAPIError) as err:
+        api.running_jobs(CREATOR, 1)
+    assert err.value.status == 403 and "access_token may not list the jobs of runner 1" in str(err.value)
+    with pytest.raises(GitLabAPIError) as err:
+        api.running_jobs(MANAGER, 5)
+    assert err.value.status == 404
+
+
+def test_running_jobs_needs_a_list(api, gitlab):
+    gitlab.add_fault(path="/api/v4/runners/:id/jobs", status=200, body={"message": "login"})
+    with pytest.raises(GitLabAPIError) as err:
+        api.running_jobs(MANAGER, 1)
+    assert "without a JSON list of jobs" in str(err.value)
+
+
 @pytest.mark.parametrize("runner_type, message", [
     (None, "(runner_type is missing)"),
     ("bogus_type", "(runner_type does not have a valid value)"),

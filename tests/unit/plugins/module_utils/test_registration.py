@@ -354,6 +354,12 @@ class _ConcurrentFake:
                 self.calls.append(("verify_runner", token))
         return {"id": int(token.rsplit("-", 1)[1]), "token_expires_at": None} if token != "glrt-gone-0" else None
 
+    def get_runner(self, access_token, runner_id):
+        with self.lock:
+            self.calls.append(("get_runner", runner_id))
+        # As GitLab answers a token with only the create_runner scope.
+        raise GitLabAPIError("insufficient_scope", status=403)
+
     def create_runner(self, access_token, runner_type, group_id=None, project_id=None, attributes=None):
         with self.lock:
             self.calls.append(("create_runner", attributes["description"]))

@@ -240,7 +240,7 @@ def test_registrations_absent_and_modes():
     assert plan["registrations"] == [
         {"name": "build", "state": "present", "url": URL, "token": "glrt-EXISTING", "runner_type": "instance_type",
          "description": "Build runner", "tag_list": ["docker", "linux"], "run_untagged": False, "locked": True,
-         "access_level": "ref_protected", "maximum_timeout": 3600, "paused": False},
+         "access_level": "ref_protected", "maximum_timeout": 3600, "paused": False, "maintenance_note": ""},
         {"name": "group", "state": "present", "url": "http://gitlab.internal:8080/", "runner_type": "group_type",
          "group_id": 7, "description": "group", "tag_list": ["a", "b"]},
         {"name": "old", "state": "absent", "url": URL, "runner_type": "instance_type", "description": "old"},

@@ -111,7 +111,7 @@ def test_three_runs_create_one_runner(gitlab, run):
     assert (runner["description"], runner["tag_list"], runner["run_untagged"], runner["maximum_timeout"]) == (
         "ci-1", ["docker", "linux"], False, 3600)
     assert runner["system_ids"] == ["s_0123456789ab"]
-    assert gitlab.calls() == {CREATE: 1, VERIFY: 2}
+    assert gitlab.calls() == {CREATE: 1, VERIFY: 2, GET_BY_ID: 2}  # the reads are refused: create_runner only
 
 
 @pytest.mark.parametrize("runner_type, where", [
@@ -431,7 +431,7 @@ def test_rerun_after_a_crash_reuses_the_pending_runner(gitlab, run, tmp_path):
     assert "reused runner %d, registered by an earlier run that did not write config.toml" % first["runner_id"] \
         in _warnings(again)[0]
     assert len(gitlab.state()["runners"]) == 1
-    assert gitlab.calls() == {CREATE: 1, VERIFY: 1}
+    assert gitlab.calls() == {CREATE: 1, VERIFY: 1, GET_BY_ID: 1}
     assert _record(options["pending_path"])["token"] == first["token"]  # runner_config removes it, not this
 
 
@@ -713,7 +713,7 @@ def test_one_call_creates_each_runner_in_order_then_only_verifies(gitlab, run, t
     assert [(result["name"], result["runner_id"], result["created"]) for result in again["runners"]] == [
         (name, runner_id, False) for name, runner_id in zip(["a", "b", "team/c"], ids)]
     assert not any("token" in result for result in again["runners"])
-    assert gitlab.calls() == {CREATE: 3, VERIFY: 3}
+    assert gitlab.calls() == {CREATE: 3, VERIFY: 3, GET_BY_ID: 3}
 
 
 def test_one_call_mixes_present_and_absent(gitlab, run, tmp_path):
@@ -788,3 +788,154 @@ def test_pending_dir_is_for_runners(gitlab, run, tmp_path):
     result = run(url=gitlab.url, access_token=CREATOR, pending_dir=str(tmp_path))
     assert result["rc"] == 1 and result["msg"] == "pending_dir is for runners; give pending_path for one runner"
     assert gitlab.calls() == {}
+
+
+# -- attributes follow the options ----------------------------------------------
+
+UPDATE = "PUT /api/v4/runners/:id"
+
+
+def _attribute_options(gitlab, tmp_path, access_token, **attributes):
+    config = str(tmp_path / "gitlab-runner" / "config.toml")
+    return dict(url=gitlab.url, access_token=access_token, config_path=config, name="ci",
+                pending_path=_pending(tmp_path), **attributes)
+
+
+def _created(gitlab, run, tmp_path, access_token, **attributes):
+    """A runner created with ``attributes`` whose token config.toml holds, as the role leaves it."""
+    options = _attribute_options(gitlab, tmp_path, access_token, **attributes)
+    first = run(**options)
+    assert first["created"]
+    _write_config(options["config_path"], gitlab.url, first["runner_id"], first["token"])
+    os.unlink(options["pending_path"])
+    return first["runner_id"], options
+
+
+def _at_gitlab(gitlab, runner_id):
+    return next(runner for runner in gitlab.state()["runners"] if runner["id"] == runner_id)
+
+
+def test_changed_attributes_are_updated_at_gitlab_without_registering_again(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, MANAGER, description="ci", tag_list=["docker"],
+                                  run_untagged=True, maximum_timeout=3600)
+    options.update(tag_list=["docker", "linux"], run_untagged=False, maximum_timeout=7200, locked=True,
+                   access_level="ref_protected", maintenance_note="moved to rack 4")
+    changed = run(**options)
+    assert (changed["rc"], changed["changed"], changed["created"], changed["runner_id"]) == (0, True, False, runner_id)
+    assert changed["attributes_changed"] == {
+        "tag_list": {"before": ["docker"], "after": ["docker", "linux"]},
+        "run_untagged": {"before": True, "after": False},
+        "maximum_timeout": {"before": 3600, "after": 7200},
+        "locked": {"before": False, "after": True},
+        "access_level": {"before": "not_protected", "after": "ref_protected"},
+        "maintenance_note": {"before": "", "after": "moved to rack 4"},
+    }
+    runner = _at_gitlab(gitlab, runner_id)
+    assert (sorted(runner["tag_list"]), runner["run_untagged"], runner["maximum_timeout"], runner["locked"],
+            runner["access_level"], runner["maintenance_note"]) == (
+        ["docker", "linux"], False, 7200, True, "ref_protected", "moved to rack 4")
+    again = run(**options)
+    assert (again["changed"], again["attributes_changed"], _warnings(again)) == (False, {}, [])
+    calls = gitlab.calls()
+    assert (calls[CREATE], calls[UPDATE], calls.get(REGISTER)) == (1, 1, None)
+    assert calls[GET_BY_ID] == 2
+
+
+def test_tags_compare_as_a_set_and_an_attribute_left_out_stays_as_gitlab_has_it(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, MANAGER, description="ci", tag_list=["b", "a"])
+    gitlab.edit_runner(runner_id, paused=True)  # paused in GitLab's UI: no option says otherwise
+    options["tag_list"] = [" a", "b "]
+    again = run(**options)
+    assert (again["changed"], again["attributes_changed"]) == (False, {})
+    assert _at_gitlab(gitlab, runner_id)["paused"] is True
+    assert UPDATE not in gitlab.calls()
+
+
+def test_a_change_made_at_gitlab_is_set_back(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, MANAGER, description="ci", tag_list=["docker"],
+                                  paused=False)
+    gitlab.edit_runner(runner_id, tag_list=["gpu"], description="renamed by hand", paused=True)
+    again = run(**options)
+    assert again["changed"] and set(again["attributes_changed"]) == {"tag_list", "description", "paused"}
+    runner = _at_gitlab(gitlab, runner_id)
+    assert (runner["tag_list"], runner["description"], runner["paused"]) == (["docker"], "ci", False)
+
+
+def test_check_mode_reports_the_change_and_sends_only_reads(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, MANAGER, description="ci", tag_list=["docker"])
+    options["tag_list"] = ["linux"]
+    options["_ansible_diff"] = True
+    checked = run(check_mode=True, **options)
+    assert (checked["rc"], checked["changed"]) == (0, True)
+    assert checked["attributes_changed"] == {"tag_list": {"before": ["docker"], "after": ["linux"]}}
+    assert checked["diff"] == {"before_header": "ci at GitLab", "after_header": "ci as asked",
+                               "before": "tag_list: [docker]\n", "after": "tag_list: [linux]\n"}
+    assert _at_gitlab(gitlab, runner_id)["tag_list"] == ["docker"]
+    assert UPDATE not in gitlab.calls()
+
+
+def test_batch_diff_lists_each_changed_runner(gitlab, run, tmp_path):
+    config = str(tmp_path / "gitlab-runner" / "config.toml")
+    common = dict(url=gitlab.url, access_token=MANAGER, config_path=config,
+                  pending_dir=str(tmp_path / "gitlab-runner" / ".runner_pending"))
+    first = run(runners=[{"name": "a", "tag_list": ["x"]}, {"name": "b", "tag_list": ["y"]}], **common)
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as handle:
+        for result in first["runners"]:
+            handle.write('[[runners]]\n  name = "%s"\n  url = "%s"\n  id = %d\n  token = "%s"\n  executor = "docker"\n'
+                         % (result["name"], gitlab.url, result["runner_id"], result["token"]))
+    again = run(runners=[{"name": "a", "tag_list": ["x"]}, {"name": "b", "tag_list": ["z"]}], _ansible_diff=True,
+                **common)
+    assert again["changed"] and [result["changed"] for result in again["runners"]] == [False, True]
+    assert again["diff"] == [{"before_header": "b at GitLab", "after_header": "b as asked",
+                              "before": "tag_list: [y]\n", "after": "tag_list: [z]\n"}]
+    assert gitlab.calls()[UPDATE] == 1
+
+
+def test_without_manage_runner_a_change_is_reported_and_gitlab_left_alone(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, CREATOR, description="ci", tag_list=["docker"])
+    record_file = os.path.join(os.path.dirname(options["config_path"]), ".runner_attributes.json")
+    assert _record(record_file)["runners"]["ci"]["attributes"]["tag_list"] == ["docker"]
+    assert _mode(record_file) == 0o600
+    unchanged = run(**options)
+    assert (unchanged["changed"], _warnings(unchanged)) == (False, [])
+    options["tag_list"] = ["docker", "linux"]
+    changed = run(**options)
+    assert (changed["rc"], changed["changed"], changed["created"]) == (0, False, False)
+    warnings = _warnings(changed)
+    assert len(warnings) == 1
+    assert "tag_list [docker] -> [docker, linux]" in warnings[0]
+    assert "GitLab answered 403 to GET /api/v4/runners/%d" % runner_id in warnings[0]
+    assert "manage_runner scope" in warnings[0] and "never registered again" in warnings[0]
+    assert not any(secret in warnings[0] for secret in SECRETS)
+    assert _at_gitlab(gitlab, runner_id)["tag_list"] == ["docker"]
+    calls = gitlab.calls()
+    assert (calls[CREATE], calls.get(UPDATE)) == (1, None)
+
+
+def test_a_token_that_reads_but_may_not_update_warns(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, CREATOR, description="ci", tag_list=["docker"])
+    options.update(access_token=READER, tag_list=["gpu"])
+    result = run(**options)
+    assert (result["rc"], result["changed"]) == (0, False)
+    assert "GitLab answered 403 to PUT /api/v4/runners/%d" % runner_id in _warnings(result)[0]
+    assert _at_gitlab(gitlab, runner_id)["tag_list"] == ["docker"]
+
+
+def test_a_runner_without_a_record_is_recorded_once_with_a_warning(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, CREATOR, description="ci", tag_list=["docker"])
+    record_file = os.path.join(os.path.dirname(options["config_path"]), ".runner_attributes.json")
+    with open(record_file, "w") as handle:
+        handle.write("not json")  # damaged (or made before attributes were followed): never trusted
+    first = run(**options)
+    assert "this host has no record of them: the ones asked are recorded" in _warnings(first)[0]
+    assert _record(record_file)["runners"]["ci"]["confirmed"] is False
+    assert _warnings(run(**options)) == []
+
+
+def test_attributes_of_a_runner_deleted_are_forgotten(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, MANAGER, description="ci")
+    removed = run(**dict(options, state="absent"))
+    assert removed["deleted"]
+    record_file = os.path.join(os.path.dirname(options["config_path"]), ".runner_attributes.json")
+    assert "ci" not in _record(record_file)["runners"]
