@@ -48,8 +48,8 @@ def test_differences(want, have, changed):
 def test_describe_and_diff_texts():
     changes = {"tag_list": (["b", "a"], ["a", "c"]), "paused": (True, False), "description": (None, "ci")}
     assert attrs.describe(changes) == 'description null -> "ci", paused true -> false, tag_list [a, b] -> [a, c]'
-    assert attrs.diff_texts(changes) == ('description: null\npaused: true\ntag_list: [a, b]\n',
-                                        'description: "ci"\npaused: false\ntag_list: [a, c]\n')
+    assert attrs.diff_texts(changes) == (
+        'description: null\npaused: true\ntag_list: [a, b]\n', 'description: "ci"\npaused: false\ntag_list: [a, c]\n')
 
 
 def test_records_round_trip_beside_config_toml(tmp_path):
