@@ -27,7 +27,7 @@ description:
     O(config_path) holds for O(name), or that O(pending_path) keeps, is used; a runner none of them knows, or
     that is already gone, is not an error.
   - Runner attributes (O(description), O(tag_list), O(paused), ...) are sent when a runner is created, and follow
-    the options afterwards: for an existing runner, those given are compared with GitLab's
+    the options afterwards. For an existing runner, those given are compared with GitLab's
     (C(GET /api/v4/runners/:id)) and what differs is changed (C(PUT /api/v4/runners/:id)), reported as changed, in
     check mode too, with a diff. A runner is never registered again to change an attribute. An attribute left out
     is left as GitLab has it.
