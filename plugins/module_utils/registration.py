@@ -506,7 +506,8 @@ def _follow_attributes(api, params, check_mode, result, records):
         result["warnings"].append(
             "its attributes at GitLab cannot be compared with the ones asked, as %s, and this host has no record of "
             "them%s; to have them followed, %s" % (
-                refused, ": the ones asked are recorded as GitLab's, and later changes reported" if kept else "",
+                refused, (": the ones asked %s recorded as GitLab's, and later changes reported"
+                          % ("would be" if check_mode else "are")) if kept else "",
                 _GRANT))
         return
     changes = runner_attributes.differences(want, record["attributes"])

@@ -939,3 +939,12 @@ def test_attributes_of_a_runner_deleted_are_forgotten(gitlab, run, tmp_path):
     assert removed["deleted"]
     record_file = os.path.join(os.path.dirname(options["config_path"]), ".runner_attributes.json")
     assert "ci" not in _record(record_file)["runners"]
+
+
+def test_check_mode_without_a_record_writes_none(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, CREATOR, description="ci")
+    record_file = os.path.join(os.path.dirname(options["config_path"]), ".runner_attributes.json")
+    os.unlink(record_file)
+    checked = run(check_mode=True, **options)
+    assert "the ones asked would be recorded" in _warnings(checked)[0]
+    assert not os.path.exists(record_file)
