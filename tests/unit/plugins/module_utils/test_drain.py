@@ -57,23 +57,9 @@ def _paused(gitlab):
     return dict((runner["description"], runner["paused"]) for runner in gitlab.state()["runners"])
 
 
-class _Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def test_drain_pauses_waits_for_running_jobs_and_resume_unpauses(tmp_path, api, gitlab):
+def test_drain_pauses_waits_for_running_jobs_and_resume_unpauses(tmp_path, api, gitlab, clock):
     config, ids = _host(tmp_path, api, gitlab, other=["elsewhere"])
     job = gitlab.start_job(ids["a"])
-    clock = _Clock()
 
     def finish_after_two_looks(seconds):
         clock.sleep(seconds)
@@ -105,10 +91,9 @@ def test_a_runner_paused_by_hand_stays_paused(tmp_path, api, gitlab):
     assert _paused(gitlab) == {"a": False, "b": True}
 
 
-def test_a_job_still_running_at_the_timeout_fails_and_the_runners_stay_paused(tmp_path, api, gitlab):
+def test_a_job_still_running_at_the_timeout_fails_and_the_runners_stay_paused(tmp_path, api, gitlab, clock):
     config, ids = _host(tmp_path, api, gitlab)
     job = gitlab.start_job(ids["b"])
-    clock = _Clock()
     with pytest.raises(DrainError) as err:
         drain(api, MANAGER, config, timeout=12, interval=5, sleep=clock.sleep, clock=clock)
     assert 'still running after 12s: runner "b" job(s) %d' % job in str(err.value)

@@ -10,21 +10,6 @@ import pytest
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.host_lock import exclusive
 
 
-class _Clock:
-    """Time that moves only when the lock waits."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def _held_elsewhere(directory):
     """A lock taken through another open file description, as another process would."""
     descriptor = os.open(str(directory), os.O_RDONLY)
@@ -42,9 +27,8 @@ def test_the_lock_is_held_inside_the_block_and_released_after(tmp_path):
     os.close(_held_elsewhere(tmp_path))
 
 
-def test_waits_for_the_other_holder(tmp_path):
+def test_waits_for_the_other_holder(tmp_path, clock):
     holder = _held_elsewhere(tmp_path)
-    clock = _Clock()
 
     def _release_on_third_wait(seconds):
         clock.sleep(seconds)
@@ -56,9 +40,8 @@ def test_waits_for_the_other_holder(tmp_path):
     assert clock.sleeps == [0.5, 0.5, 0.5]
 
 
-def test_a_lock_that_stays_taken_is_a_clear_error(tmp_path):
+def test_a_lock_that_stays_taken_is_a_clear_error(tmp_path, clock):
     holder = _held_elsewhere(tmp_path)
-    clock = _Clock()
     try:
         with pytest.raises(ValueError) as error:
             with exclusive(str(tmp_path), timeout=2, poll=0.5, clock=clock, sleep=clock.sleep):
