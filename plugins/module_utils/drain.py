@@ -20,7 +20,7 @@ import json
 import os
 import time
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_config_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, registration
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import normalize_url
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabAPIError
 
@@ -44,17 +44,9 @@ def record_path(config_path):
 def host_runners(config_path, url):
     """``([(name, id, token)], [names of runners at another GitLab])`` from the config.toml at ``config_path``."""
     try:
-        with open(config_path, "rb") as handle:
-            text = handle.read().decode("utf-8")
-    except FileNotFoundError:
-        return [], []
-    except (IOError, OSError, UnicodeError) as err:
-        raise DrainError("cannot read %s (%s): the module needs root (become)"
-                         % (config_path, getattr(err, "strerror", None) or type(err).__name__))
-    try:
-        live = runner_config_file.live_credentials(text)
+        live = registration.read_live_credentials(config_path)
     except ValueError as err:
-        raise DrainError("%s: %s" % (config_path, err))
+        raise DrainError(str(err))
     mine, elsewhere = [], []
     for name, entry in sorted(live.items()):
         try:

@@ -244,7 +244,7 @@ class RunnerError(Exception):
 
 
 class _Prefetched:
-    """An API client whose first answer to each prefetched verification comes from memory."""
+    """An API client whose first answer to each prefetched read (a verification, a runner) comes from memory."""
 
     def __init__(self, api):
         self._api = api
@@ -253,36 +253,32 @@ class _Prefetched:
     def __getattr__(self, name):
         return getattr(self._api, name)
 
-    def prefetch(self, runner_token, system_id):
-        key = (runner_token, system_id)
+    def _prefetch(self, method, *args):
         try:
-            self._answers[key] = (self._api.verify_runner(runner_token, system_id), None)
+            self._answers[(method,) + args] = (getattr(self._api, method)(*args), None)
         except GitLabAPIError as err:
-            self._answers[key] = (None, err)
+            self._answers[(method,) + args] = (None, err)
+
+    def _answer(self, method, *args):
+        # Used once: a second read of the same thing (after a change) asks GitLab again.
+        answer = self._answers.pop((method,) + args, None)
+        if answer is None:
+            return getattr(self._api, method)(*args)
+        if answer[1] is not None:
+            raise answer[1]
+        return answer[0]
+
+    def prefetch(self, runner_token, system_id):
+        self._prefetch("verify_runner", runner_token, system_id)
 
     def prefetch_runner(self, access_token, runner_id):
-        key = ("GET", access_token, runner_id)
-        try:
-            self._answers[key] = (self._api.get_runner(access_token, runner_id), None)
-        except GitLabAPIError as err:
-            self._answers[key] = (None, err)
-
-    def get_runner(self, access_token, runner_id):
-        answer = self._answers.pop(("GET", access_token, runner_id), None)
-        if answer is None:
-            return self._api.get_runner(access_token, runner_id)
-        if answer[1] is not None:
-            raise answer[1]
-        return answer[0]
+        self._prefetch("get_runner", access_token, runner_id)
 
     def verify_runner(self, runner_token, system_id=None):
-        # Used once: a second verification of the same token (after a change) asks GitLab again.
-        answer = self._answers.pop((runner_token, system_id), None)
-        if answer is None:
-            return self._api.verify_runner(runner_token, system_id)
-        if answer[1] is not None:
-            raise answer[1]
-        return answer[0]
+        return self._answer("verify_runner", runner_token, system_id)
+
+    def get_runner(self, access_token, runner_id):
+        return self._answer("get_runner", access_token, runner_id)
 
 
 def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_secret=None,
