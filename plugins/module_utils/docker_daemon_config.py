@@ -45,7 +45,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-__all__ = ["OPTIONS", "UNIT_FLAG_KEYS", "check_daemon_options"]
+__all__ = ["OPTIONS", "UNIT_FLAG_KEYS", "check_daemon_options", "check_registry_mirrors"]
 
 # Type words: "string", "bool", "int", "number", "string-list" (list of strings), "string-map" (object of
 # strings), "object" (free-form object), "list" (free-form list); a dict describes a nested structure:
@@ -765,6 +765,15 @@ def _rule_registry_mirrors(ctx, value, path):
         elif rest.rstrip("/") != host:
             ctx.older(where, "has a path: Docker before 24 (Debian 12's docker.io is 20.10) refuses to start "
                              "(invalid mirror: path, query, or fragment at end of the URI)")
+
+
+def check_registry_mirrors(mirrors, path, error, warning):
+    """Report what dockerd refuses in a list of registry mirror URLs (daemon.json ``registry-mirrors`` or the
+    ``--registry-mirror`` flags of a dind service), as ``error(path, message)`` and ``warning``.
+
+    The release is not known here: what only older releases refuse is a warning.
+    """
+    _rule_registry_mirrors(_Context({}, error, warning, "distro"), mirrors, path)
 
 
 def _split_host_port(text):

@@ -13,6 +13,7 @@ engine are the preflight's: they need the host.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
@@ -27,6 +28,46 @@ __all__ = ["check"]
 # An upstream version (27.3.1), a package version (5:27.3.1-1~debian.12~bookworm) or an apt glob (5:27.3*).
 _VERSION = re.compile(r"^[0-9][0-9A-Za-z.:~+*-]*\Z")
 _USER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?\Z")
+_HOST_NAME = re.compile(r"^(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z")
+
+
+def _registry_mirror(values, report):
+    """The pull-through cache's settings: where it fetches from, with which account, where it listens."""
+    password = values.get("docker_registry_mirror_remote_password")
+    if password:
+        report.secrets.add(password)
+    if not values.get("docker_registry_mirror"):
+        return
+    url = values.get("docker_registry_mirror_remote_url")
+    problem = gitlab_rules.http_url_problem(url)
+    if problem:
+        report.error("docker_registry_mirror_remote_url", problem + ": the registry the cache fetches from, e.g. "
+                                                                    "https://registry-1.docker.io")
+    if bool(values.get("docker_registry_mirror_remote_username")) != bool(password):
+        report.error("docker_registry_mirror_remote_username, docker_registry_mirror_remote_password",
+                     "only one of them is set: the cache logs in upstream with both, or pulls anonymously with "
+                     "neither; set the missing one, or empty both")
+    port = values.get("docker_registry_mirror_port")
+    if isinstance(port, int) and not 1 <= port <= 65535:
+        report.error("docker_registry_mirror_port", "is %d: a port is 1 to 65535" % port)
+    address = values.get("docker_registry_mirror_address") or ""
+    try:
+        ip = ipaddress.ip_address(address) if address else None
+    except ValueError:
+        ip = None
+        if not _HOST_NAME.match(address):
+            report.error("docker_registry_mirror_address", "is %r, not an IP address or host name: give the address "
+                                                           "alone (no scheme, port or path), e.g. 10.0.0.5, or empty "
+                                                           "it for the host's default IPv4 address" % address)
+    if ip is not None and ip.is_unspecified:
+        report.error("docker_registry_mirror_address", "is %s, which listens everywhere but is no address to reach: "
+                                                       "the daemons need one they can connect to; give the host's IP "
+                                                       "address, or empty it for its default IPv4 address" % address)
+    elif (ip is not None and ip.is_loopback) or address.lower() == "localhost":
+        report.warning("docker_registry_mirror_address", "is %s, a loopback address: the host's daemon reaches the "
+                                                         "cache, but dind services, whose daemons run in containers, "
+                                                         "cannot; give the host's IP address for dind runners"
+                       % address)
 
 
 def check(values, report):
@@ -57,6 +98,7 @@ def check(values, report):
         docker_daemon_config.check_daemon_options(
             options, "docker_daemon_options", report.error, report.warning,
             install_source=values.get("docker_install_source") or "docker-ce")
+    _registry_mirror(values, report)
     registry_certificates.check_list(values.get("docker_registry_ca_certs"), "docker_registry_ca_certs", report)
     for index, user in enumerate(values.get("docker_users") or []):
         if not _USER.match(user):

@@ -24,8 +24,8 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
     path_within,
 )
 
-__all__ = ["FINDING_CODES", "MODES", "docker_socket_binds", "environment_preset", "findings", "infer_mode", "parse_environment",
-           "preset"]
+__all__ = ["FINDING_CODES", "MODES", "dind_registry_mirror_problem", "docker_socket_binds", "environment_preset", "findings",
+           "infer_mode", "is_dind_service", "parse_environment", "preset", "with_registry_mirrors"]
 
 MODES = ("socket", "dind")
 
@@ -539,7 +539,10 @@ TLS_CERTDIR_VARIABLE = "DOCKER_TLS_CERTDIR"
 
 
 def preset(mode, docker_image, dind_image, builds_dir="/builds", tls=True):
-    """The ``[runners.docker]`` table a runner in ``mode`` starts from (before the user's keys are applied)."""
+    """The ``[runners.docker]`` table a runner in ``mode`` starts from (before the user's keys are applied).
+
+    Registry mirrors are added afterwards, to whichever dind services the runner ends up with: with_registry_mirrors.
+    """
     docker = {"tls_verify": False, "image": docker_image, "privileged": mode == "dind", "disable_cache": False}
     if mode == "socket":
         docker["volumes"] = [_SOCKET_BIND, "%s:%s" % (builds_dir, builds_dir), "/cache"]
@@ -591,11 +594,63 @@ def infer_mode(docker, services):
             if volume["source"] != "/":
                 return "socket", "the bind of the host's Docker socket", True
     for service in services:
-        image = service["name"].rsplit("/", 1)[-1]
-        aliases = re.split(r"[,\s]+", service.get("alias") or "")
-        if "dind" in image.partition(":")[2].lower().split("-") or "docker" in aliases:
+        if is_dind_service(service):
             return "dind", "the dind service %s" % service["name"], True
     for key in ("privileged", "services_privileged"):
         if docker.get(key) is True:
             return "dind", "%s = true alone" % key, False
     return None, None, False
+
+
+def is_dind_service(service):
+    """Whether a ``[[runners.docker.services]]`` table (``name``, ``alias``) runs a Docker daemon for the job.
+
+    A ``*-dind`` tag (``docker:27.5.1-dind``, ``registry/dind-with-ca:27.5.1-dind-rootless``) or the alias ``docker``,
+    which is how jobs find their daemon.
+    """
+    image = str(service.get("name") or "").rsplit("/", 1)[-1]
+    aliases = re.split(r"[,\s]+", service.get("alias") or "") if isinstance(service.get("alias"), str) else []
+    return "dind" in image.partition(":")[2].lower().split("-") or "docker" in aliases
+
+
+_MIRROR_FLAG = "--registry-mirror"
+_LOOPBACK_HOSTS = re.compile(r"^(localhost|127(\.[0-9]+){3}|\[::1\]|::1|0\.0\.0\.0)(:[0-9]*)?\Z", re.IGNORECASE)
+
+
+def _takes_daemon_flags(command):
+    """Whether the dind entrypoint reads ``command`` as dockerd flags: none, flags first, or ``dockerd ...``."""
+    return not command or command[0].startswith("-") or command[0] == "dockerd"
+
+
+def with_registry_mirrors(services, mirrors):
+    """``services`` with ``--registry-mirror <url>`` for each of ``mirrors`` on every dind service's command.
+
+    The docker:dind entrypoint runs ``dockerd`` with a command that starts with a flag, so the flags go after any
+    the service has. A service that names its own mirror, or whose command is not dockerd's flags (a shell, say),
+    is left as it is: the user chose that command.
+    """
+    if not mirrors:
+        return services
+    changed = []
+    for service in services:
+        command = service.get("command")
+        command = [command] if isinstance(command, str) else list(command or [])
+        if (is_dind_service(service) and _takes_daemon_flags(command)
+                and not any(word == _MIRROR_FLAG or word.startswith(_MIRROR_FLAG + "=") for word in command)):
+            service = dict(service)
+            service["command"] = command + [word for url in mirrors for word in (_MIRROR_FLAG, url)]
+        changed.append(service)
+    return changed
+
+
+def dind_registry_mirror_problem(url):
+    """Why a dind service cannot use the registry mirror ``url``, or None.
+
+    The service's daemon runs in its own network namespace: localhost there is the service itself, not the host.
+    (The URL's syntax, which dockerd checks, is docker_daemon_config.check_registry_mirrors.)
+    """
+    host = url.partition("://")[2].split("/", 1)[0].rpartition("@")[2]
+    if _LOOPBACK_HOSTS.match(host):
+        return ("names %s, which inside a dind service is the service itself, not the host: the job's daemon cannot "
+                "reach the mirror there; give an address of the host that containers reach (its IP address)" % host)
+    return None

@@ -20,6 +20,8 @@ import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     config_toml_findings,
+    docker_daemon_config,
+    docker_modes,
     gitlab_rules,
     registry_certificates,
     runner_plan,
@@ -71,6 +73,7 @@ def plan_defaults(values):
         "dind_tls": values.get("runner_dind_tls", True),
         "builds_dir": values.get("runner_builds_dir"),
         "docker_defaults": values.get("runner_docker_defaults") or {},
+        "dind_registry_mirrors": values.get("runner_dind_registry_mirrors") or [],
         "executor": "docker",
         "global": dict(dict((key, values.get(variable)) for key, variable in GLOBAL_VARIABLES.items()),
                        listen_address=listen_address(values)),
@@ -206,10 +209,25 @@ def _finding_path(finding, indexes):
     return base
 
 
+def _dind_registry_mirrors(values, report):
+    mirrors = values.get("runner_dind_registry_mirrors") or []
+    docker_daemon_config.check_registry_mirrors(mirrors, "runner_dind_registry_mirrors", report.error, report.warning)
+    modes = set([values.get("runner_mode")] + [entry.get("mode") for entry in values.get("runner_entries") or []
+                                               if isinstance(entry, dict)])
+    if "dind" not in modes:
+        return
+    for index, url in enumerate(mirrors):
+        problem = isinstance(url, str) and docker_modes.dind_registry_mirror_problem(url)
+        if problem:
+            report.error("runner_dind_registry_mirrors[%d]" % index, problem + ", or set runner_dind_registry_mirrors "
+                                                                               "to mirrors the services can reach")
+
+
 def check(values, report):
     """Report every problem of the runner role's inputs; return the plan when there is none."""
     credential = _credential(values, report)
     _scalars(values, report)
+    _dind_registry_mirrors(values, report)
     registry_certificates.check_list(values.get("runner_registry_ca_certs"), "runner_registry_ca_certs", report)
     entries = values.get("runner_entries")
     for entry in entries or []:

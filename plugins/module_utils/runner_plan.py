@@ -55,8 +55,8 @@ _REGISTRATION_KEYS = ("description", "run_untagged", "locked", "access_level", "
 # The options of a runner item: the role's argument spec declares them (a unit test holds the two together).
 ENTRY_KEYS = frozenset(("name", "url", "mode", "state", "token", "tags", "runner_type", "builds_dir", "cache_dir",
                         "environment", "docker", "services", "settings") + _REGISTRATION_KEYS)
-_DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "dind_image", "dind_tls", "builds_dir",
-                           "docker_defaults", "executor", "global"))
+_DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "dind_image", "dind_tls",
+                           "dind_registry_mirrors", "builds_dir", "docker_defaults", "executor", "global"))
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")
 _RUNNER_DEFAULT_BUILDS_DIR = "/builds"
 
@@ -74,8 +74,9 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
 
     ``entries`` is a list of runner dicts (see the role's argument spec);
     ``defaults`` holds ``url``, ``mode``, ``docker_version``, ``docker_image``,
-    ``dind_image``, ``dind_tls``, ``builds_dir``, ``docker_defaults`` (``[runners.docker]``
-    keys for every runner, over the preset), ``executor`` and ``global``.
+    ``dind_image``, ``dind_tls``, ``dind_registry_mirrors`` (added to every dind service's command),
+    ``builds_dir``, ``docker_defaults`` (``[runners.docker]`` keys for every runner, over the preset),
+    ``executor`` and ``global``.
     ``source`` names the list in messages (``runner_entries[2].url``);
     ``credential`` ('access', 'registration' or None) is how new runners are
     created, for GitLab's rules on runner types and their ids.
@@ -174,6 +175,9 @@ def _defaults(defaults):
     dind_tls = defaults.get("dind_tls")
     if dind_tls is not None and not isinstance(dind_tls, bool):
         raise ValueError("defaults dind_tls must be true or false, got %s %r" % (type_name(dind_tls), dind_tls))
+    mirrors = defaults.get("dind_registry_mirrors") or []
+    if not isinstance(mirrors, list) or not all(isinstance(url, str) for url in mirrors):
+        raise ValueError("defaults dind_registry_mirrors must be a list of mirror URLs, got %r" % (mirrors,))
     global_settings = defaults.get("global") or {}
     if not isinstance(global_settings, Mapping):
         raise ValueError(
@@ -193,6 +197,7 @@ def _defaults(defaults):
         "docker_image": docker_image,
         "dind_image": dind_image,
         "dind_tls": True if dind_tls is None else dind_tls,
+        "dind_registry_mirrors": list(mirrors),
         "builds_dir": defaults.get("builds_dir") or _RUNNER_DEFAULT_BUILDS_DIR,
         "docker_defaults": docker_defaults,
         "executor": defaults.get("executor") or "docker",
@@ -336,6 +341,9 @@ class _Runner(object):
         if "services" in docker:
             docker["services"] = self._services(docker["services"], "services" if services is not None
                                                 else "docker.services")
+            if self.mode == "dind":
+                docker["services"] = docker_modes.with_registry_mirrors(docker["services"],
+                                                                        self.defaults["dind_registry_mirrors"])
             if not docker["services"]:
                 del docker["services"]
         return docker

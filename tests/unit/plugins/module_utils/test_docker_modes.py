@@ -7,7 +7,10 @@ import pytest
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
     FINDING_CODES,
     MODES,
+    dind_registry_mirror_problem,
     findings,
+    infer_mode,
+    is_dind_service,
     parse_environment,
 )
 
@@ -698,3 +701,34 @@ def test_each_mode_preset_has_no_error_finding(mode, tls):
     variables = parse_environment(environment_preset(mode, tls))
     errors = [f for f in findings(docker, mode, services=services, variables=variables) if f["severity"] == "error"]
     assert errors == []
+
+
+@pytest.mark.parametrize("service, dind", [
+    ({"name": "docker:27.5.1-dind"}, True),
+    ({"name": "registry.example.com:5000/runnerops/dind-with-ca:27.5.1-dind"}, True),
+    ({"name": "docker:27.5.1-dind-rootless"}, True),
+    ({"name": "my/daemon:1", "alias": "db, docker"}, True),
+    ({"name": "docker:27.5.1"}, False),
+    ({"name": "dind:1"}, False),
+    ({"name": "postgres:16", "alias": "db"}, False),
+])
+def test_is_dind_service_and_the_inference_agree(service, dind):
+    assert is_dind_service(service) is dind
+    assert (infer_mode({"volumes": []}, [service])[0] == "dind") is dind
+
+
+@pytest.mark.parametrize("url, refused", [
+    ("http://127.0.0.1:5000", True),
+    ("http://localhost:5000/", True),
+    ("https://LOCALHOST", True),
+    ("http://[::1]:5000", True),
+    ("http://0.0.0.0:5000", True),
+    ("http://10.0.0.5:5000", False),
+    ("https://mirror.gcr.io", False),
+    ("http://localhost.example.com:5000", False),
+])
+def test_dind_registry_mirror_on_loopback_is_refused(url, refused):
+    problem = dind_registry_mirror_problem(url)
+    assert (problem is not None) is refused
+    if refused:
+        assert "the service itself" in problem

@@ -27,6 +27,7 @@ def _defaults(role):
 RUNNER = dict(_defaults("runner"), runner_gitlab_url="https://gitlab.example.com",
               runner_access_token="glpat-rules-test-0001", runner_docker_image="docker:27.5.1",
               runner_dind_base_image="docker:27.5.1-dind", runner_dind_image="docker:27.5.1-dind",
+              runner_dind_registry_mirrors=[],
               runner_entries=[{"name": "r1", "tags": ["docker"]}])
 DOCKER = _defaults("docker")
 
@@ -54,6 +55,16 @@ def test_defaults_are_valid():
     ({"runner_version": "17.11"}, "runner_version", "not X.Y.Z"),
     ({"runner_docker_version": "latest"}, "runner_docker_version", "not X.Y or X.Y.Z"),
     ({"runner_check_interval": -1}, "runner_check_interval", "must be at least 0"),
+    ({"runner_dind_registry_mirrors": ["mirror.example.com"]}, "runner_dind_registry_mirrors[0]", "without http://"),
+    ({"runner_dind_registry_mirrors": ["ftp://mirror.example.com"]}, "runner_dind_registry_mirrors[0]",
+     "unsupported scheme"),
+    ({"runner_dind_registry_mirrors": ["https://u:p@mirror.example.com"]}, "runner_dind_registry_mirrors[0]",
+     "user name or password"),
+    ({"runner_dind_registry_mirrors": ["https://mirror.example.com", "http://127.0.0.1:5000"], "runner_mode": "dind"},
+     "runner_dind_registry_mirrors[1]", "the service itself"),
+    ({"runner_dind_registry_mirrors": ["http://localhost:5000/"],
+      "runner_entries": [{"name": "r1", "tags": ["docker"], "mode": "dind"}]}, "runner_dind_registry_mirrors[0]",
+     "the service itself"),
     ({"runner_api_retries": 11}, "runner_api_retries", "from 0 to 10"),
     ({"runner_api_timeout": 0}, "runner_api_timeout", "at least 1"),
     ({"runner_user": "Root"}, "runner_user", "not a user name"),
@@ -107,6 +118,15 @@ def test_a_dind_runner_without_tls_only_warns():
     ({"docker_daemon_options": {"hosts": ["fd://"]}}, "docker_daemon_options.hosts", "flag"),
     ({"docker_registry_ca_certs": [{"registry": "r", "certificate": "-----BEGIN PRIVATE KEY-----\nx"}]},
      "docker_registry_ca_certs[0].certificate", "holds a private key"),
+    ({"docker_registry_mirror": True, "docker_registry_mirror_remote_url": "registry-1.docker.io"},
+     "docker_registry_mirror_remote_url", "not an http(s) URL"),
+    ({"docker_registry_mirror": True, "docker_registry_mirror_remote_username": "ci"},
+     "docker_registry_mirror_remote_username, docker_registry_mirror_remote_password", "only one of them"),
+    ({"docker_registry_mirror": True, "docker_registry_mirror_port": 0}, "docker_registry_mirror_port", "1 to 65535"),
+    ({"docker_registry_mirror": True, "docker_registry_mirror_address": "http://10.0.0.5:5000"},
+     "docker_registry_mirror_address", "not an IP address or host name"),
+    ({"docker_registry_mirror": True, "docker_registry_mirror_address": "0.0.0.0"},
+     "docker_registry_mirror_address", "listens everywhere"),
 ])
 def test_docker_rules(changes, path, message):
     report = _docker(**changes)
@@ -116,3 +136,27 @@ def test_docker_rules(changes, path, message):
 def test_docker_users_listed_twice_only_warn():
     report = _docker(docker_users=["ci", "ci"])
     assert report.errors == [] and report.warnings == [("docker_users", "lists 'ci' more than once")]
+
+
+def test_registry_mirror_settings_accepted_and_loopback_warned():
+    accepted = _docker(docker_registry_mirror=True, docker_registry_mirror_address="mirror-host.example.com",
+                       docker_registry_mirror_remote_username="ci", docker_registry_mirror_remote_password="s3cret-pw")
+    assert accepted.errors == [] and accepted.warnings == []
+    for address in ("10.0.0.5", "fd00::5"):
+        assert _docker(docker_registry_mirror=True, docker_registry_mirror_address=address).errors == []
+    loopback = _docker(docker_registry_mirror=True, docker_registry_mirror_address="127.0.0.1")
+    assert loopback.errors == []
+    assert [path for path, _ in loopback.warnings] == ["docker_registry_mirror_address"]
+    # Off, its settings are not checked: the defaults of an unused feature never stop a play.
+    assert _docker(docker_registry_mirror=False, docker_registry_mirror_port=0).errors == []
+
+
+def test_registry_mirror_password_is_never_shown():
+    report = _docker(docker_registry_mirror=True, docker_registry_mirror_remote_password="s3cret-pw",
+                     docker_registry_mirror_remote_url="not a url s3cret-pw")
+    assert report.errors and all("s3cret-pw" not in line for line in report.error_lines())
+
+
+def test_loopback_dind_mirror_is_fine_without_dind_runners():
+    report, plan = _runner(runner_dind_registry_mirrors=["http://127.0.0.1:5000"])
+    assert report.errors == [] and plan["modes"] == {"r1": "socket"}

@@ -186,6 +186,49 @@ def test_services_replace_preset(entry, expected):
     assert _table(entry)["docker"].get("services") == expected
 
 
+MIRROR = "http://10.0.0.5:5000"
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        pytest.param({}, [{"name": "docker:27.3.1-dind", "alias": "docker",
+                           "command": ["--registry-mirror", MIRROR]}], id="preset"),
+        pytest.param({"services": [{"name": "docker:27.3.1-dind", "alias": "docker", "command": ["--mtu=1400"]},
+                                   {"name": "postgres:16", "alias": "db"}]},
+                     [{"name": "docker:27.3.1-dind", "alias": "docker",
+                       "command": ["--mtu=1400", "--registry-mirror", MIRROR]},
+                      {"name": "postgres:16", "alias": "db"}], id="flags-kept-other-service-untouched"),
+        pytest.param({"services": [{"name": "docker:27.3.1-dind", "command": ["--registry-mirror=https://m.example"]}]},
+                     [{"name": "docker:27.3.1-dind", "command": ["--registry-mirror=https://m.example"]}],
+                     id="own-mirror-kept"),
+        pytest.param({"services": [{"name": "docker:27.3.1-dind", "command": ["sh", "-c", "dockerd-entrypoint.sh"]}]},
+                     [{"name": "docker:27.3.1-dind", "command": ["sh", "-c", "dockerd-entrypoint.sh"]}],
+                     id="shell-command-kept"),
+        pytest.param({"services": [{"name": "registry.example.com/daemon:1", "alias": "docker",
+                                    "command": ["dockerd"]}]},
+                     [{"name": "registry.example.com/daemon:1", "alias": "docker",
+                       "command": ["dockerd", "--registry-mirror", MIRROR]}], id="alias-docker-dockerd"),
+    ],
+)
+def test_dind_services_get_the_registry_mirrors(entry, expected):
+    entry = dict(entry, name="dind", mode="dind")
+    assert _table(entry, dind_registry_mirrors=[MIRROR])["docker"]["services"] == expected
+
+
+def test_registry_mirrors_leave_socket_runners_and_the_input_alone():
+    services = [{"name": "docker:27.3.1-dind", "alias": "docker"}]
+    table = _table({"name": "s", "mode": "socket", "services": services}, dind_registry_mirrors=[MIRROR])
+    assert table["docker"]["services"] == [{"name": "docker:27.3.1-dind", "alias": "docker"}]
+    assert services == [{"name": "docker:27.3.1-dind", "alias": "docker"}]
+
+
+def test_two_mirrors_in_order():
+    table = _table({"name": "dind", "mode": "dind"}, dind_registry_mirrors=[MIRROR, "https://mirror.gcr.io"])
+    assert table["docker"]["services"][0]["command"] == ["--registry-mirror", MIRROR,
+                                                         "--registry-mirror", "https://mirror.gcr.io"]
+
+
 @pytest.mark.parametrize(
     "environment, dind_tls, expected",
     [
@@ -346,6 +389,8 @@ def test_errors(entries, message):
                      id="unknown-key"),
         pytest.param(_defaults(docker_defaults=["pull_policy"]), "defaults docker_defaults must be a dict",
                      id="docker-defaults-type"),
+        pytest.param(_defaults(dind_registry_mirrors="http://m:5000"), "defaults dind_registry_mirrors must be a list",
+                     id="mirrors-type"),
     ],
 )
 def test_default_errors(defaults, message):
