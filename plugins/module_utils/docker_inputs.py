@@ -18,6 +18,7 @@ import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_daemon_config,
+    docker_modes,
     gitlab_rules,
     registry_certificates,
     signing_keys,
@@ -98,6 +99,13 @@ def check(values, report):
         docker_daemon_config.check_daemon_options(
             options, "docker_daemon_options", report.error, report.warning,
             install_source=values.get("docker_install_source") or "docker-ce")
+        mirrors = options.get("registry-mirrors") if isinstance(options, dict) else None
+        for index, url in enumerate(mirrors if isinstance(mirrors, list) else []):
+            problem = isinstance(url, str) and docker_modes.dind_registry_mirror_problem(url)
+            if problem:
+                report.warning("docker_daemon_options.registry-mirrors[%d]" % index,
+                               "serves the host's daemon, but the runner role gives the daemon's mirrors to dind "
+                               "services too, and it " + problem + ", or set runner_dind_registry_mirrors")
     _registry_mirror(values, report)
     registry_certificates.check_list(values.get("docker_registry_ca_certs"), "docker_registry_ca_certs", report)
     for index, user in enumerate(values.get("docker_users") or []):

@@ -3,7 +3,8 @@ and job starts, on local runner hosts (systemd containers started by demo/host.y
 
 Prints each figure as ``bench: <name> <value>`` as soon as it is measured. Run with ``make bench`` (root, a
 Docker engine and the test images: the Makefile sets them up); it takes about half an hour and removes its
-hosts at the end (RUNNEROPS_BENCH_KEEP=1 keeps them). Nothing here asserts a time: compare the ratios, which
+hosts at the end (RUNNEROPS_BENCH_KEEP=1 keeps them). RUNNEROPS_BENCH_SECTIONS (comma-separated, of runners,
+hosts, job-start, dind-pull) runs some sections only. Nothing here asserts a time: compare the ratios, which
 come from one run on one machine.
 """
 
@@ -95,8 +96,7 @@ def _playbook(args, counts=False):
 def _hosts(inventory):
     docker_version = subprocess.run(["bash", "tests/env/build-images.sh", "--print-docker-version"], cwd=_ROOT,
                                     capture_output=True, text=True, check=True).stdout.strip()
-    cache = os.environ.get("RUNNEROPS_IMAGE_CACHE") or os.path.join(
-        os.environ.get("RUNNEROPS_CACHE_DIR", "/var/cache/runnerops-test"), "images")
+    cache = _image_cache()
     _playbook(["demo/host.yml", "-i", inventory, "-e", "runnerops_checkout=" + _ROOT, "-e", "demo_state_dir=" + _STATE,
                "-e", "demo_subnet=10.203.10.0/24", "-e", "demo_network=" + _NETWORK, "-e", "demo_label=" + _LABEL,
                "-e", "demo_image_cache=" + cache, "-e", "demo_runner_build=/nonexistent",
@@ -104,9 +104,9 @@ def _hosts(inventory):
                "-e", "demo_docker_version=" + docker_version])
 
 
-def _site(inventory, runners, mode="dind", counts=False, limit=None):
+def _site(inventory, runners, mode="dind", counts=False, limit=None, extra=()):
     args = ["site.yml", "-i", inventory, "-i", os.path.join(_STATE, "environment.yml"), "-e", "runner_mode=" + mode,
-            "-e", "@" + _entries(runners)]
+            "-e", "@" + _entries(runners)] + list(extra)
     if limit:
         args += ["--limit", limit]
     return _playbook(args, counts)
@@ -126,14 +126,17 @@ def say(name, value):
     print("bench: %s %s" % (name, value), flush=True)
 
 
-def main():
-    _clean()
-    os.makedirs(_STATE, exist_ok=True)
-    inventory = _inventory(1)
-    _hosts(inventory)
-    seconds = _site(inventory, 1)[0]
-    say("converge-first runners=1 hosts=1", "%.1f" % seconds)
+def _address(container):
+    return subprocess.run(["docker", "inspect", "--format", "{{ (index .NetworkSettings.Networks \"%s\").IPAddress }}"
+                           % _NETWORK, container], capture_output=True, text=True, check=True).stdout.strip()
 
+
+def _image_cache():
+    return os.environ.get("RUNNEROPS_IMAGE_CACHE") or os.path.join(
+        os.environ.get("RUNNEROPS_CACHE_DIR", "/var/cache/runnerops-test"), "images")
+
+
+def _runners_section(inventory):
     reruns = {}
     for runners in (1, 10, 50):
         if runners != 1:
@@ -147,11 +150,12 @@ def main():
             say("module-calls-noop runners=50", counts["module_calls"])
     say("ratio runners 50/1", "%.2f" % (reruns[50] / reruns[1]))
 
+
+def _hosts_section():
     by_hosts = {}
     for hosts in (1, 4, 8):
         inventory = _inventory(hosts)
-        if hosts != 1:
-            _hosts(inventory)
+        _hosts(inventory)
         _site(inventory, 5)
         seconds = _site(inventory, 5)[0]
         by_hosts[hosts] = seconds
@@ -159,6 +163,8 @@ def main():
         say("cpu-busy rerun-noop runners=5 hosts=%d" % hosts, "%.2f" % _LAST["busy"])
     say("ratio hosts 8/1", "%.2f" % (by_hosts[8] / by_hosts[1]))
 
+
+def _job_start_section(inventory):
     # Host 1 stays dind, host 2 becomes a socket host; five jobs of each kind on each.
     _site(inventory, 5, mode="socket", limit=_runner(2))
     output = os.path.join(_STATE, "job-start.json")
@@ -176,6 +182,53 @@ def main():
     # The same service with and without TLS: the difference is the entrypoint generating the CA, server and client keys.
     say("job-start dind-tls-keys", "%.1f" % (medians["dind-tls"] - medians["dind-notls"]))
 
+
+_LINK_MBIT = 100
+
+
+def _dind_pull_section(inventory):
+    """Host 1 (dind) gets a pull-through cache of a registry on the GitLab host, behind a link of _LINK_MBIT."""
+    upstream = _address(_GITLAB)
+    _site(inventory, 5, limit=_runner(1), extra=["-e", "docker_registry_mirror=true",
+                                                  "-e", "docker_registry_mirror_remote_url=http://%s:5000" % upstream])
+    docker_version = subprocess.run(["bash", "tests/env/build-images.sh", "--print-docker-version"], cwd=_ROOT,
+                                    capture_output=True, text=True, check=True).stdout.strip()
+    output = os.path.join(_STATE, "dind-pull.json")
+    _playbook(["tests/bench/dind_pull.yml", "-i", inventory, "-i", os.path.join(_STATE, "environment.yml"),
+               "--limit", "%s,%s" % (_runner(1), _GITLAB), "-e", "bench_runner=bench-1", "-e", "bench_output=" + output,
+               "-e", "bench_upstream=" + upstream, "-e", "bench_link_rate=%dmbit" % _LINK_MBIT,
+               "-e", "bench_image_tar=" + os.path.join(_image_cache(), "docker_%s.tar" % docker_version)])
+    pulls = {}
+    with open(output, encoding="utf-8") as handle:
+        for kind, seconds in json.load(handle):
+            pulls.setdefault(kind, []).append(seconds)
+    say("dind-pull link-mbit", _LINK_MBIT)
+    for kind in ("cold", "mirror"):
+        say("dind-pull %s" % kind, "%.1f" % statistics.median(pulls[kind]))
+
+
+def main():
+    sections = [name.strip() for name in
+                os.environ.get("RUNNEROPS_BENCH_SECTIONS", "runners,hosts,job-start,dind-pull").split(",")]
+    _clean()
+    os.makedirs(_STATE, exist_ok=True)
+    inventory = _inventory(1)
+    _hosts(inventory)
+    seconds = _site(inventory, 1)[0]
+    say("converge-first runners=1 hosts=1", "%.1f" % seconds)
+    if "runners" in sections:
+        _runners_section(inventory)
+    if "hosts" in sections:
+        _hosts_section()
+    if "job-start" in sections or "dind-pull" in sections:
+        # Both use hosts 1 and 2.
+        inventory = _inventory(2)
+        _hosts(inventory)
+        _site(inventory, 5)
+    if "job-start" in sections:
+        _job_start_section(inventory)
+    if "dind-pull" in sections:
+        _dind_pull_section(inventory)
     if not os.environ.get("RUNNEROPS_BENCH_KEEP"):
         _clean()
 

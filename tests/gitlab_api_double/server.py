@@ -176,7 +176,8 @@ class _DoubleState:
         directory = os.path.dirname(os.path.abspath(self._state_file))
         fd, tmp = tempfile.mkstemp(prefix=".gitlab-double-", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.data, handle, indent=1, sort_keys=True)
+            # Compact: it is rewritten after every request.
+            json.dump(self.data, handle, separators=(",", ":"), sort_keys=True)
         os.replace(tmp, self._state_file)
 
     # -- helpers ---------------------------------------------------------
@@ -581,10 +582,9 @@ class _Handler(BaseHTTPRequestHandler):
                     break
         endpoint = route[0] if route else "%s %s" % (method, path)
         with state.lock:
-            # Counted on arrival, so a request still held by a delay fault is seen too.
+            # Counted on arrival, so a request still held by a delay fault is seen too; saved with its answer.
             state.count(endpoint)
             fault = state.take_fault(method, path, endpoint)
-            state.save()
         status, body = self._answer_fault(fault, state, method, path, endpoint)
         if status is None and fault and fault.get("drop"):
             return

@@ -2,6 +2,7 @@
 
 import json
 import os
+import tomllib
 
 import testinfra
 from testinfra.utils.ansible_runner import AnsibleRunner
@@ -117,3 +118,24 @@ def test_the_file_sd_targets_list_every_runner_host_with_metrics():
     for group in groups:
         (target,) = group["targets"]
         assert "gitlab_runner_version_info" in server.check_output("curl -sf http://%s/metrics" % target)
+
+
+def test_the_pull_through_cache_serves_the_host_and_every_dind_service(host):
+    """docker_registry_mirror: the registry runs as a cache, first in daemon.json, and in each dind service's command."""
+    if not _optional(host, "docker_registry_mirror", False):
+        assert not host.file("/etc/systemd/system/docker-registry.service.d/runnerops.conf").exists
+        return
+    service = host.service("docker-registry")
+    assert service.is_running and service.is_enabled
+    config = host.file("/etc/docker/registry/config.yml")
+    assert (config.user, config.group, config.mode) == ("root", "docker-registry", 0o640)
+    assert "remoteurl: %s" % _var(host, "docker_registry_mirror_remote_url") in config.content_string
+    mirror = json.loads(host.file("/etc/docker/daemon.json").content_string)["registry-mirrors"][0]
+    assert mirror.startswith("http://") and mirror.endswith(":5000")
+    # The daemon took it (it answers with the mirrors it uses, normalized with a trailing slash).
+    assert mirror + "/" in host.check_output("docker info --format '{{ json .RegistryConfig.Mirrors }}'")
+    if _var(host, "runner_mode") != "dind":
+        return
+    runners = tomllib.loads(_config_text(host))["runners"]
+    services = [service for runner in runners for service in runner["docker"].get("services", [])]
+    assert services and all(service["command"][-2:] == ["--registry-mirror", mirror] for service in services)

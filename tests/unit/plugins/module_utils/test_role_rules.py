@@ -160,3 +160,10 @@ def test_registry_mirror_password_is_never_shown():
 def test_loopback_dind_mirror_is_fine_without_dind_runners():
     report, plan = _runner(runner_dind_registry_mirrors=["http://127.0.0.1:5000"])
     assert report.errors == [] and plan["modes"] == {"r1": "socket"}
+
+
+def test_a_loopback_daemon_mirror_is_a_warning_for_dind():
+    report = _docker(docker_daemon_options={"registry-mirrors": ["http://127.0.0.1:5000", "https://mirror.gcr.io"]})
+    assert report.errors == []
+    assert [path for path, _ in report.warnings] == ["docker_daemon_options.registry-mirrors[0]"]
+    assert "the service itself" in report.warnings[0][1]
