@@ -65,4 +65,11 @@ problems:
   elements: str
   sample:
     - "runner_entries[0].tags[1]: 'a,b' contains a comma: GitLab splits tags at commas, so it would become 2 tags"
+inputs_digest:
+  description:
+    - SHA-256 of the converted variables, so that a role's preflight can tell whether it already read the host for
+      the same inputs earlier in the run (C(site.yml) validates every host first, then runs the roles).
+  returned: always
+  type: str
+  sample: 3f1c0a9e5b7d2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e
 """

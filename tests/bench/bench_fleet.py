@@ -231,7 +231,8 @@ def _dind_pull_section(inventory):
     _playbook(["tests/bench/dind_pull.yml", "-i", inventory, "-i", os.path.join(_STATE, "environment.yml"),
                "--limit", "%s,%s" % (_runner(1), _GITLAB), "-e", "bench_runner=bench-1", "-e", "bench_output=" + output,
                "-e", "bench_upstream=" + upstream, "-e", "bench_link_rate=%dmbit" % _LINK_MBIT,
-               "-e", "bench_image_tar=" + os.path.join(_image_cache(), "docker_%s.tar" % docker_version)])
+               "-e", "bench_image_tar=" + os.path.join(_image_cache(), "docker_%s.tar" % docker_version),
+               "-e", "bench_image_ref=docker:%s" % docker_version])
     pulls = {}
     with open(output, encoding="utf-8") as handle:
         for kind, seconds in json.load(handle):
