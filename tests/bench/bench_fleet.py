@@ -223,8 +223,8 @@ _LINK_MBIT = 100
 def _dind_pull_section(inventory):
     """Host 1 (dind) gets a pull-through cache of a registry on the GitLab host, behind a link of _LINK_MBIT."""
     upstream = _address(_GITLAB)
-    _site(inventory, 5, limit=_runner(1), extra=["-e", "docker_registry_mirror=true",
-                                                  "-e", "docker_registry_mirror_remote_url=http://%s:5000" % upstream])
+    cache = ["-e", "docker_registry_mirror=true", "-e", "docker_registry_mirror_remote_url=http://%s:5000" % upstream]
+    _site(inventory, 5, limit=_runner(1), extra=cache)
     docker_version = subprocess.run(["bash", "tests/env/build-images.sh", "--print-docker-version"], cwd=_ROOT,
                                     capture_output=True, text=True, check=True).stdout.strip()
     output = os.path.join(_STATE, "dind-pull.json")

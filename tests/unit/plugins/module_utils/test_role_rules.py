@@ -146,7 +146,7 @@ def test_registry_mirror_settings_accepted_and_loopback_warned():
         assert _docker(docker_registry_mirror=True, docker_registry_mirror_address=address).errors == []
     loopback = _docker(docker_registry_mirror=True, docker_registry_mirror_address="127.0.0.1")
     assert loopback.errors == []
-    assert [path for path, _ in loopback.warnings] == ["docker_registry_mirror_address"]
+    assert [warning[0] for warning in loopback.warnings] == ["docker_registry_mirror_address"]
     # Off, its settings are not checked: the defaults of an unused feature never stop a play.
     assert _docker(docker_registry_mirror=False, docker_registry_mirror_port=0).errors == []
 
@@ -165,5 +165,5 @@ def test_loopback_dind_mirror_is_fine_without_dind_runners():
 def test_a_loopback_daemon_mirror_is_a_warning_for_dind():
     report = _docker(docker_daemon_options={"registry-mirrors": ["http://127.0.0.1:5000", "https://mirror.gcr.io"]})
     assert report.errors == []
-    assert [path for path, _ in report.warnings] == ["docker_daemon_options.registry-mirrors[0]"]
+    assert [warning[0] for warning in report.warnings] == ["docker_daemon_options.registry-mirrors[0]"]
     assert "the service itself" in report.warnings[0][1]
