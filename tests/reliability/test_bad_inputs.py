@@ -21,10 +21,10 @@ _VALIDATE = os.path.join(catalogue.ROOT, "playbooks", "validate.yml")
 
 
 def _validation_tasks():
-    """Names of the tasks that only validate: validate.yml's and both roles' preflight tasks."""
+    """Names of the tasks that only validate or read: validate.yml's and both roles' preflight tasks."""
     names = set()
-    for path in (os.path.join(_ROLES, "runner", "tasks", "preflight.yml"),
-                 os.path.join(_ROLES, "docker", "tasks", "preflight.yml")):
+    for path in [os.path.join(_ROLES, role, "tasks", name) for role in ("runner", "docker")
+                 for name in ("preflight.yml", "preflight-host.yml")]:
         with open(path, encoding="utf-8") as handle:
             names.update(task["name"] for task in yaml.safe_load(handle))
     with open(_VALIDATE, encoding="utf-8") as handle:
