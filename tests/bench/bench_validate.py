@@ -30,6 +30,7 @@ def _values(runners):
         runner_gitlab_url="https://gitlab.example.com", runner_access_token="glpat-bench-token-0001",
         runner_docker_image="docker:27.5.1", runner_dind_base_image="docker:27.5.1-dind",
         runner_dind_image="docker:27.5.1-dind", runner_install_method="repository",
+        runner_dind_registry_mirrors=["http://10.0.0.5:5000"],
         runner_entries=[{"name": "runner-%04d" % number, "mode": ("socket", "dind")[number % 2],
                          "tags": ["docker", "bench", "n%d" % number], "run_untagged": False,
                          "maximum_timeout": "3600", "settings": {"limit": 2, "output_limit": 8192},
