@@ -13,7 +13,6 @@ engine are the preflight's: they need the host.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
@@ -29,7 +28,6 @@ __all__ = ["check"]
 # An upstream version (27.3.1), a package version (5:27.3.1-1~debian.12~bookworm) or an apt glob (5:27.3*).
 _VERSION = re.compile(r"^[0-9][0-9A-Za-z.:~+*-]*\Z")
 _USER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?\Z")
-_HOST_NAME = re.compile(r"^(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z")
 
 
 def _registry_mirror(values, report):
@@ -52,23 +50,21 @@ def _registry_mirror(values, report):
     if isinstance(port, int) and not 1 <= port <= 65535:
         report.error("docker_registry_mirror_port", "is %d: a port is 1 to 65535" % port)
     address = values.get("docker_registry_mirror_address") or ""
-    try:
-        ip = ipaddress.ip_address(address) if address else None
-    except ValueError:
-        ip = None
-        if not _HOST_NAME.match(address):
-            report.error("docker_registry_mirror_address", "is %r, not an IP address or host name: give the address "
-                                                           "alone (no scheme, port or path), e.g. 10.0.0.5, or empty "
-                                                           "it for the host's default IPv4 address" % address)
-    if ip is not None and ip.is_unspecified:
+    if not address:
+        return
+    if not gitlab_rules.is_host(address):
+        report.error("docker_registry_mirror_address", "is %r, not an IP address or host name: give the address "
+                                                       "alone (no scheme, port or path), e.g. 10.0.0.5, or empty it "
+                                                       "for the host's default IPv4 address" % address)
+    elif address.strip("[]") in ("0.0.0.0", "::"):
         report.error("docker_registry_mirror_address", "is %s, which listens everywhere but is no address to reach: "
                                                        "the daemons need one they can connect to; give the host's IP "
                                                        "address, or empty it for its default IPv4 address" % address)
-    elif (ip is not None and ip.is_loopback) or address.lower() == "localhost":
-        report.warning("docker_registry_mirror_address", "is %s, a loopback address: the host's daemon reaches the "
-                                                         "cache, but dind services, whose daemons run in containers, "
-                                                         "cannot; give the host's IP address for dind runners"
-                       % address)
+    else:
+        problem = docker_modes.dind_registry_mirror_problem("http://%s" % address)
+        if problem:
+            report.warning("docker_registry_mirror_address", "serves the host's daemon, but the dind services use the "
+                                                             "cache too, and it " + problem)
 
 
 def check(values, report):

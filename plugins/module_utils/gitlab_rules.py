@@ -28,6 +28,7 @@ __all__ = [
     "attribute_problems",
     "credentials_problem",
     "http_url_problem",
+    "is_host",
     "normalize_url",
     "token_problem",
     "url_problem",
@@ -66,6 +67,11 @@ def _is_ipv6(host):
         return False
 
 
+def is_host(text):
+    """Whether ``text`` is a host as a URL names it: a host name, an IPv4 address or an IPv6 one (bare or in [])."""
+    return isinstance(text, str) and bool(_HOST.match(text) or _is_ipv6(text))
+
+
 def url_problem(url):
     """Return why ``url`` is not a GitLab base URL (masked), or None when it is one."""
     if url is None:
@@ -94,7 +100,7 @@ def url_problem(url):
             shown, _EXAMPLE)
     if port == 0:
         return "'%s' has port 0: give a port from 1 to 65535 or none" % shown
-    if not parts.hostname or not (_HOST.match(parts.hostname) or _is_ipv6(parts.hostname)):
+    if not parts.hostname or not is_host(parts.hostname):
         return "'%s' has no valid host name: give GitLab's base URL, %s" % (shown, _EXAMPLE)
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         return "'%s' has a query or fragment: give GitLab's base URL without ? or #, %s" % (shown, _EXAMPLE)

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import (
     attribute_problems,
     http_url_problem,
+    is_host,
     normalize_url,
     token_problem,
     url_problem,
@@ -97,3 +98,11 @@ def test_attribute_problems(attributes, credential, key, message):
 ])
 def test_attributes_accepted(attributes, credential):
     assert attribute_problems(attributes, credential) == []
+
+
+@pytest.mark.parametrize("text, host", [
+    ("gitlab.example.com", True), ("10.0.0.5", True), ("fd00::5", True), ("[fd00::5]", True), ("runner_01", True),
+    ("http://10.0.0.5", False), ("10.0.0.5:5000", False), ("a b", False), ("", False), (None, False),
+])
+def test_is_host(text, host):
+    assert is_host(text) is host

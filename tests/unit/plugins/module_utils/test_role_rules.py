@@ -144,9 +144,13 @@ def test_registry_mirror_settings_accepted_and_loopback_warned():
     assert accepted.errors == [] and accepted.warnings == []
     for address in ("10.0.0.5", "fd00::5"):
         assert _docker(docker_registry_mirror=True, docker_registry_mirror_address=address).errors == []
-    loopback = _docker(docker_registry_mirror=True, docker_registry_mirror_address="127.0.0.1")
-    assert loopback.errors == []
-    assert [warning[0] for warning in loopback.warnings] == ["docker_registry_mirror_address"]
+    for address in ("127.0.0.1", "localhost", "::1"):
+        loopback = _docker(docker_registry_mirror=True, docker_registry_mirror_address=address)
+        assert loopback.errors == []
+        assert [warning[0] for warning in loopback.warnings] == ["docker_registry_mirror_address"]
+        assert "the service itself" in loopback.warnings[0][1]
+    unspecified = _docker(docker_registry_mirror=True, docker_registry_mirror_address="::")
+    assert [error[0] for error in unspecified.errors] == ["docker_registry_mirror_address"]
     # Off, its settings are not checked: the defaults of an unused feature never stop a play.
     assert _docker(docker_registry_mirror=False, docker_registry_mirror_port=0).errors == []
 
