@@ -4,16 +4,21 @@
 
 """PRIVATE to the collection (may change in any release): GitLab Runner config.toml schema: ``{section: {key: type}}`` as data.
 
-Read from the Go struct ``toml`` tags of GitLab Runner (the release is in
-``SCHEMA["_meta"]["source_ref"]``). ``global`` is the root table, ``runners``
-a ``[[runners]]`` entry, ``runners.docker.services`` a
-``[[runners.docker.services]]`` entry; ``SCHEMA["_meta"]["type_vocabulary"]``
-explains the type words. A Python literal, not a JSON file, so that modules
-running on managed hosts can import it.
+Generated: do not edit. ``make schema RUNNER_MODULE_VERSION=<version>`` writes it with
+tools/runner-source (``runner-source schema``) from the Go module
+gitlab.com/gitlab-org/gitlab-runner@v1.11.1-0.20260903214710-fc1f1862bd91: every table and key of the
+structs under ``common.Config`` with its ``toml`` name, type and nesting.
+tools/runner-source/schema_meta.json adds what the source cannot tell (the
+type words' meanings, notes, keys removed in earlier releases), and
+tests/unit/plugins/module_utils/test_config_toml_schema.py regenerates it from
+the module and fails when this file differs.
 
-Generated from config_toml_schema.json and kept equal to it by
-tests/unit/plugins/module_utils/test_config_toml_schema.py: change the JSON
-and regenerate rather than editing by hand.
+``global`` is the root table, ``runners`` a ``[[runners]]`` entry,
+``runners.docker.services`` a ``[[runners.docker.services]]`` entry;
+``SCHEMA["_meta"]["type_vocabulary"]`` explains the type words,
+``SCHEMA["_meta"]["deprecated"]`` and ``SCHEMA["_meta"]["removed"]`` mark keys by section.
+A Python literal, not a JSON file, so that modules running on managed hosts
+can import it.
 """
 
 from __future__ import annotations
@@ -26,28 +31,19 @@ SCHEMA = {
             "array-of-tables entry, 'runners.docker.services' is [[runners.docker.services]], etc. Keys listed under "
             "a section are the keys allowed directly in that table."
         ),
-        "source_repo": "github.com/gitlabhq/gitlab-runner (mirror of gitlab.com/gitlab-org/gitlab-runner)",
-        "source_ref": "v19.3.0",
-        "source_commit": "9cbf0074ddb0e2f79d79f44406cafebf09117b64",
+        "source_module": "gitlab.com/gitlab-org/gitlab-runner",
+        "source_ref": "v1.11.1-0.20260903214710-fc1f1862bd91",
+        "source_commit": "fc1f1862bd91",
+        "source_version_file": "19.4.0",
         "source_files": [
-            (
-                "common/config.go (Config, SessionServer, RunnerConfig, RunnerCredentials, RunnerSettings, "
-                "CustomBuildDir, DockerConfig, Service, SshConfig, ParallelsConfig, VirtualBoxConfig, DockerMachine, "
-                "CustomConfig, KubernetesConfig, AutoscalerConfig, ArtifactConfig, ...)"
-            ),
-            (
-                "helpers/docker/credentials.go (Credentials: host, tls_cert_path, tls_verify -- embedded into "
-                "[runners.docker])"
-            ),
-            "cache/cacheconfig/cacheconfig.go ([runners.cache], [runners.cache.s3|gcs|azure])",
-            "referees/referees.go, common/config/runner/monitoring.go",
+            "cache/cacheconfig/cacheconfig.go",
+            "common/config.go",
+            "common/config/runner/monitoring.go",
+            "common/config/runner/monitoring/job_queuing_durations.go",
+            "helpers/docker/credentials.go",
+            "referees/metrics.go",
+            "referees/referees.go",
         ],
-        "also_checked": {
-            "HEAD(main, VERSION 19.4.0 dev)": "d79f3e7b89abceace75e2425bfe92b84ea059933",
-            "only_in_HEAD_not_in_v19.3.0": [
-                "runners.docker.services.suspend_data_path (string)",
-            ],
-        },
         "type_vocabulary": {
             "string": "TOML string",
             "int": "TOML integer (Go int/int64)",
@@ -63,12 +59,14 @@ SCHEMA = {
                 "TOML form, 0001-01-01T00:00:00Z when the token never expires"
             ),
             "list[string]": "TOML array of strings",
+            "list[int]": "TOML array of integers",
             "list[float]": "TOML array of floats",
             "string-or-list[string]": (
                 "either a single string or an array of strings (StringOrArray, custom UnmarshalTOML) -- used by "
                 "runners.docker.pull_policy"
             ),
             "map[string]string": "TOML table / inline table with string values",
+            "map[string]int": "table with integer values",
             "map[string]bool": "table of booleans (feature_flags)",
             "map[string]list[string]": "table whose values are string arrays",
             "map[string]any": "free-form table (plugin_config)",
@@ -133,20 +131,52 @@ SCHEMA = {
                 "formatting are not preserved."
             ),
             (
-                "Keys not present in v19.3.0 but present in older releases: [[runners]] pre_clone_script / "
-                "post_clone_script (last seen v16.11.0; replaced by pre_get_sources_script / post_get_sources_script "
-                "from v15.9.0). See key_history_file for first_seen per key (v15.0.0..v19.3.0 + main)."
+                "Keys of older releases that this source no longer has are in _meta.removed, each with the last "
+                "release that had it and the key that replaced it; _meta.deprecated lists the keys the source marks "
+                "deprecated."
             ),
         ],
-        "key_history_file": "/tmp/research/config_toml_key_history.json",
         "how_to_validate": (
-            "Every table in a config.toml must be one of the section names below (dotted path; 'global' is the root);"
-            " every key must be listed in its section; value must match the type. Sections reached through an "
+            "Every table in a config.toml must be one of the section names below (dotted path; 'global' is the root); "
+            "every key must be listed in its section; value must match the type. Sections reached through an "
             "array-of-tables ([[runners]], [[runners.docker.services]], [[runners.autoscaler.policy]], "
             "[[runners.machine.autoscaling]], [[runners.monitoring.job_queuing_durations]], kubernetes volume "
-            "lists...) use the same dotted name for each element. Example validator: "
-            "/tmp/research/tools/validate_example.py"
+            "lists...) use the same dotted name for each element."
         ),
+        "deprecated": {
+            "runners.machine": {
+                "OffPeakPeriods": "Time periods when the scheduler is in the OffPeak mode. DEPRECATED",
+                "OffPeakTimezone": "Timezone for the OffPeak periods (defaults to Local). DEPRECATED",
+                "OffPeakIdleCount": "Maximum idle machines when the scheduler is in the OffPeak mode. DEPRECATED",
+                "OffPeakIdleTime": (
+                    "Minimum time after machine can be destroyed when the scheduler is in the OffPeak mode. DEPRECATED"
+                ),
+            },
+            "experimental.usage_logger": {
+                "log_dir": "Use Logrotate.LogDir instead",
+                "max_backup_files": "Use Logrotate.MaxBackupFiles instead",
+                "max_rotation_age": "Use Logrotate.MaxRotationAge instead",
+                "labels": "Use Logrotate.Labels instead",
+            },
+        },
+        "removed": {
+            "runners": {
+                "post_clone_script": {
+                    "last_release": "v16.11.0",
+                    "replaced_by": "post_get_sources_script",
+                },
+                "pre_clone_script": {
+                    "last_release": "v16.11.0",
+                    "replaced_by": "pre_get_sources_script",
+                },
+            },
+            "runners.kubernetes": {
+                "terminationGracePeriodSeconds": {
+                    "last_release": "v16.11.0",
+                    "replaced_by": "pod_termination_grace_period_seconds",
+                },
+            },
+        },
     },
     "global": {
         "listen_address": "string",
@@ -156,6 +186,8 @@ SCHEMA = {
         "check_interval": "int",
         "log_level": "string",
         "log_format": "string",
+        "log_field_schema_version": "int",
+        "log_field_dual_emit_target": "int",
         "user": "string",
         "runners": "array-of-tables",
         "sentry_dsn": "string",
@@ -168,46 +200,6 @@ SCHEMA = {
         "listen_address": "string",
         "advertise_address": "string",
         "session_timeout": "int",
-    },
-    "machine": {
-        "shutdown_drain": "table",
-    },
-    "machine.shutdown_drain": {
-        "enabled": "bool",
-        "concurrency": "int",
-        "max_retries": "int",
-        "retry_backoff": "duration-string",
-    },
-    "experimental": {
-        "usage_logger": "table",
-    },
-    "experimental.usage_logger": {
-        "enabled": "bool",
-        "writers": "list[string]",
-        "logrotate": "table",
-        "snowplow_billing": "table",
-        "log_dir": "string",
-        "max_backup_files": "int",
-        "max_rotation_age": "duration-string",
-        "labels": "map[string]string",
-    },
-    "experimental.usage_logger.logrotate": {
-        "log_dir": "string",
-        "max_backup_files": "int",
-        "max_rotation_age": "duration-string",
-        "labels": "map[string]string",
-    },
-    "experimental.usage_logger.snowplow_billing": {
-        "collector_uri": "string",
-        "app_id": "string",
-        "category": "string",
-        "realm": "string",
-        "deployment_type": "string",
-        "metadata": "map[string]string",
-        "enable_oidc": "bool",
-        "batch_delivery_duration_buckets": "list[float]",
-        "skip_oidc_if_unsupported_cloud": "bool",
-        "skip_runner_system_failure": "bool",
     },
     "runners": {
         "name": "string",
@@ -263,14 +255,38 @@ SCHEMA = {
         "autoscaler": "table",
         "step_runner_image": "string",
     },
+    "runners.experimental": {
+        "boot_verify": "table",
+    },
+    "runners.experimental.boot_verify": {
+        "enabled": "bool",
+        "verify_auth": "bool",
+        "verify_server_url": "bool",
+        "verify_server_url_insecure": "bool",
+        "verify_cache": "bool",
+        "verify_commands": "list[string]",
+        "verify_helper_version": "bool",
+        "timeout": "duration-string",
+        "acquire_min_backoff": "duration-string",
+        "acquire_max_backoff": "duration-string",
+    },
     "runners.custom_build_dir": {
         "enabled": "bool",
+    },
+    "runners.referees": {
+        "metrics": "table",
+    },
+    "runners.referees.metrics": {
+        "prometheus_address": "string",
+        "query_interval": "int",
+        "queries": "list[string]",
     },
     "runners.cache": {
         "Type": "string",
         "Path": "string",
         "Shared": "bool",
         "MaxUploadedArchiveSize": "int",
+        "RedactURL": "bool",
         "s3": "table",
         "gcs": "table",
         "azure": "table",
@@ -306,6 +322,32 @@ SCHEMA = {
         "AccountKey": "string",
         "ContainerName": "string",
         "StorageDomain": "string",
+    },
+    "runners.artifact": {
+        "upload_timeout": "duration-string",
+        "response_header_timeout": "duration-string",
+    },
+    "runners.monitoring": {
+        "job_queuing_durations": "array-of-tables",
+    },
+    "runners.monitoring.job_queuing_durations": {
+        "periods": "list[string]",
+        "timezone": "string",
+        "threshold": "duration-string",
+        "jobs_running_for_project": "string",
+    },
+    "runners.instance": {
+        "allowed_images": "list[string]",
+        "use_common_build_dir": "bool",
+    },
+    "runners.ssh": {
+        "user": "string",
+        "password": "string",
+        "host": "string",
+        "port": "string",
+        "identity_file": "string",
+        "disable_strict_host_key_checking": "bool",
+        "known_hosts_file": "string",
     },
     "runners.docker": {
         "host": "string",
@@ -391,145 +433,49 @@ SCHEMA = {
         "command": "list[string]",
         "entrypoint": "list[string]",
         "environment": "list[string]",
+        "suspend_data_path": "string",
     },
-    "runners.artifact": {
-        "upload_timeout": "duration-string",
-        "response_header_timeout": "duration-string",
-    },
-    "runners.experimental": {
-        "boot_verify": "table",
-    },
-    "runners.experimental.boot_verify": {
-        "enabled": "bool",
-        "timeout": "duration-string",
-        "acquire_min_backoff": "duration-string",
-        "acquire_max_backoff": "duration-string",
-    },
-    "runners.monitoring": {
-        "job_queuing_durations": "array-of-tables",
-    },
-    "runners.monitoring.job_queuing_durations": {
-        "periods": "list[string]",
-        "timezone": "string",
-        "threshold": "duration-string",
-        "jobs_running_for_project": "string",
-    },
-    "runners.referees": {
-        "metrics": "table",
-    },
-    "runners.referees.metrics": {
-        "prometheus_address": "string",
-        "query_interval": "int",
-        "queries": "list[string]",
-    },
-    "runners.ssh": {
-        "user": "string",
-        "password": "string",
-        "host": "string",
-        "port": "string",
-        "identity_file": "string",
-        "disable_strict_host_key_checking": "bool",
-        "known_hosts_file": "string",
-    },
-    "runners.autoscaler": {
-        "capacity_per_instance": "int",
-        "max_use_count": "int",
-        "max_instances": "int",
-        "plugin": "string",
-        "plugin_config": "map[string]any",
-        "connector_config": "table",
-        "policy": "array-of-tables",
-        "instance_ready_command": "string",
-        "instance_acquire_timeout": "duration-string",
-        "update_interval": "duration-string",
-        "update_interval_when_expecting": "duration-string",
-        "deletion_retry_interval": "duration-string",
-        "shutdown_deletion_interval": "duration-string",
-        "shutdown_deletion_retries": "int",
-        "failure_threshold": "int",
-        "scale_throttle": "table",
-        "reservation_throttling": "bool",
-        "log_internal_ip": "bool",
-        "log_external_ip": "bool",
-        "delete_instances_on_shutdown": "bool",
-        "vm_isolation": "table",
-        "state_storage": "table",
-        "instance_operation_time_buckets": "list[float]",
-        "instance_creation_time_buckets": "list[float]",
-        "instance_is_running_time_buckets": "list[float]",
-        "instance_deletion_time_buckets": "list[float]",
-        "instance_readiness_time_buckets": "list[float]",
-        "instance_life_duration_buckets": "list[float]",
-    },
-    "runners.autoscaler.connector_config": {
-        "os": "string",
-        "arch": "string",
-        "protocol": "string",
-        "protocol_port": "int",
-        "username": "string",
-        "password": "string",
-        "key_path": "string",
-        "use_static_credentials": "bool",
-        "keepalive": "duration-string",
-        "timeout": "duration-string",
-        "use_external_addr": "bool",
-    },
-    "runners.autoscaler.policy": {
-        "periods": "list[string]",
-        "timezone": "string",
-        "idle_count": "int",
-        "idle_time": "duration-string",
-        "scale_factor": "float",
-        "scale_factor_limit": "int",
-        "preemptive_mode": "bool",
-    },
-    "runners.autoscaler.scale_throttle": {
-        "limit": "int",
-        "burst": "int",
-    },
-    "runners.autoscaler.state_storage": {
-        "enabled": "bool",
-        "dir": "string",
-        "keep_instance_with_acquisitions": "bool",
-    },
-    "runners.autoscaler.vm_isolation": {
-        "enabled": "bool",
-        "nesting_host": "string",
-        "nesting_config": "map[string]any",
-        "image": "string",
-        "connector_config": "table",
-    },
-    "runners.autoscaler.vm_isolation.connector_config": {
-        "os": "string",
-        "arch": "string",
-        "protocol": "string",
-        "protocol_port": "int",
-        "username": "string",
-        "password": "string",
-        "key_path": "string",
-        "use_static_credentials": "bool",
-        "keepalive": "duration-string",
-        "timeout": "duration-string",
-        "use_external_addr": "bool",
-    },
-    "runners.custom": {
-        "config_exec": "string",
-        "config_args": "list[string]",
-        "config_exec_timeout": "int",
-        "prepare_exec": "string",
-        "prepare_args": "list[string]",
-        "prepare_exec_timeout": "int",
-        "run_exec": "string",
-        "run_args": "list[string]",
-        "cleanup_exec": "string",
-        "cleanup_args": "list[string]",
-        "cleanup_exec_timeout": "int",
-        "graceful_kill_timeout": "int",
-        "force_kill_timeout": "int",
-    },
-    "runners.instance": {
+    "runners.parallels": {
+        "base_name": "string",
+        "template_name": "string",
+        "disable_snapshots": "bool",
+        "time_server": "string",
         "allowed_images": "list[string]",
-        "use_common_build_dir": "bool",
+    },
+    "runners.virtualbox": {
+        "base_name": "string",
+        "base_snapshot": "string",
+        "base_folder": "string",
+        "disable_snapshots": "bool",
+        "allowed_images": "list[string]",
+        "start_type": "string",
+    },
+    "runners.machine": {
+        "MaxGrowthRate": "int",
+        "IdleCount": "int",
+        "IdleScaleFactor": "float",
+        "IdleCountMin": "int",
+        "IdleTime": "int",
+        "MaxBuilds": "int",
+        "MachineDriver": "string",
+        "MachineName": "string",
+        "MachineOptions": "list[string]",
+        "MachineOptionsWithName": "list[string]",
+        "MaxRemovalAttempts": "int",
+        "HeartbeatInterval": "duration-string",
+        "OffPeakPeriods": "list[string]",
+        "OffPeakTimezone": "string",
+        "OffPeakIdleCount": "int",
+        "OffPeakIdleTime": "int",
+        "autoscaling": "array-of-tables",
+    },
+    "runners.machine.autoscaling": {
+        "Periods": "list[string]",
+        "Timezone": "string",
+        "IdleCount": "int",
+        "IdleScaleFactor": "float",
+        "IdleCountMin": "int",
+        "IdleTime": "int",
     },
     "runners.kubernetes": {
         "host": "string",
@@ -633,6 +579,8 @@ SCHEMA = {
         "services": "array-of-tables",
         "cap_add": "list[string]",
         "cap_drop": "list[string]",
+        "suspend_pvc_size": "string",
+        "suspend_pvc_storage_class": "string",
         "dns_policy": "string",
         "dns_config": "table",
         "container_lifecycle": "table",
@@ -653,6 +601,32 @@ SCHEMA = {
         "required_during_scheduling_ignored_during_execution": "table",
         "preferred_during_scheduling_ignored_during_execution": "array-of-tables",
     },
+    "runners.kubernetes.affinity.node_affinity.required_during_scheduling_ignored_during_execution": {
+        "node_selector_terms": "array-of-tables",
+    },
+    (
+        "runners.kubernetes.affinity.node_affinity.required_during_scheduling_ignored_during_execution."
+        "node_selector_terms"
+    ): {
+        "match_expressions": "array-of-tables",
+        "match_fields": "array-of-tables",
+    },
+    (
+        "runners.kubernetes.affinity.node_affinity.required_during_scheduling_ignored_during_execution."
+        "node_selector_terms.match_expressions"
+    ): {
+        "key": "string",
+        "operator": "string",
+        "values": "list[string]",
+    },
+    (
+        "runners.kubernetes.affinity.node_affinity.required_during_scheduling_ignored_during_execution."
+        "node_selector_terms.match_fields"
+    ): {
+        "key": "string",
+        "operator": "string",
+        "values": "list[string]",
+    },
     "runners.kubernetes.affinity.node_affinity.preferred_during_scheduling_ignored_during_execution": {
         "weight": "int",
         "preference": "table",
@@ -662,42 +636,16 @@ SCHEMA = {
         "match_fields": "array-of-tables",
     },
     (
-        "runners.kubernetes.affinity.node_affinity."
-        "preferred_during_scheduling_ignored_during_execution.preference.match_expressions"
+        "runners.kubernetes.affinity.node_affinity.preferred_during_scheduling_ignored_during_execution.preference."
+        "match_expressions"
     ): {
         "key": "string",
         "operator": "string",
         "values": "list[string]",
     },
     (
-        "runners.kubernetes.affinity.node_affinity."
-        "preferred_during_scheduling_ignored_during_execution.preference.match_fields"
-    ): {
-        "key": "string",
-        "operator": "string",
-        "values": "list[string]",
-    },
-    "runners.kubernetes.affinity.node_affinity.required_during_scheduling_ignored_during_execution": {
-        "node_selector_terms": "array-of-tables",
-    },
-    (
-        "runners.kubernetes.affinity.node_affinity."
-        "required_during_scheduling_ignored_during_execution.node_selector_terms"
-    ): {
-        "match_expressions": "array-of-tables",
-        "match_fields": "array-of-tables",
-    },
-    (
-        "runners.kubernetes.affinity.node_affinity."
-        "required_during_scheduling_ignored_during_execution.node_selector_terms.match_expressions"
-    ): {
-        "key": "string",
-        "operator": "string",
-        "values": "list[string]",
-    },
-    (
-        "runners.kubernetes.affinity.node_affinity."
-        "required_during_scheduling_ignored_during_execution.node_selector_terms.match_fields"
+        "runners.kubernetes.affinity.node_affinity.preferred_during_scheduling_ignored_during_execution.preference."
+        "match_fields"
     ): {
         "key": "string",
         "operator": "string",
@@ -706,48 +654,6 @@ SCHEMA = {
     "runners.kubernetes.affinity.pod_affinity": {
         "required_during_scheduling_ignored_during_execution": "array-of-tables",
         "preferred_during_scheduling_ignored_during_execution": "array-of-tables",
-    },
-    "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution": {
-        "weight": "int",
-        "pod_affinity_term": "table",
-    },
-    "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution.pod_affinity_term": {
-        "label_selector": "table",
-        "namespaces": "list[string]",
-        "topology_key": "string",
-        "namespace_selector": "table",
-        "match_label_keys": "list[string]",
-        "mismatch_label_keys": "list[string]",
-    },
-    (
-        "runners.kubernetes.affinity.pod_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term.label_selector"
-    ): {
-        "match_labels": "map[string]string",
-        "match_expressions": "array-of-tables",
-    },
-    (
-        "runners.kubernetes.affinity.pod_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term.label_selector.match_expressions"
-    ): {
-        "key": "string",
-        "operator": "string",
-        "values": "list[string]",
-    },
-    (
-        "runners.kubernetes.affinity.pod_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term.namespace_selector"
-    ): {
-        "match_labels": "map[string]string",
-        "match_expressions": "array-of-tables",
-    },
-    (
-        "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution."
-        "pod_affinity_term.namespace_selector.match_expressions"
-    ): {
-        "key": "string",
-        "operator": "string",
-        "values": "list[string]",
     },
     "runners.kubernetes.affinity.pod_affinity.required_during_scheduling_ignored_during_execution": {
         "label_selector": "table",
@@ -762,36 +668,35 @@ SCHEMA = {
         "match_expressions": "array-of-tables",
     },
     (
-        "runners.kubernetes.affinity.pod_affinity."
-        "required_during_scheduling_ignored_during_execution.label_selector.match_expressions"
+        "runners.kubernetes.affinity.pod_affinity.required_during_scheduling_ignored_during_execution.label_selector."
+        "match_expressions"
     ): {
         "key": "string",
         "operator": "string",
         "values": "list[string]",
     },
-    "runners.kubernetes.affinity.pod_affinity.required_during_scheduling_ignored_during_execution.namespace_selector": {
+    (
+        "runners.kubernetes.affinity.pod_affinity.required_during_scheduling_ignored_during_execution."
+        "namespace_selector"
+    ): {
         "match_labels": "map[string]string",
         "match_expressions": "array-of-tables",
     },
     (
-        "runners.kubernetes.affinity.pod_affinity."
-        "required_during_scheduling_ignored_during_execution.namespace_selector.match_expressions"
+        "runners.kubernetes.affinity.pod_affinity.required_during_scheduling_ignored_during_execution."
+        "namespace_selector.match_expressions"
     ): {
         "key": "string",
         "operator": "string",
         "values": "list[string]",
     },
-    "runners.kubernetes.affinity.pod_anti_affinity": {
-        "required_during_scheduling_ignored_during_execution": "array-of-tables",
-        "preferred_during_scheduling_ignored_during_execution": "array-of-tables",
-    },
-    "runners.kubernetes.affinity.pod_anti_affinity.preferred_during_scheduling_ignored_during_execution": {
+    "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution": {
         "weight": "int",
         "pod_affinity_term": "table",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term"
+        "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term"
     ): {
         "label_selector": "table",
         "namespaces": "list[string]",
@@ -801,34 +706,38 @@ SCHEMA = {
         "mismatch_label_keys": "list[string]",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term.label_selector"
+        "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.label_selector"
     ): {
         "match_labels": "map[string]string",
         "match_expressions": "array-of-tables",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term.label_selector.match_expressions"
+        "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.label_selector.match_expressions"
     ): {
         "key": "string",
         "operator": "string",
         "values": "list[string]",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term.namespace_selector"
+        "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.namespace_selector"
     ): {
         "match_labels": "map[string]string",
         "match_expressions": "array-of-tables",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "preferred_during_scheduling_ignored_during_execution.pod_affinity_term.namespace_selector.match_expressions"
+        "runners.kubernetes.affinity.pod_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.namespace_selector.match_expressions"
     ): {
         "key": "string",
         "operator": "string",
         "values": "list[string]",
+    },
+    "runners.kubernetes.affinity.pod_anti_affinity": {
+        "required_during_scheduling_ignored_during_execution": "array-of-tables",
+        "preferred_during_scheduling_ignored_during_execution": "array-of-tables",
     },
     "runners.kubernetes.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution": {
         "label_selector": "table",
@@ -839,50 +748,122 @@ SCHEMA = {
         "mismatch_label_keys": "list[string]",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "required_during_scheduling_ignored_during_execution.label_selector"
+        "runners.kubernetes.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution."
+        "label_selector"
     ): {
         "match_labels": "map[string]string",
         "match_expressions": "array-of-tables",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "required_during_scheduling_ignored_during_execution.label_selector.match_expressions"
+        "runners.kubernetes.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution."
+        "label_selector.match_expressions"
     ): {
         "key": "string",
         "operator": "string",
         "values": "list[string]",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "required_during_scheduling_ignored_during_execution.namespace_selector"
+        "runners.kubernetes.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution."
+        "namespace_selector"
     ): {
         "match_labels": "map[string]string",
         "match_expressions": "array-of-tables",
     },
     (
-        "runners.kubernetes.affinity.pod_anti_affinity."
-        "required_during_scheduling_ignored_during_execution.namespace_selector.match_expressions"
+        "runners.kubernetes.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution."
+        "namespace_selector.match_expressions"
     ): {
         "key": "string",
         "operator": "string",
         "values": "list[string]",
     },
-    "runners.kubernetes.autoscaler": {
-        "max_pause_pods": "int",
-        "pause_pod_image": "string",
-        "pause_pod_priority_class_name": "string",
-        "policy": "array-of-tables",
-        "pause_pod_image_pull_secrets": "list[string]",
+    "runners.kubernetes.affinity.pod_anti_affinity.preferred_during_scheduling_ignored_during_execution": {
+        "weight": "int",
+        "pod_affinity_term": "table",
     },
-    "runners.kubernetes.autoscaler.policy": {
-        "periods": "list[string]",
-        "timezone": "string",
-        "idle_count": "int",
-        "idle_time": "duration-string",
-        "scale_factor": "float",
-        "scale_factor_limit": "int",
-        "preemptive_mode": "bool",
+    (
+        "runners.kubernetes.affinity.pod_anti_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term"
+    ): {
+        "label_selector": "table",
+        "namespaces": "list[string]",
+        "topology_key": "string",
+        "namespace_selector": "table",
+        "match_label_keys": "list[string]",
+        "mismatch_label_keys": "list[string]",
+    },
+    (
+        "runners.kubernetes.affinity.pod_anti_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.label_selector"
+    ): {
+        "match_labels": "map[string]string",
+        "match_expressions": "array-of-tables",
+    },
+    (
+        "runners.kubernetes.affinity.pod_anti_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.label_selector.match_expressions"
+    ): {
+        "key": "string",
+        "operator": "string",
+        "values": "list[string]",
+    },
+    (
+        "runners.kubernetes.affinity.pod_anti_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.namespace_selector"
+    ): {
+        "match_labels": "map[string]string",
+        "match_expressions": "array-of-tables",
+    },
+    (
+        "runners.kubernetes.affinity.pod_anti_affinity.preferred_during_scheduling_ignored_during_execution."
+        "pod_affinity_term.namespace_selector.match_expressions"
+    ): {
+        "key": "string",
+        "operator": "string",
+        "values": "list[string]",
+    },
+    "runners.kubernetes.pod_security_context": {
+        "fs_group": "int",
+        "run_as_group": "int",
+        "run_as_non_root": "bool",
+        "run_as_user": "int",
+        "supplemental_groups": "list[int]",
+        "selinux_type": "string",
+        "seccomp_profile": "table",
+        "app_armor_profile": "table",
+    },
+    "runners.kubernetes.pod_security_context.seccomp_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.pod_security_context.app_armor_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.init_permissions_container_security_context": {
+        "capabilities": "table",
+        "privileged": "bool",
+        "run_as_user": "int",
+        "run_as_group": "int",
+        "run_as_non_root": "bool",
+        "read_only_root_filesystem": "bool",
+        "allow_privilege_escalation": "bool",
+        "selinux_type": "string",
+        "proc_mount": "string",
+        "seccomp_profile": "table",
+        "app_armor_profile": "table",
+    },
+    "runners.kubernetes.init_permissions_container_security_context.capabilities": {
+        "add": "list[api.Capability]",
+        "drop": "list[api.Capability]",
+    },
+    "runners.kubernetes.init_permissions_container_security_context.seccomp_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.init_permissions_container_security_context.app_armor_profile": {
+        "type": "string",
+        "localhost_profile": "string",
     },
     "runners.kubernetes.build_container_security_context": {
         "capabilities": "table",
@@ -897,10 +878,6 @@ SCHEMA = {
         "seccomp_profile": "table",
         "app_armor_profile": "table",
     },
-    "runners.kubernetes.build_container_security_context.app_armor_profile": {
-        "type": "string",
-        "localhost_profile": "string",
-    },
     "runners.kubernetes.build_container_security_context.capabilities": {
         "add": "list[api.Capability]",
         "drop": "list[api.Capability]",
@@ -908,6 +885,144 @@ SCHEMA = {
     "runners.kubernetes.build_container_security_context.seccomp_profile": {
         "type": "string",
         "localhost_profile": "string",
+    },
+    "runners.kubernetes.build_container_security_context.app_armor_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.helper_container_security_context": {
+        "capabilities": "table",
+        "privileged": "bool",
+        "run_as_user": "int",
+        "run_as_group": "int",
+        "run_as_non_root": "bool",
+        "read_only_root_filesystem": "bool",
+        "allow_privilege_escalation": "bool",
+        "selinux_type": "string",
+        "proc_mount": "string",
+        "seccomp_profile": "table",
+        "app_armor_profile": "table",
+    },
+    "runners.kubernetes.helper_container_security_context.capabilities": {
+        "add": "list[api.Capability]",
+        "drop": "list[api.Capability]",
+    },
+    "runners.kubernetes.helper_container_security_context.seccomp_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.helper_container_security_context.app_armor_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.service_container_security_context": {
+        "capabilities": "table",
+        "privileged": "bool",
+        "run_as_user": "int",
+        "run_as_group": "int",
+        "run_as_non_root": "bool",
+        "read_only_root_filesystem": "bool",
+        "allow_privilege_escalation": "bool",
+        "selinux_type": "string",
+        "proc_mount": "string",
+        "seccomp_profile": "table",
+        "app_armor_profile": "table",
+    },
+    "runners.kubernetes.service_container_security_context.capabilities": {
+        "add": "list[api.Capability]",
+        "drop": "list[api.Capability]",
+    },
+    "runners.kubernetes.service_container_security_context.seccomp_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.service_container_security_context.app_armor_profile": {
+        "type": "string",
+        "localhost_profile": "string",
+    },
+    "runners.kubernetes.volumes": {
+        "host_path": "array-of-tables",
+        "pvc": "array-of-tables",
+        "config_map": "array-of-tables",
+        "secret": "array-of-tables",
+        "empty_dir": "array-of-tables",
+        "csi": "array-of-tables",
+        "nfs": "array-of-tables",
+    },
+    "runners.kubernetes.volumes.host_path": {
+        "name": "string",
+        "mount_path": "string",
+        "sub_path": "string",
+        "read_only": "bool",
+        "host_path": "string",
+        "mount_propagation": "string",
+    },
+    "runners.kubernetes.volumes.pvc": {
+        "name": "string",
+        "mount_path": "string",
+        "sub_path": "string",
+        "read_only": "bool",
+        "mount_propagation": "string",
+    },
+    "runners.kubernetes.volumes.config_map": {
+        "name": "string",
+        "mount_path": "string",
+        "sub_path": "string",
+        "read_only": "bool",
+        "items": "map[string]string",
+    },
+    "runners.kubernetes.volumes.secret": {
+        "name": "string",
+        "mount_path": "string",
+        "sub_path": "string",
+        "read_only": "bool",
+        "items": "map[string]string",
+    },
+    "runners.kubernetes.volumes.empty_dir": {
+        "name": "string",
+        "mount_path": "string",
+        "sub_path": "string",
+        "medium": "string",
+        "size_limit": "string",
+        "mount_propagation": "string",
+    },
+    "runners.kubernetes.volumes.csi": {
+        "name": "string",
+        "mount_path": "string",
+        "sub_path": "string",
+        "driver": "string",
+        "fs_type": "string",
+        "read_only": "bool",
+        "volume_attributes": "map[string]string",
+    },
+    "runners.kubernetes.volumes.nfs": {
+        "name": "string",
+        "mount_path": "string",
+        "sub_path": "string",
+        "server": "string",
+        "path": "string",
+        "read_only": "bool",
+    },
+    "runners.kubernetes.host_aliases": {
+        "ip": "string",
+        "hostnames": "list[string]",
+    },
+    "runners.kubernetes.services": {
+        "name": "string",
+        "alias": "string",
+        "command": "list[string]",
+        "entrypoint": "list[string]",
+        "environment": "list[string]",
+        "suspend_data_path": "string",
+    },
+    "runners.kubernetes.dns_config": {
+        "nameservers": "list[string]",
+        "options": "array-of-tables",
+        "searches": "list[string]",
+    },
+    "runners.kubernetes.dns_config.options": {
+        "name": "string",
+        "value": "string",
     },
     "runners.kubernetes.container_lifecycle": {
         "post_start": "table",
@@ -959,227 +1074,166 @@ SCHEMA = {
         "host": "string",
         "port": "int",
     },
-    "runners.kubernetes.dns_config": {
-        "nameservers": "list[string]",
-        "options": "array-of-tables",
-        "searches": "list[string]",
-    },
-    "runners.kubernetes.dns_config.options": {
-        "name": "string",
-        "value": "string",
-    },
-    "runners.kubernetes.helper_container_security_context": {
-        "capabilities": "table",
-        "privileged": "bool",
-        "run_as_user": "int",
-        "run_as_group": "int",
-        "run_as_non_root": "bool",
-        "read_only_root_filesystem": "bool",
-        "allow_privilege_escalation": "bool",
-        "selinux_type": "string",
-        "proc_mount": "string",
-        "seccomp_profile": "table",
-        "app_armor_profile": "table",
-    },
-    "runners.kubernetes.helper_container_security_context.app_armor_profile": {
-        "type": "string",
-        "localhost_profile": "string",
-    },
-    "runners.kubernetes.helper_container_security_context.capabilities": {
-        "add": "list[api.Capability]",
-        "drop": "list[api.Capability]",
-    },
-    "runners.kubernetes.helper_container_security_context.seccomp_profile": {
-        "type": "string",
-        "localhost_profile": "string",
-    },
-    "runners.kubernetes.host_aliases": {
-        "ip": "string",
-        "hostnames": "list[string]",
-    },
-    "runners.kubernetes.init_permissions_container_security_context": {
-        "capabilities": "table",
-        "privileged": "bool",
-        "run_as_user": "int",
-        "run_as_group": "int",
-        "run_as_non_root": "bool",
-        "read_only_root_filesystem": "bool",
-        "allow_privilege_escalation": "bool",
-        "selinux_type": "string",
-        "proc_mount": "string",
-        "seccomp_profile": "table",
-        "app_armor_profile": "table",
-    },
-    "runners.kubernetes.init_permissions_container_security_context.app_armor_profile": {
-        "type": "string",
-        "localhost_profile": "string",
-    },
-    "runners.kubernetes.init_permissions_container_security_context.capabilities": {
-        "add": "list[api.Capability]",
-        "drop": "list[api.Capability]",
-    },
-    "runners.kubernetes.init_permissions_container_security_context.seccomp_profile": {
-        "type": "string",
-        "localhost_profile": "string",
-    },
-    "runners.kubernetes.pod_security_context": {
-        "fs_group": "int",
-        "run_as_group": "int",
-        "run_as_non_root": "bool",
-        "run_as_user": "int",
-        "supplemental_groups": "list[int]",
-        "selinux_type": "string",
-        "seccomp_profile": "table",
-        "app_armor_profile": "table",
-    },
-    "runners.kubernetes.pod_security_context.app_armor_profile": {
-        "type": "string",
-        "localhost_profile": "string",
-    },
-    "runners.kubernetes.pod_security_context.seccomp_profile": {
-        "type": "string",
-        "localhost_profile": "string",
-    },
     "runners.kubernetes.pod_spec": {
         "name": "string",
         "patch_path": "string",
         "patch": "string",
         "patch_type": "string",
     },
-    "runners.kubernetes.service_container_security_context": {
-        "capabilities": "table",
-        "privileged": "bool",
-        "run_as_user": "int",
-        "run_as_group": "int",
-        "run_as_non_root": "bool",
-        "read_only_root_filesystem": "bool",
-        "allow_privilege_escalation": "bool",
-        "selinux_type": "string",
-        "proc_mount": "string",
-        "seccomp_profile": "table",
-        "app_armor_profile": "table",
+    "runners.kubernetes.autoscaler": {
+        "max_pause_pods": "int",
+        "pause_pod_image": "string",
+        "pause_pod_priority_class_name": "string",
+        "policy": "array-of-tables",
+        "pause_pod_image_pull_secrets": "list[string]",
     },
-    "runners.kubernetes.service_container_security_context.app_armor_profile": {
-        "type": "string",
-        "localhost_profile": "string",
+    "runners.kubernetes.autoscaler.policy": {
+        "periods": "list[string]",
+        "timezone": "string",
+        "idle_count": "int",
+        "idle_time": "duration-string",
+        "scale_factor": "float",
+        "scale_factor_limit": "int",
+        "preemptive_mode": "bool",
     },
-    "runners.kubernetes.service_container_security_context.capabilities": {
-        "add": "list[api.Capability]",
-        "drop": "list[api.Capability]",
+    "runners.custom": {
+        "config_exec": "string",
+        "config_args": "list[string]",
+        "config_exec_timeout": "int",
+        "prepare_exec": "string",
+        "prepare_args": "list[string]",
+        "prepare_exec_timeout": "int",
+        "run_exec": "string",
+        "run_args": "list[string]",
+        "cleanup_exec": "string",
+        "cleanup_args": "list[string]",
+        "cleanup_exec_timeout": "int",
+        "graceful_kill_timeout": "int",
+        "force_kill_timeout": "int",
     },
-    "runners.kubernetes.service_container_security_context.seccomp_profile": {
-        "type": "string",
-        "localhost_profile": "string",
+    "runners.autoscaler": {
+        "capacity_per_instance": "int",
+        "max_use_count": "int",
+        "max_instances": "int",
+        "plugin": "string",
+        "plugin_config": "map[string]any",
+        "connector_config": "table",
+        "policy": "array-of-tables",
+        "instance_ready_command": "string",
+        "instance_acquire_timeout": "duration-string",
+        "update_interval": "duration-string",
+        "update_interval_when_expecting": "duration-string",
+        "deletion_retry_interval": "duration-string",
+        "shutdown_deletion_interval": "duration-string",
+        "shutdown_deletion_retries": "int",
+        "failure_threshold": "int",
+        "scale_throttle": "table",
+        "reservation_throttling": "bool",
+        "log_internal_ip": "bool",
+        "log_external_ip": "bool",
+        "delete_instances_on_shutdown": "bool",
+        "vm_isolation": "table",
+        "state_storage": "table",
+        "instance_operation_time_buckets": "list[float]",
+        "instance_creation_time_buckets": "list[float]",
+        "instance_is_running_time_buckets": "list[float]",
+        "instance_deletion_time_buckets": "list[float]",
+        "instance_readiness_time_buckets": "list[float]",
+        "instance_life_duration_buckets": "list[float]",
     },
-    "runners.kubernetes.services": {
-        "name": "string",
-        "alias": "string",
-        "command": "list[string]",
-        "entrypoint": "list[string]",
-        "environment": "list[string]",
+    "runners.autoscaler.connector_config": {
+        "os": "string",
+        "arch": "string",
+        "protocol": "string",
+        "protocol_port": "int",
+        "username": "string",
+        "password": "string",
+        "key_path": "string",
+        "use_static_credentials": "bool",
+        "keepalive": "duration-string",
+        "timeout": "duration-string",
+        "use_external_addr": "bool",
     },
-    "runners.kubernetes.volumes": {
-        "host_path": "array-of-tables",
-        "pvc": "array-of-tables",
-        "config_map": "array-of-tables",
-        "secret": "array-of-tables",
-        "empty_dir": "array-of-tables",
-        "csi": "array-of-tables",
-        "nfs": "array-of-tables",
+    "runners.autoscaler.policy": {
+        "periods": "list[string]",
+        "timezone": "string",
+        "idle_count": "int",
+        "idle_time": "duration-string",
+        "scale_factor": "float",
+        "scale_factor_limit": "int",
+        "preemptive_mode": "bool",
     },
-    "runners.kubernetes.volumes.config_map": {
-        "name": "string",
-        "mount_path": "string",
-        "sub_path": "string",
-        "read_only": "bool",
-        "items": "map[string]string",
+    "runners.autoscaler.scale_throttle": {
+        "limit": "int",
+        "burst": "int",
     },
-    "runners.kubernetes.volumes.csi": {
-        "name": "string",
-        "mount_path": "string",
-        "sub_path": "string",
-        "driver": "string",
-        "fs_type": "string",
-        "read_only": "bool",
-        "volume_attributes": "map[string]string",
+    "runners.autoscaler.vm_isolation": {
+        "enabled": "bool",
+        "nesting_host": "string",
+        "nesting_config": "map[string]any",
+        "image": "string",
+        "connector_config": "table",
     },
-    "runners.kubernetes.volumes.empty_dir": {
-        "name": "string",
-        "mount_path": "string",
-        "sub_path": "string",
-        "medium": "string",
-        "size_limit": "string",
-        "mount_propagation": "string",
+    "runners.autoscaler.vm_isolation.connector_config": {
+        "os": "string",
+        "arch": "string",
+        "protocol": "string",
+        "protocol_port": "int",
+        "username": "string",
+        "password": "string",
+        "key_path": "string",
+        "use_static_credentials": "bool",
+        "keepalive": "duration-string",
+        "timeout": "duration-string",
+        "use_external_addr": "bool",
     },
-    "runners.kubernetes.volumes.host_path": {
-        "name": "string",
-        "mount_path": "string",
-        "sub_path": "string",
-        "read_only": "bool",
-        "host_path": "string",
-        "mount_propagation": "string",
+    "runners.autoscaler.state_storage": {
+        "enabled": "bool",
+        "dir": "string",
+        "keep_instance_with_acquisitions": "bool",
     },
-    "runners.kubernetes.volumes.nfs": {
-        "name": "string",
-        "mount_path": "string",
-        "sub_path": "string",
-        "server": "string",
-        "path": "string",
-        "read_only": "bool",
+    "machine": {
+        "shutdown_drain": "table",
+        "heartbeat": "table",
     },
-    "runners.kubernetes.volumes.pvc": {
-        "name": "string",
-        "mount_path": "string",
-        "sub_path": "string",
-        "read_only": "bool",
-        "mount_propagation": "string",
+    "machine.shutdown_drain": {
+        "enabled": "bool",
+        "concurrency": "int",
+        "max_retries": "int",
+        "retry_backoff": "duration-string",
     },
-    "runners.kubernetes.volumes.secret": {
-        "name": "string",
-        "mount_path": "string",
-        "sub_path": "string",
-        "read_only": "bool",
-        "items": "map[string]string",
+    "machine.heartbeat": {
+        "concurrency": "int",
     },
-    "runners.machine": {
-        "MaxGrowthRate": "int",
-        "IdleCount": "int",
-        "IdleScaleFactor": "float",
-        "IdleCountMin": "int",
-        "IdleTime": "int",
-        "MaxBuilds": "int",
-        "MachineDriver": "string",
-        "MachineName": "string",
-        "MachineOptions": "list[string]",
-        "MachineOptionsWithName": "list[string]",
-        "MaxRemovalAttempts": "int",
-        "OffPeakPeriods": "list[string]",
-        "OffPeakTimezone": "string",
-        "OffPeakIdleCount": "int",
-        "OffPeakIdleTime": "int",
-        "autoscaling": "array-of-tables",
+    "experimental": {
+        "usage_logger": "table",
     },
-    "runners.machine.autoscaling": {
-        "Periods": "list[string]",
-        "Timezone": "string",
-        "IdleCount": "int",
-        "IdleScaleFactor": "float",
-        "IdleCountMin": "int",
-        "IdleTime": "int",
+    "experimental.usage_logger": {
+        "enabled": "bool",
+        "writers": "list[string]",
+        "logrotate": "table",
+        "snowplow_billing": "table",
+        "log_dir": "string",
+        "max_backup_files": "int",
+        "max_rotation_age": "duration-string",
+        "labels": "map[string]string",
     },
-    "runners.parallels": {
-        "base_name": "string",
-        "template_name": "string",
-        "disable_snapshots": "bool",
-        "time_server": "string",
-        "allowed_images": "list[string]",
+    "experimental.usage_logger.logrotate": {
+        "log_dir": "string",
+        "max_backup_files": "int",
+        "max_rotation_age": "duration-string",
+        "labels": "map[string]string",
     },
-    "runners.virtualbox": {
-        "base_name": "string",
-        "base_snapshot": "string",
-        "base_folder": "string",
-        "disable_snapshots": "bool",
-        "allowed_images": "list[string]",
-        "start_type": "string",
+    "experimental.usage_logger.snowplow_billing": {
+        "collector_uri": "string",
+        "app_id": "string",
+        "category": "string",
+        "realm": "string",
+        "deployment_type": "string",
+        "metadata": "map[string]string",
+        "enable_oidc": "bool",
+        "batch_delivery_duration_buckets": "list[float]",
+        "skip_oidc_if_unsupported_cloud": "bool",
+        "skip_runner_system_failure": "bool",
     },
 }

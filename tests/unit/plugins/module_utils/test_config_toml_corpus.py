@@ -4,17 +4,10 @@
 
 """config_toml_findings.findings() against the configurations GitLab Runner's own documentation ships.
 
-The corpus is read at test time from the Go module ``gitlab.com/gitlab-org/gitlab-runner``
-(``go mod download -json``; nothing of it is copied into this repository). The release
-the schema is pinned to (v19.3.0) cannot be served by a Go proxy (its go.mod path lacks
-the /v19 suffix), so the default is a pseudo-version of a 19.4.0 development commit.
-Environment:
-
-- ``GITLAB_RUNNER_MODULE_VERSION``: the module version (default ``DEFAULT_VERSION``);
-- ``GITLAB_RUNNER_GOMODCACHE``: the Go module cache to use (default ``DEFAULT_GOMODCACHE``).
-
-``go`` is taken from PATH, else ``FALLBACK_GO``; without it, or when the download fails,
-the tests skip and say why.
+The corpus is read at test time from the Go module ``gitlab.com/gitlab-org/gitlab-runner``,
+downloaded by ``tests/runner_module.py`` (its environment variables choose the version and the
+module cache; without go or the module, the tests skip and say why). Nothing of it is copied into
+this repository.
 
 What is checked:
 
@@ -42,7 +35,7 @@ What is checked:
   after parsing. Nothing else is filled in (a missing ``name`` is a warning anyway).
 
 checked = complete + excerpt: none may get an error from findings(), except the blocks of
-KNOWN_MISTAKES, where the doc itself is wrong or uses keys newer than the pinned schema.
+KNOWN_MISTAKES, where the doc itself is wrong or uses keys newer than the schema.
 Each of those must still get an error (so the list cannot rot), and each of its errors
 must name one of the `backquoted` words of its reason (so it hides nothing else).
 """
@@ -51,25 +44,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
-import os
-import pathlib
 import re
-import shutil
-import subprocess
-import tempfile
 
 import pytest
+import runner_module
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
-
-MODULE = "gitlab.com/gitlab-org/gitlab-runner"
-# A 19.4.0 development commit (its VERSION file says 19.4.0) that the Go proxy serves.
-DEFAULT_VERSION = "v1.11.1-0.20260903214710-fc1f1862bd91"
-DEFAULT_GOMODCACHE = "/var/cache/runnerops-test/gitlab-runner/gomodcache"
-FALLBACK_GO = "/usr/local/go/bin/go"
-DOWNLOAD_TIMEOUT = 120
 
 # "<file relative to the module>#<first 12 hex digits of the block's sha256>" -> what the doc gets
 # wrong. A content hash rather than the block's position, so that blocks added elsewhere in
@@ -123,22 +104,8 @@ KNOWN_MISTAKES = {
         "does not check as Linux volume specs (the runner code picks its volume parser from the daemon's OS, "
         "so a Windows daemon may still take them)"
     ),
-    # advanced-configuration.md, "The [machine.heartbeat] section", block 7.
-    "docs/configuration/advanced-configuration.md#76634cd3f5d2": (
-        "newer than the pinned schema: `heartbeat` of [machine] (MachineHeartbeat) is in 19.4.0-dev "
-        "common/config.go, not in v19.3.0"
-    ),
-    # advanced-configuration.md, "The [runners.experimental.boot_verify] section", block 16.
-    "docs/configuration/advanced-configuration.md#e057328ffc43": (
-        "newer than the pinned schema: `verify_auth`, `verify_server_url`, `verify_cache`, `verify_commands` "
-        "and `verify_helper_version` of [runners.experimental.boot_verify] are in 19.4.0-dev "
-        "common/config.go (BootVerify), not in v19.3.0"
-    ),
     # kubernetes/_index.md, "Define a list of services", block 24.
-    "docs/executors/kubernetes/_index.md#bdce0199346f": (
-        "newer than the pinned schema: `suspend_data_path` of [[runners.kubernetes.services]] is in "
-        "19.4.0-dev common/config.go (Service), not in v19.3.0; and " + _URL_WITHOUT_SCHEME
-    ),
+    "docs/executors/kubernetes/_index.md#bdce0199346f": _URL_WITHOUT_SCHEME,
 }
 
 # A line that only says "more keys here": dropped before parsing.
@@ -268,48 +235,9 @@ class Corpus(object):
         self.checked.append((key, where, kind, errors))
 
 
-def _skip(tried, remedy):
-    pytest.skip("GitLab Runner docs corpus not available: %s; %s" % (tried, remedy))
-
-
-_FETCH_REMEDY = (
-    "set GITLAB_RUNNER_MODULE_VERSION and GITLAB_RUNNER_GOMODCACHE to a version and a Go module cache that "
-    "hold %s, or let go reach a Go module proxy" % MODULE
-)
-
-
-def module_dir():
-    """Download (or find in the cache) the GitLab Runner module and return its directory, or skip."""
-    version = os.environ.get("GITLAB_RUNNER_MODULE_VERSION") or DEFAULT_VERSION
-    gomodcache = os.environ.get("GITLAB_RUNNER_GOMODCACHE") or DEFAULT_GOMODCACHE
-    go = shutil.which("go") or (FALLBACK_GO if os.access(FALLBACK_GO, os.X_OK) else None)
-    if go is None:
-        _skip("no go on PATH nor at %s" % FALLBACK_GO, "install Go or put it on PATH")
-    command = [go, "mod", "download", "-json", "%s@%s" % (MODULE, version)]
-    what = "go %s (GOMODCACHE=%s)" % (" ".join(command[1:]), gomodcache)
-    env = dict(os.environ, GOMODCACHE=gomodcache, GOFLAGS="-mod=mod")
-    try:
-        # Outside any go.mod / go.work, so that only the module asked for is resolved.
-        with tempfile.TemporaryDirectory() as workdir:
-            result = subprocess.run(
-                command, cwd=workdir, env=env, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT, check=False
-            )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        _skip("%s did not finish: %s" % (what, error), _FETCH_REMEDY)
-    try:
-        info = json.loads(result.stdout)
-    except ValueError:
-        info = {}
-    directory = info.get("Dir")
-    if result.returncode != 0 or info.get("Error") or not directory or not os.path.isdir(directory):
-        reason = info.get("Error") or result.stderr.strip() or "no Dir in its output"
-        _skip("%s failed: %s" % (what, " ".join(reason.split())), _FETCH_REMEDY)
-    return pathlib.Path(directory)
-
-
 @pytest.fixture(scope="module")
 def corpus():
-    return Corpus(module_dir())
+    return Corpus(runner_module.module_dir("GitLab Runner docs corpus"))
 
 
 def test_elision_lines_are_dropped():

@@ -1,0 +1,4 @@
+// Reads GitLab Runner's Go module source; standard library only.
+module runner-source
+
+go 1.22
