@@ -225,8 +225,6 @@ def test_bundled_parser_reads_the_same_where_tomllib_is_missing(monkeypatch):
         ({"runners": [_runner(privileged=True)]}, "runners", "it belongs in [runners.docker] or [runners.kubernetes]."),
         ({"runners": [_runner(docker={"executor": "docker"})]}, "runners.docker", "it belongs in [[runners]]."),
         ({"runners": [_runner(pre_clone_script="echo")]}, "runners", 'dropped it after v16.11.0 and now ignores it silently; use "pre_get_sources_script"'),
-        ({"runners": [_runner(docker={"services": [{"name": "a", "suspend_data_path": "/x"}]})]},
-         "runners.docker.services", "only GitLab Runner releases newer than v19.3.0 know it"),
         ({"runners": [_runner(dockr={"image": "x"})]}, "runners", 'unknown key "dockr": did you mean "docker"?'),
         ({"zzz": 1}, "global", 'unknown key "zzz": the top level has no such key.'),
         ({"runners": [_runner(docker={"services": [{"name": "a", "qqq": 1}]})]}, "runners.docker.services",
