@@ -6,8 +6,8 @@
 
 :func:`check` takes the role variables already converted by
 role_inputs.coerce() and reports: the package version and sources, daemon.json as dockerd
-reads it (docker_daemon_config), the registry CA list (registry_certificates)
-and the user names. The platform, the users' existence and the installed
+reads it (docker_daemon_config), the registry CA list (registry_certificates),
+the host's proxy (http_proxy) and the user names. The platform, the users' existence and the installed
 engine are the preflight's: they need the host.
 """
 
@@ -19,6 +19,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_daemon_config,
     docker_modes,
     gitlab_rules,
+    http_proxy,
     registry_certificates,
     signing_keys,
 )
@@ -103,6 +104,12 @@ def check(values, report):
                                "serves the host's daemon, but the runner role gives the daemon's mirrors to dind "
                                "services too, and it " + problem + ", or set runner_dind_registry_mirrors")
     _registry_mirror(values, report)
+    http_proxy.check(values, "docker", report)
+    if isinstance(options, dict) and "proxies" in options and (values.get("docker_http_proxy")
+                                                                or values.get("docker_https_proxy")):
+        report.error("docker_daemon_options.proxies", "is set, and so is docker_http_proxy/docker_https_proxy: give "
+                                                      "the daemon's proxy once; the role's variables also reach the "
+                                                      "package manager, the cache and the runner role")
     registry_certificates.check_list(values.get("docker_registry_ca_certs"), "docker_registry_ca_certs", report)
     for index, user in enumerate(values.get("docker_users") or []):
         if not _USER.match(user):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
@@ -25,7 +26,8 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
 )
 
 __all__ = ["FINDING_CODES", "MODES", "dind_registry_mirror_problem", "docker_socket_binds", "environment_preset", "findings",
-           "infer_mode", "is_dind_service", "parse_environment", "preset", "with_registry_mirrors"]
+           "dind_mtu", "infer_mode", "is_dind_service", "parse_environment", "preset", "with_daemon_flags",
+           "with_registry_mirrors"]
 
 MODES = ("socket", "dind")
 
@@ -614,7 +616,7 @@ def is_dind_service(service):
 
 
 _MIRROR_FLAG = "--registry-mirror"
-_LOOPBACK_HOSTS = re.compile(r"^(localhost|127(\.[0-9]+){3}|\[::1\]|::1|0\.0\.0\.0)(:[0-9]*)?\Z", re.IGNORECASE)
+_MTU_FLAG = "--mtu"
 
 
 def _takes_daemon_flags(command):
@@ -622,25 +624,56 @@ def _takes_daemon_flags(command):
     return not command or command[0].startswith("-") or command[0] == "dockerd"
 
 
-def with_registry_mirrors(services, mirrors):
-    """``services`` with ``--registry-mirror <url>`` for each of ``mirrors`` on every dind service's command.
+def with_daemon_flags(services, mirrors=(), mtu=0):
+    """``services`` with the host's daemon settings every dind service's dockerd needs too.
 
-    The docker:dind entrypoint runs ``dockerd`` with a command that starts with a flag, so the flags go after any
-    the service has. A service that names its own mirror, or whose command is not dockerd's flags (a shell, say),
-    is left as it is: the user chose that command.
+    ``--registry-mirror <url>`` for each of ``mirrors`` and ``--mtu=<mtu>`` (when non-zero) go after the flags the
+    command has: the docker:dind entrypoint runs ``dockerd`` with a command that starts with a flag. A flag the service
+    already gives is left as it is (the user chose it), as is a command that is not dockerd's flags (a shell, say).
+    A dind daemon does not inherit the MTU of the network it runs on (GitLab Runner's docs, "Docker-in-Docker MTU does
+    not inherit from the runner"): on a link below 1500 its containers' large packets vanish without ``--mtu``.
     """
-    if not mirrors:
+    if not mirrors and not mtu:
         return services
     changed = []
     for service in services:
         command = service.get("command")
         command = [command] if isinstance(command, str) else list(command or [])
-        if (is_dind_service(service) and _takes_daemon_flags(command)
-                and not any(word == _MIRROR_FLAG or word.startswith(_MIRROR_FLAG + "=") for word in command)):
-            service = dict(service)
-            service["command"] = command + [word for url in mirrors for word in (_MIRROR_FLAG, url)]
+        if is_dind_service(service) and _takes_daemon_flags(command):
+            added = []
+            if not _has_flag(command, _MIRROR_FLAG):
+                added += [word for url in mirrors or () for word in (_MIRROR_FLAG, url)]
+            if mtu and not _has_flag(command, _MTU_FLAG):
+                added.append("%s=%d" % (_MTU_FLAG, mtu))
+            if added:
+                service = dict(service)
+                service["command"] = command + added
         changed.append(service)
     return changed
+
+
+def with_registry_mirrors(services, mirrors):
+    """``services`` with ``--registry-mirror <url>`` for each of ``mirrors`` on every dind service's command."""
+    return with_daemon_flags(services, mirrors=mirrors)
+
+
+def dind_mtu(service):
+    """The ``--mtu`` a dind service's command gives its daemon, or None (then the daemon uses 1500)."""
+    command = service.get("command")
+    command = [command] if isinstance(command, str) else list(command or [])
+    for index, word in enumerate(command):
+        if isinstance(word, str) and word.startswith(_MTU_FLAG + "="):
+            value = word.partition("=")[2]
+        elif word == _MTU_FLAG and index + 1 < len(command):
+            value = command[index + 1]
+        else:
+            continue
+        return int(value) if str(value).isdigit() else None
+    return None
+
+
+def _has_flag(command, flag):
+    return any(word == flag or (isinstance(word, str) and word.startswith(flag + "=")) for word in command)
 
 
 def dind_registry_mirror_problem(url):
@@ -650,7 +683,7 @@ def dind_registry_mirror_problem(url):
     (The URL's syntax, which dockerd checks, is docker_daemon_config.check_registry_mirrors.)
     """
     host = url.partition("://")[2].split("/", 1)[0].rpartition("@")[2]
-    if _LOOPBACK_HOSTS.match(host):
+    if gitlab_rules.is_loopback(re.sub(r"(\]|^[^:\[]*):[0-9]*\Z", r"\1", host)):
         return ("names %s, which inside a dind service is the service itself, not the host: the job's daemon cannot "
                 "reach the mirror there; give an address of the host that containers reach (its IP address)" % host)
     return None

@@ -29,6 +29,7 @@ __all__ = [
     "credentials_problem",
     "http_url_problem",
     "is_host",
+    "is_loopback",
     "normalize_url",
     "token_problem",
     "url_problem",
@@ -70,6 +71,24 @@ def _is_ipv6(host):
 def is_host(text):
     """Whether ``text`` is a host as a URL names it: a host name, an IPv4 address or an IPv6 one (bare or in [])."""
     return isinstance(text, str) and bool(_HOST.match(text) or _is_ipv6(text))
+
+
+def is_loopback(host):
+    """Whether ``host`` (a name or address, IPv6 with or without []) is the machine itself to whoever connects to it.
+
+    localhost and its subdomains, 127.0.0.0/8, ::1 and the unspecified addresses (0.0.0.0, ::), which connect to
+    the local machine: inside a container, that is the container, not the host.
+    """
+    if not isinstance(host, str):
+        return False
+    host = host.strip().strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def url_problem(url):

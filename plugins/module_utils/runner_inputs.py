@@ -23,6 +23,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_daemon_config,
     docker_modes,
     gitlab_rules,
+    http_proxy,
     registry_certificates,
     runner_plan,
     signing_keys,
@@ -59,7 +60,10 @@ _RANGES = (
     ("runner_graceful_stop_timeout", 0, None, "seconds a stop waits for running jobs"),
     ("runner_api_timeout", 1, None, "seconds each request to GitLab may take"),
     ("runner_api_retries", 0, MAX_RETRIES, "retries of a failed request to GitLab"),
+    ("runner_dind_mtu", 0, 65535, "the MTU of the dind services' daemons, 0 for Docker's default of 1500"),
 )
+# The smallest MTU IPv6 works with: a dind daemon's networks below it lose IPv6.
+_IPV6_MIN_MTU = 1280
 
 
 def plan_defaults(values):
@@ -74,10 +78,23 @@ def plan_defaults(values):
         "builds_dir": values.get("runner_builds_dir"),
         "docker_defaults": values.get("runner_docker_defaults") or {},
         "dind_registry_mirrors": values.get("runner_dind_registry_mirrors") or [],
+        # Out of range is reported as runner_dind_mtu; the plan goes on without it.
+        "dind_mtu": _in_range(values.get("runner_dind_mtu"), 1, 65535) or 0,
+        "proxy": {
+            "http_proxy": values.get("runner_http_proxy") or "",
+            "https_proxy": values.get("runner_https_proxy") or "",
+            "no_proxy": values.get("runner_no_proxy") or [],
+            "gitlab_internal": bool(values.get("runner_gitlab_internal")),
+        },
         "executor": "docker",
         "global": dict(dict((key, values.get(variable)) for key, variable in GLOBAL_VARIABLES.items()),
                        listen_address=listen_address(values)),
     }
+
+
+def _in_range(value, low, high):
+    """``value`` when it is an integer from ``low`` to ``high``, else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else None
 
 
 def listen_address(values):
@@ -223,11 +240,23 @@ def _dind_registry_mirrors(values, report):
                                                                                "to mirrors the services can reach")
 
 
+def _dind_mtu(values, report):
+    mtu = values.get("runner_dind_mtu")
+    if isinstance(mtu, int) and 0 < mtu < 68:
+        report.error("runner_dind_mtu", "is %d, below IPv4's minimum of 68: give the MTU of the hosts' link "
+                                        "(ip link), e.g. 1400, or 0 for Docker's default" % mtu)
+    elif isinstance(mtu, int) and 68 <= mtu < _IPV6_MIN_MTU:
+        report.warning("runner_dind_mtu", "is %d, below IPv6's minimum of 1280: the dind daemons' networks carry "
+                                          "IPv4 only" % mtu)
+
+
 def check(values, report):
     """Report every problem of the runner role's inputs; return the plan when there is none."""
     credential = _credential(values, report)
     _scalars(values, report)
     _dind_registry_mirrors(values, report)
+    _dind_mtu(values, report)
+    http_proxy.check(values, "runner", report, jobs_see_it=True)
     registry_certificates.check_list(values.get("runner_registry_ca_certs"), "runner_registry_ca_certs", report)
     entries = values.get("runner_entries")
     for entry in entries or []:

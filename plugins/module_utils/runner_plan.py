@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_modes,
     gitlab_rules,
+    http_proxy,
     pending_credentials,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import MODES, parse_environment
@@ -56,7 +57,13 @@ _REGISTRATION_KEYS = ("description", "run_untagged", "locked", "access_level", "
 ENTRY_KEYS = frozenset(("name", "url", "mode", "state", "token", "tags", "runner_type", "builds_dir", "cache_dir",
                         "environment", "docker", "services", "settings") + _REGISTRATION_KEYS)
 _DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "dind_image", "dind_tls",
-                           "dind_registry_mirrors", "builds_dir", "docker_defaults", "executor", "global"))
+                           "dind_registry_mirrors", "dind_mtu", "proxy", "builds_dir", "docker_defaults", "executor",
+                           "global"))
+_PROXY_KEYS = ("http_proxy", "https_proxy", "no_proxy", "gitlab_internal")
+# The order the proxy variables take in a runner's environment.
+_PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy")
+# strconv.ParseBool's true words, which the runner reads feature flags given as variables with.
+_TRUE_WORDS = ("1", "t", "T", "TRUE", "true", "True")
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")
 _RUNNER_DEFAULT_BUILDS_DIR = "/builds"
 
@@ -75,15 +82,19 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     ``entries`` is a list of runner dicts (see the role's argument spec);
     ``defaults`` holds ``url``, ``mode``, ``docker_version``, ``docker_image``,
     ``dind_image``, ``dind_tls``, ``dind_registry_mirrors`` (added to every dind service's command),
-    ``builds_dir``, ``docker_defaults`` (``[runners.docker]`` keys for every runner, over the preset),
-    ``executor`` and ``global``.
+    ``dind_mtu`` (``--mtu`` of every dind service, and ``network_mtu`` where a runner asks for per-job networks),
+    ``proxy`` (``http_proxy``, ``https_proxy``, ``no_proxy``, ``gitlab_internal``: the host's proxy, in every
+    runner's environment), ``builds_dir``, ``docker_defaults`` (``[runners.docker]`` keys for every runner, over the
+    preset), ``executor`` and ``global``.
     ``source`` names the list in messages (``runner_entries[2].url``);
     ``credential`` ('access', 'registration' or None) is how new runners are
     created, for GitLab's rules on runner types and their ids.
 
     Returns ``{"config": {<global keys>, "runners": [...]}, "absent": [names],
-    "registrations": [...], "modes": {name: mode}}``. Raises PlanError (a
-    ValueError) listing every problem, each with its path and the fix.
+    "registrations": [...], "modes": {name: mode}, "proxy_environment": {...}}``; ``proxy_environment`` holds the
+    proxy variables the host's programs need (http_proxy.environment(), NO_PROXY completed with the dind mirrors'
+    hosts and, when ``gitlab_internal``, GitLab's), ``{}`` without a proxy. Raises PlanError (a ValueError) listing
+    every problem, each with its path and the fix.
     """
     problems = []
     defaults = _defaults(defaults)
@@ -92,6 +103,9 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, (list, tuple)):
         raise PlanError([(source, "must be a list of runner dicts (one per [[runners]] table), got %s: write it as "
                                   "a YAML list of dicts, each with at least a name" % type_name(entries))])
+    proxy_environment = _proxy_environment(defaults, entries)
+    defaults["environment"] = ["%s=%s" % (name, proxy_environment[name]) for name in _PROXY_VARIABLES
+                               if name in proxy_environment]
 
     if not _is_empty(defaults["url"]):
         problem = gitlab_rules.url_problem(defaults["url"])
@@ -126,7 +140,19 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     if problems:
         raise PlanError(problems)
     config["runners"] = tables
-    return {"config": config, "absent": absent, "registrations": registrations, "modes": modes}
+    return {"config": config, "absent": absent, "registrations": registrations, "modes": modes,
+            "proxy_environment": proxy_environment}
+
+
+def _proxy_environment(defaults, entries):
+    """The host's proxy variables: NO_PROXY completed with the dind mirrors and an internal GitLab's hosts."""
+    proxy = defaults["proxy"]
+    hosts = [http_proxy.host_of(url) for url in defaults["dind_registry_mirrors"]]
+    if proxy["gitlab_internal"]:
+        urls = [defaults["url"]] + [entry.get("url") for entry in entries if isinstance(entry, Mapping)]
+        hosts += [http_proxy.host_of(url) for url in urls if isinstance(url, str) and url.strip()]
+    return http_proxy.environment(proxy["http_proxy"], proxy["https_proxy"], proxy["no_proxy"],
+                                  [host for host in hosts if host])
 
 
 def _plain(value):
@@ -178,6 +204,14 @@ def _defaults(defaults):
     mirrors = defaults.get("dind_registry_mirrors") or []
     if not isinstance(mirrors, list) or not all(isinstance(url, str) for url in mirrors):
         raise ValueError("defaults dind_registry_mirrors must be a list of mirror URLs, got %r" % (mirrors,))
+    mtu = defaults.get("dind_mtu") or 0
+    if not isinstance(mtu, int) or isinstance(mtu, bool) or mtu < 0:
+        raise ValueError("defaults dind_mtu must be a non-negative integer (0 for none), got %r" % (mtu,))
+    proxy = defaults.get("proxy") or {}
+    if not isinstance(proxy, Mapping) or set(proxy) - set(_PROXY_KEYS):
+        raise ValueError("defaults proxy must be a dict of %s, got %r" % (", ".join(_PROXY_KEYS), proxy))
+    proxy = dict((key, proxy.get(key) or ([] if key == "no_proxy" else "" if key != "gitlab_internal" else False))
+                 for key in _PROXY_KEYS)
     global_settings = defaults.get("global") or {}
     if not isinstance(global_settings, Mapping):
         raise ValueError(
@@ -198,6 +232,8 @@ def _defaults(defaults):
         "dind_image": dind_image,
         "dind_tls": True if dind_tls is None else dind_tls,
         "dind_registry_mirrors": list(mirrors),
+        "dind_mtu": mtu,
+        "proxy": proxy,
         "builds_dir": defaults.get("builds_dir") or _RUNNER_DEFAULT_BUILDS_DIR,
         "docker_defaults": docker_defaults,
         "executor": defaults.get("executor") or "docker",
@@ -302,8 +338,9 @@ class _Runner(object):
             self._problem("environment" + index, message.replace("must be", "must be", 1).strip())
             return []
         preset = docker_modes.environment_preset(self.mode, self.defaults["dind_tls"])
-        # The runner's own entries win: the preset keeps only variables the runner does not set.
-        return [item for item in preset if item.partition("=")[0] not in own] + list(given)
+        # The runner's own entries win: the preset and the role's (the proxy) keep only variables it does not set.
+        return [item for item in preset + self.defaults.get("environment", [])
+                if item.partition("=")[0] not in own] + list(given)
 
     def _settings(self):
         settings = self.entry.get("settings") or {}
@@ -338,15 +375,26 @@ class _Runner(object):
                     docker[key] = _plain(value)
         if services is not None:
             docker["services"] = services
+        # The job's own network (FF_NETWORK_PER_BUILD) carries the MTU the dind daemons get.
+        if self.mode == "dind" and self.defaults["dind_mtu"] and "network_mtu" not in docker and self._per_build_network():
+            docker["network_mtu"] = self.defaults["dind_mtu"]
         if "services" in docker:
             docker["services"] = self._services(docker["services"], "services" if services is not None
                                                 else "docker.services")
             if self.mode == "dind":
-                docker["services"] = docker_modes.with_registry_mirrors(docker["services"],
-                                                                        self.defaults["dind_registry_mirrors"])
+                docker["services"] = docker_modes.with_daemon_flags(
+                    docker["services"], mirrors=self.defaults["dind_registry_mirrors"], mtu=self.defaults["dind_mtu"])
             if not docker["services"]:
                 del docker["services"]
         return docker
+
+    def _per_build_network(self):
+        """Whether the runner creates a network per job: FF_NETWORK_PER_BUILD in its feature flags or environment."""
+        flags = self.settings.get("feature_flags")
+        if isinstance(flags, Mapping) and flags.get("FF_NETWORK_PER_BUILD") is True:
+            return True
+        return any(item.partition("=")[0] == "FF_NETWORK_PER_BUILD" and item.partition("=")[2] in _TRUE_WORDS
+                   for item in self.environment if isinstance(item, str))
 
     def _services(self, services, key):
         if not isinstance(services, list):

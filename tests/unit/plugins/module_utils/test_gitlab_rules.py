@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import (
+    is_loopback,
     attribute_problems,
     http_url_problem,
     is_host,
@@ -106,3 +107,13 @@ def test_attributes_accepted(attributes, credential):
 ])
 def test_is_host(text, host):
     assert is_host(text) is host
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("localhost", True), ("LOCALHOST", True), ("runner.localhost", True), ("localhost.", True),
+    ("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True), ("0.0.0.0", True), ("::", True),
+    ("172.17.0.1", False), ("10.0.0.5", False), ("fd00::1", False), ("localhost.example.com", False),
+    ("gitlab.example.com", False), ("", False), (None, False), (127, False),
+])
+def test_is_loopback(host, loopback):
+    assert is_loopback(host) is loopback

@@ -27,7 +27,7 @@ def _defaults(role):
 RUNNER = dict(_defaults("runner"), runner_gitlab_url="https://gitlab.example.com",
               runner_access_token="glpat-rules-test-0001", runner_docker_image="docker:27.5.1",
               runner_dind_base_image="docker:27.5.1-dind", runner_dind_image="docker:27.5.1-dind",
-              runner_dind_registry_mirrors=[],
+              runner_dind_registry_mirrors=[], runner_http_proxy="", runner_https_proxy="", runner_no_proxy=[],
               runner_entries=[{"name": "r1", "tags": ["docker"]}])
 DOCKER = _defaults("docker")
 
@@ -171,3 +171,59 @@ def test_a_loopback_daemon_mirror_is_a_warning_for_dind():
     assert report.errors == []
     assert [warning[0] for warning in report.warnings] == ["docker_daemon_options.registry-mirrors[0]"]
     assert "the service itself" in report.warnings[0][1]
+
+
+PROXY = "http://proxy.corp.example.com:3128"
+
+
+@pytest.mark.parametrize("role, prefix", [("runner", "runner"), ("docker", "docker")])
+def test_both_roles_check_their_proxy(role, prefix):
+    check = _runner if role == "runner" else (lambda **changes: (_docker(**changes), None))
+    report, _plan = check(**{prefix + "_http_proxy": "proxy.corp.example.com:3128", prefix + "_https_proxy": PROXY,
+                             prefix + "_no_proxy": ["https://gitlab.corp.example.com"]})
+    assert [path for path, _message in report.errors] == [prefix + "_http_proxy", prefix + "_no_proxy[0]"]
+    assert "has no scheme" in report.errors[0][1] and "is a URL" in report.errors[1][1]
+
+
+def test_a_proxy_password_is_a_secret_and_a_warning_for_the_runner_only():
+    url = "http://ci-bot:hunter2-secret@proxy.corp.example.com:3128"
+    report, plan = _runner(runner_http_proxy=url, runner_https_proxy=url)
+    assert report.errors == [] and "hunter2-secret" in report.secrets
+    assert [path for path, _m in report.warnings] == ["runner_http_proxy, runner_https_proxy"]
+    assert "hunter2-secret" not in " ".join(report.warning_lines())
+    assert plan["proxy_environment"]["HTTP_PROXY"] == url
+    docker_report = _docker(docker_http_proxy=url, docker_https_proxy=url)
+    assert docker_report.errors == [] and docker_report.warnings == [] and "hunter2-secret" in docker_report.secrets
+
+
+def test_a_proxy_reaches_the_plan_of_every_runner():
+    report, plan = _runner(runner_http_proxy=PROXY, runner_https_proxy=PROXY, runner_no_proxy=[".corp.example.com"],
+                           runner_gitlab_internal=True, runner_dind_registry_mirrors=["http://10.0.0.5:5000"])
+    assert report.errors == []
+    no_proxy = plan["proxy_environment"]["no_proxy"].split(",")
+    assert no_proxy[0] == ".corp.example.com" and no_proxy[-2:] == ["10.0.0.5", "gitlab.example.com"]
+    assert "https_proxy=" + PROXY in plan["config"]["runners"][0]["environment"]
+
+
+def test_daemon_proxies_and_the_role_proxy_are_one_setting_too_many():
+    report = _docker(docker_http_proxy=PROXY, docker_https_proxy=PROXY,
+                     docker_daemon_options={"proxies": {"http-proxy": PROXY}})
+    assert [path for path, _m in report.errors] == ["docker_daemon_options.proxies"]
+    assert _docker(docker_daemon_options={"proxies": {"http-proxy": PROXY}}).errors == []
+
+
+@pytest.mark.parametrize("mtu, errors, warnings", [
+    (0, [], []), (1400, [], []), (1280, [], []), (9000, [], []),
+    (1279, [], ["runner_dind_mtu"]), (68, [], ["runner_dind_mtu"]),
+    (67, ["runner_dind_mtu"], []), (-1, ["runner_dind_mtu"], []), (65536, ["runner_dind_mtu"], []),
+])
+def test_dind_mtu_range(mtu, errors, warnings):
+    report, _plan = _runner(runner_dind_mtu=mtu, runner_mode="dind")
+    assert [path for path, _m in report.errors] == errors
+    assert [path for path, _m in report.warnings if path == "runner_dind_mtu"] == warnings
+
+
+def test_dind_mtu_reaches_the_dind_services():
+    report, plan = _runner(runner_dind_mtu=1400, runner_mode="dind")
+    assert report.errors == []
+    assert plan["config"]["runners"][0]["docker"]["services"][0]["command"] == ["--mtu=1400"]

@@ -391,6 +391,12 @@ def test_errors(entries, message):
                      id="docker-defaults-type"),
         pytest.param(_defaults(dind_registry_mirrors="http://m:5000"), "defaults dind_registry_mirrors must be a list",
                      id="mirrors-type"),
+        pytest.param(_defaults(dind_mtu=-1), "defaults dind_mtu must be a non-negative integer", id="mtu-negative"),
+        pytest.param(_defaults(dind_mtu="1400"), "defaults dind_mtu must be a non-negative integer", id="mtu-type"),
+        pytest.param(_defaults(dind_mtu=True), "defaults dind_mtu must be a non-negative integer", id="mtu-bool"),
+        pytest.param(_defaults(proxy={"http": "http://p:3128"}), "defaults proxy must be a dict of http_proxy",
+                     id="proxy-key"),
+        pytest.param(_defaults(proxy="http://p:3128"), "defaults proxy must be a dict of http_proxy", id="proxy-type"),
     ],
 )
 def test_default_errors(defaults, message):
@@ -419,3 +425,106 @@ def test_filter_converts_the_runners_as_the_argument_spec():
     assert plan["registrations"][0]["group_id"] == 42 and plan["registrations"][0]["maximum_timeout"] == 3600
     assert plan["registrations"][0]["run_untagged"] is False
     assert plan["registrations"][0]["tag_list"] == ["docker", "linux"]
+
+
+PROXY = {"http_proxy": "http://proxy.corp:3128", "https_proxy": "http://proxy.corp:3128", "no_proxy": [".corp"],
+         "gitlab_internal": False}
+PROXY_ENVIRONMENT = [
+    "HTTP_PROXY=http://proxy.corp:3128", "http_proxy=http://proxy.corp:3128",
+    "HTTPS_PROXY=http://proxy.corp:3128", "https_proxy=http://proxy.corp:3128",
+    "NO_PROXY=.corp,localhost,127.0.0.1,::1,docker,docker:2375,docker:2376",
+    "no_proxy=.corp,localhost,127.0.0.1,::1,docker,docker:2375,docker:2376",
+]
+
+
+@pytest.mark.parametrize("mode, preset", [("socket", []), ("dind", ["DOCKER_TLS_CERTDIR=/certs"])])
+def test_every_runner_gets_the_proxy_after_its_preset(mode, preset):
+    table = _table({"name": "r", "mode": mode, "environment": ["FOO=bar"]}, proxy=PROXY)
+    assert table["environment"] == preset + PROXY_ENVIRONMENT + ["FOO=bar"]
+
+
+def test_a_runner_own_proxy_variables_win():
+    table = _table({"name": "r", "environment": ["no_proxy=.other", "HTTPS_PROXY=http://other:8080"]}, proxy=PROXY)
+    names = [item.partition("=")[0] for item in table["environment"]]
+    assert names == ["HTTP_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy", "HTTPS_PROXY"]
+    assert table["environment"][-2:] == ["no_proxy=.other", "HTTPS_PROXY=http://other:8080"]
+
+
+def test_no_proxy_no_environment():
+    plan = runner_plan([{"name": "r"}], _defaults(proxy={"http_proxy": "", "https_proxy": "", "no_proxy": [".corp"]}))
+    assert "environment" not in plan["config"]["runners"][0]
+    assert plan["proxy_environment"] == {}
+    assert runner_plan([{"name": "r"}], _defaults())["proxy_environment"] == {}
+
+
+def test_proxy_environment_of_the_host_reaches_mirrors_and_an_internal_gitlab_directly():
+    entries = [{"name": "a"}, {"name": "b", "url": "https://gitlab.other.corp:8443"}, "not a runner"]
+    defaults = _defaults(proxy=dict(PROXY, gitlab_internal=True), dind_registry_mirrors=["http://10.0.0.5:5000"])
+    with pytest.raises(ValueError):
+        runner_plan(entries, defaults)
+    plan = runner_plan(entries[:2], defaults)
+    expected = ".corp,localhost,127.0.0.1,::1,docker,docker:2375,docker:2376,10.0.0.5,gitlab.example.com,gitlab.other.corp"
+    assert plan["proxy_environment"]["NO_PROXY"] == plan["proxy_environment"]["no_proxy"] == expected
+    assert "NO_PROXY=" + expected in plan["config"]["runners"][1]["environment"]
+
+
+def test_gitlab_goes_through_the_proxy_unless_internal():
+    plan = runner_plan([{"name": "a"}], _defaults(proxy=PROXY))
+    assert "gitlab.example.com" not in plan["proxy_environment"]["NO_PROXY"]
+
+
+def test_the_proxy_password_stays_in_the_environment_it_belongs_to():
+    proxy = dict(PROXY, http_proxy="http://bot:s3cret@proxy.corp:3128")
+    plan = runner_plan([{"name": "a"}], _defaults(proxy=proxy))
+    assert "HTTP_PROXY=http://bot:s3cret@proxy.corp:3128" in plan["config"]["runners"][0]["environment"]
+    assert plan["registrations"][0].get("environment") is None
+
+
+@pytest.mark.parametrize(
+    "entry, expected_command",
+    [
+        pytest.param({}, ["--mtu=1400"], id="preset"),
+        pytest.param({"services": [{"name": "docker:27.3.1-dind", "alias": "docker", "command": ["--mtu=1300"]}]},
+                     ["--mtu=1300"], id="own-mtu-kept"),
+        pytest.param({"services": [{"name": "docker:27.3.1-dind", "alias": "docker", "command": ["--mtu", "1300"]}]},
+                     ["--mtu", "1300"], id="own-mtu-two-words-kept"),
+        pytest.param({"services": [{"name": "docker:27.3.1-dind", "command": ["--tls=false"]}]},
+                     ["--tls=false", "--mtu=1400"], id="after-own-flags"),
+    ],
+)
+def test_dind_services_get_the_mtu(entry, expected_command):
+    table = _table(dict(entry, name="dind", mode="dind"), dind_mtu=1400)
+    assert table["docker"]["services"][0]["command"] == expected_command
+    assert "network_mtu" not in table["docker"]
+
+
+def test_mtu_after_the_mirrors_and_not_for_socket_runners():
+    table = _table({"name": "dind", "mode": "dind"}, dind_mtu=1400, dind_registry_mirrors=[MIRROR])
+    assert table["docker"]["services"][0]["command"] == ["--registry-mirror", MIRROR, "--mtu=1400"]
+    services = [{"name": "docker:27.3.1-dind", "alias": "docker"}]
+    socket = _table({"name": "s", "mode": "socket", "services": services}, dind_mtu=1400)
+    assert socket["docker"]["services"] == services and "network_mtu" not in socket["docker"]
+
+
+@pytest.mark.parametrize(
+    "entry, network_mtu",
+    [
+        pytest.param({"settings": {"feature_flags": {"FF_NETWORK_PER_BUILD": True}}}, 1400, id="feature-flag"),
+        pytest.param({"settings": {"feature_flags": {"FF_NETWORK_PER_BUILD": False}}}, None, id="feature-flag-off"),
+        pytest.param({"environment": ["FF_NETWORK_PER_BUILD=1"]}, 1400, id="variable-1"),
+        pytest.param({"environment": ["FF_NETWORK_PER_BUILD=true"]}, 1400, id="variable-true"),
+        pytest.param({"environment": ["FF_NETWORK_PER_BUILD=yes"]}, None, id="variable-not-parsebool"),
+        pytest.param({"environment": ["FF_NETWORK_PER_BUILD=0"]}, None, id="variable-0"),
+        pytest.param({"environment": ["FF_NETWORK_PER_BUILD=1"], "docker": {"network_mtu": 1280}}, 1280,
+                     id="own-network-mtu-kept"),
+        pytest.param({}, None, id="no-per-build-network"),
+    ],
+)
+def test_network_mtu_where_jobs_get_their_own_network(entry, network_mtu):
+    table = _table(dict(entry, name="dind", mode="dind"), dind_mtu=1400)
+    assert table["docker"].get("network_mtu") == network_mtu
+
+
+def test_no_mtu_no_flag():
+    table = _table({"name": "dind", "mode": "dind", "environment": ["FF_NETWORK_PER_BUILD=1"]}, dind_mtu=0)
+    assert "command" not in table["docker"]["services"][0] and "network_mtu" not in table["docker"]

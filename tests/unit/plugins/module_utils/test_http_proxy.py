@@ -1,0 +1,208 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import http_proxy
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.role_inputs import Report
+
+
+@pytest.mark.parametrize("url", [
+    "http://proxy.example.com:3128",
+    "http://proxy.example.com:3128/",
+    "http://10.0.0.41:8080",
+    "http://[fd00::41]:8080",
+    "https://proxy.example.com:443",
+    "HTTP://PROXY.EXAMPLE.COM:3128",
+    "http://ci-bot:s3cr%40t@proxy.example.com:3128",
+    "http://ci-bot@proxy.example.com:3128",
+    "http://172.17.0.1:3128",
+])
+def test_proxy_urls_accepted(url):
+    assert http_proxy.proxy_url_problem(url) is None
+
+
+@pytest.mark.parametrize("url, words", [
+    ("docker0_interface_ip:3128", "has no scheme"),
+    ("proxy.example.com:3128", "has no scheme"),
+    ("10.0.0.41:8080", "has no scheme"),
+    ("http://proxy.example.com", "has no port"),
+    ("http://proxy.example.com/", "has no port"),
+    ("http://proxy.example.com:0", "has no port"),
+    ("http://proxy.example.com:99999", "not a number from 1 to 65535"),
+    ("http://proxy.example.com:31x8", "not a number from 1 to 65535"),
+    (" http://proxy.example.com:3128", "whitespace"),
+    ("http://proxy.example.com:3128\n", "whitespace"),
+    ("http://proxy .example.com:3128", "whitespace"),
+    ("socks5://proxy.example.com:1080", "scheme socks5"),
+    ("ftp://proxy.example.com:21", "scheme ftp"),
+    ("http://http://proxy.example.com:3128", "scheme twice"),
+    ("http://proxy.example.com:3128/proxy.pac", "path, query or fragment"),
+    ("http://proxy.example.com:3128?x=1", "path, query or fragment"),
+    ("http://proxy.example.com:3128#x", "path, query or fragment"),
+    ("http://user:pa/ss@proxy.example.com:3128", "percent-encoded"),
+    ("http://:3128", "no valid host"),
+    ("http://proxy_!.example.com:3128", "no valid host"),
+    ("http://127.0.0.1:3128", "loopback"),
+    ("http://127.0.1.1:3128", "loopback"),
+    ("http://localhost:3128", "loopback"),
+    ("http://LOCALHOST:3128", "loopback"),
+    ("http://[::1]:3128", "loopback"),
+    ("http://0.0.0.0:3128", "loopback"),
+    ("", "empty"),
+])
+def test_proxy_urls_refused(url, words):
+    problem = http_proxy.proxy_url_problem(url)
+    assert problem is not None and words in problem, problem
+
+
+def test_proxy_url_problem_never_shows_the_password():
+    for url in ("http://bot:hunter2secret@127.0.0.1:3128", "http://bot:hunter2secret@proxy:3128/x",
+                "http://bot:hunter2secret@proxy", "ftp://bot:hunter2secret@proxy:21"):
+        problem = http_proxy.proxy_url_problem(url)
+        assert problem and "hunter2secret" not in problem
+
+
+def test_proxy_url_problem_of_a_non_string():
+    assert "must be a string" in http_proxy.proxy_url_problem(3128)
+
+
+@pytest.mark.parametrize("entry", [
+    "gitlab.example.com", ".example.com", "example.com", "10.0.0.5", "10.0.0.0/8", "fd00::/8", "::1", "[::1]:2375",
+    "docker:2376", "*", "*.example.com", "registry_1.internal", "gitlab.example.com.",
+])
+def test_no_proxy_entries_accepted(entry):
+    assert http_proxy.no_proxy_problem(entry) is None
+
+
+@pytest.mark.parametrize("entry, words", [
+    ("", "empty"),
+    ("gitlab.example.com ", "whitespace"),
+    ("a.example.com,b.example.com", "comma"),
+    ("https://gitlab.example.com", "is a URL"),
+    ("gitlab.*.com", "wildcard inside"),
+    ("gitlab*", "wildcard inside"),
+    ("10.0.0.0/33", "neither a host nor a CIDR"),
+    ("gitlab/api", "neither a host nor a CIDR"),
+    ("docker:port", "port that is not a number"),
+    ("docker:0", "port that is not a number"),
+    ("docker:65536", "port that is not a number"),
+    ("gitlab!.example.com", "not a host name"),
+    (5, "must be a string"),
+])
+def test_no_proxy_entries_refused(entry, words):
+    problem = http_proxy.no_proxy_problem(entry)
+    assert problem is not None and words in problem, problem
+
+
+def test_no_proxy_url_entry_says_what_to_write():
+    assert "'gitlab.example.com'" in http_proxy.no_proxy_problem("https://gitlab.example.com:8443/x")
+
+
+def test_no_proxy_completion_order_and_duplicates():
+    completed = http_proxy.no_proxy([".corp.example", "LOCALHOST", "docker"], hosts=["10.0.0.5", "gitlab.corp.example",
+                                                                                       "10.0.0.5", "", None])
+    assert completed == [".corp.example", "LOCALHOST", "docker", "127.0.0.1", "::1", "docker:2375", "docker:2376",
+                         "10.0.0.5", "gitlab.corp.example"]
+
+
+def test_no_proxy_completion_without_user_entries():
+    assert http_proxy.no_proxy(None) == list(http_proxy.ALWAYS_DIRECT + http_proxy.DIND_DIRECT)
+
+
+def test_environment_upper_and_lower_case():
+    env = http_proxy.environment("http://p:3128", "http://p:3129", ["gitlab.corp"], ["10.0.0.5"])
+    assert env["HTTP_PROXY"] == env["http_proxy"] == "http://p:3128"
+    assert env["HTTPS_PROXY"] == env["https_proxy"] == "http://p:3129"
+    assert env["NO_PROXY"] == env["no_proxy"]
+    assert env["NO_PROXY"].split(",") == ["gitlab.corp", "localhost", "127.0.0.1", "::1", "docker", "docker:2375",
+                                          "docker:2376", "10.0.0.5"]
+    assert len(env) == 6
+
+
+def test_environment_of_one_proxy_only():
+    env = http_proxy.environment("", "http://p:3128")
+    assert sorted(env) == ["HTTPS_PROXY", "NO_PROXY", "https_proxy", "no_proxy"]
+
+
+def test_no_environment_without_a_proxy():
+    assert http_proxy.environment("", "", ["gitlab.corp"], ["10.0.0.5"]) == {}
+    assert http_proxy.environment(None, None) == {}
+
+
+def test_environment_file_quotes_what_systemd_would_read_otherwise():
+    text = http_proxy.environment_file({"HTTP_PROXY": 'http://u:a"b\\c$d`e%f@p:3128', "NO_PROXY": "a,b"})
+    assert text == 'HTTP_PROXY="http://u:a\\"b\\\\c\\$d\\`e%f@p:3128"\nNO_PROXY="a,b"\n'
+
+
+def test_environment_file_of_nothing():
+    assert http_proxy.environment_file({}) == ""
+
+
+@pytest.mark.parametrize("url, host", [
+    ("http://10.0.0.5:5000", "10.0.0.5"), ("https://Registry.Example.com/v2", "registry.example.com"),
+    ("http://[fd00::5]:5000", "fd00::5"), ("", None), (None, None),
+])
+def test_host_of(url, host):
+    assert http_proxy.host_of(url) == host
+
+
+def _check(values, jobs_see_it=False):
+    report = Report()
+    http_proxy.check(values, "x", report, jobs_see_it=jobs_see_it)
+    return report
+
+
+def test_check_clean():
+    report = _check({"x_http_proxy": "http://p:3128", "x_https_proxy": "http://p:3128", "x_no_proxy": ["gitlab.corp"]})
+    assert report.errors == [] and report.warnings == []
+
+
+def test_check_nothing_set():
+    report = _check({"x_http_proxy": "", "x_https_proxy": "", "x_no_proxy": []})
+    assert report.errors == [] and report.warnings == []
+
+
+def test_check_names_each_variable():
+    report = _check({"x_http_proxy": "p:3128", "x_https_proxy": "http://p", "x_no_proxy": ["ok.corp", "a,b"]})
+    assert [path for path, _message in report.errors] == ["x_http_proxy", "x_https_proxy", "x_no_proxy[1]"]
+
+
+@pytest.mark.parametrize("values, path, words", [
+    ({"x_http_proxy": "http://p:3128"}, "x_https_proxy", "is empty while x_http_proxy is set"),
+    ({"x_https_proxy": "http://p:3128"}, "x_http_proxy", "is empty while x_https_proxy is set"),
+    ({"x_http_proxy": "http://p:3128", "x_https_proxy": "https://p:3128"}, "x_https_proxy", "TLS to the proxy itself"),
+    ({"x_no_proxy": ["gitlab.corp"]}, "x_no_proxy", "changes nothing"),
+    ({"x_http_proxy": "http://p:3128", "x_https_proxy": "http://p:3128", "x_no_proxy": ["*"]}, "x_no_proxy[0]",
+     "sends nothing through the proxy"),
+    ({"x_http_proxy": "http://p:3128", "x_https_proxy": "http://p:3128", "x_no_proxy": ["*.corp"]}, "x_no_proxy[0]",
+     "write 'corp'"),
+    ({"x_http_proxy": "http://p:3128", "x_https_proxy": "http://p:3128", "x_no_proxy": ["10.0.0.0/8"]},
+     "x_no_proxy[0]", "CIDR"),
+])
+def test_check_warnings(values, path, words):
+    report = _check(values)
+    assert report.errors == []
+    assert [(p, m) for p, m in report.warnings if p == path and words in m], report.warnings
+
+
+def test_check_credentials_warn_where_jobs_see_them_and_are_secret():
+    values = {"x_http_proxy": "http://bot:hunter%402@p:3128", "x_https_proxy": "http://bot:hunter%402@p:3128"}
+    report = _check(values, jobs_see_it=True)
+    assert report.errors == []
+    assert [path for path, _m in report.warnings] == ["x_http_proxy, x_https_proxy"]
+    assert "cntlm" in report.warnings[0][1]
+    assert {"hunter%402", "hunter@2"} <= report.secrets
+    assert _check(values).warnings == []
+
+
+def test_check_masks_the_password_of_a_bad_url():
+    report = _check({"x_http_proxy": "http://bot:hunter2secret@127.0.0.1:3128", "x_https_proxy": ""})
+    lines = " ".join(report.error_lines() + report.warning_lines())
+    assert "loopback" in lines and "hunter2secret" not in lines
+    assert not re.search(r"hunter2", lines)
