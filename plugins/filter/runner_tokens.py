@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import live_credentials
 
 
 def runner_tokens(text):

@@ -7,7 +7,7 @@
 GitLab Runner silently ignores keys it does not know and takes many values
 without checking them, so a typo such as ``tls_verfy`` or a duration written
 as ``30`` only shows up as odd behaviour in production. ``findings()`` reads
-the file with ``tomllib`` and reports, for every table and key:
+the file and reports, for every table and key:
 
 - ``toml-syntax``: the text is not TOML (line and column given);
 - ``unknown-key``: a table or key the runner does not know (with "did you mean");
@@ -19,8 +19,8 @@ the file with ``tomllib`` and reports, for every table and key:
 and, for every Docker executor runner, the socket / dind findings of
 ``docker_modes.findings()``.
 
-TOML is read with ``tomllib``, or on Python < 3.11 (managed hosts) with the
-same parser bundled as ``_tomli``.
+The text is parsed by ``config_toml_reader.loads()`` (``tomllib``, or the
+bundled parser on Python < 3.11).
 """
 
 from __future__ import annotations
@@ -33,22 +33,16 @@ from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes, gitlab_rules, secrets
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import TomlSyntaxError, loads
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
-
-try:
-    import tomllib as _tomllib
-except ImportError:  # Python < 3.11 on a managed host: the same parser, bundled.
-    from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import _tomli as _tomllib
 
 __all__ = [
     "ALL_FINDING_CODES",
     "DOCKER_EXECUTORS",
     "EXECUTORS",
     "FINDING_CODES",
-    "TomlSyntaxError",
     "check_data",
     "findings",
-    "loads",
     "runners_overview",
 ]
 
@@ -113,7 +107,6 @@ _NEWER_KEYS = {
 _DURATION = re.compile(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$")
 # Go time.Time.UnmarshalText: RFC 3339 with optional fractional seconds.
 _RFC3339 = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[-+][0-9]{2}:[0-9]{2})$")
-_SYNTAX_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 _TYPE_PHRASES = {
     "string": "a string",
@@ -131,57 +124,6 @@ _TYPE_PHRASES = {
 # Element types with another name in the schema but the same TOML form.
 _TYPE_ALIASES = {"api.Capability": "string"}
 _SCALAR_TYPES = ("string", "int", "float", "bool", "duration-string", "datetime")
-
-
-class TomlSyntaxError(ValueError):
-    """config.toml text that is not TOML; ``line`` and ``column`` are 1-based."""
-
-    def __init__(self, reason, line, column, at_end=False):
-        self.reason = reason
-        self.line = line
-        self.column = column
-        where = "line %d, column %d" % (line, column)
-        if at_end:
-            where = "the end of the document (%s)" % where
-        super(TomlSyntaxError, self).__init__(
-            "config.toml is not valid TOML: %s at %s; GitLab Runner cannot load it, fix the TOML there"
-            % (reason, where)
-        )
-
-
-def loads(text):
-    """Parse config.toml ``text`` (str or UTF-8 bytes) with tomllib and return a dict.
-
-    Raises TomlSyntaxError (a ValueError with ``line`` and ``column``) when the
-    text is not TOML, and ValueError when the input is no text.
-    """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = text[:error.start].count(b"\n") + 1
-            column = error.start - (text.rfind(b"\n", 0, error.start) + 1) + 1
-            raise TomlSyntaxError("bytes that are not UTF-8 (TOML files must be UTF-8)", line, column)
-    if not isinstance(text, str):
-        raise ValueError(
-            "config.toml content must be a string, got %s: pass the file's text (for example from "
-            "ansible.builtin.slurp | b64decode)" % _kind(text)
-        )
-    try:
-        return _tomllib.loads(text)
-    except _tomllib.TOMLDecodeError as error:
-        raise _syntax_error(text, str(error))
-
-
-def _syntax_error(text, message):
-    match = _SYNTAX_POSITION.search(message)
-    reason = message[:match.start()] if match else message
-    reason = reason[:1].lower() + reason[1:]
-    if match and match.group(1):
-        return TomlSyntaxError(reason, int(match.group(1)), int(match.group(2)))
-    # tomllib says "at end of document": point at the end instead.
-    lines = text.split("\n")
-    return TomlSyntaxError(reason, len(lines), len(lines[-1]) + 1, at_end=True)
 
 
 def findings(text, modes=None):

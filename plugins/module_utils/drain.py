@@ -9,9 +9,12 @@
 (``GET /runners/:id/jobs?status=running``), at most ``timeout`` seconds.
 :func:`resume` unpauses the runners that the drain paused, and only those:
 a runner somebody paused by hand stays paused. Which runners the drain paused
-is kept in ``<config dir>/.runner_drained.json`` (ids, no secret), written
-before the first pause, so a play that dies half way leaves a host that the
-next drain or resume settles. Stdlib only; runs on Python 3.8+.
+is kept in ``<config dir>/.runner_drained.json`` (ids, no secret). The record
+holds only what GitLab confirmed: a runner goes in once GitLab answered its
+pause with a 2xx, and out once GitLab answered its unpause; a refused or
+failed request leaves no trace, so a later resume never unpauses a runner
+somebody else paused. A play that dies half way leaves a host that the next
+drain or resume settles. Stdlib only; runs on Python 3.8+.
 """
 
 from __future__ import annotations
@@ -20,21 +23,27 @@ import json
 import os
 import time
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, registration
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import read_live_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import normalize_url
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabAPIError
 
 __all__ = ["DRAIN_FILE", "DrainError", "drain", "host_runners", "record_path", "resume"]
 
 DRAIN_FILE = ".runner_drained.json"
-_ABOUT = ("Runners runnerops.gitlab_runner paused at GitLab to drain this host; resuming unpauses them and removes "
-          "this file. No secret.")
-_GRANT = ("give access_token (the runner role's runner_access_token) the manage_runner scope (GitLab 17.1 and later; "
-          "or api), from a user who owns the runners' group or project, or an administrator's for instance runners")
+_ABOUT = ("Runners runnerops.gitlab_runner paused at GitLab to drain this host (each once GitLab confirmed it); "
+          "resuming unpauses them and removes this file. No secret.")
 
 
 class DrainError(Exception):
-    """The drain or resume could not finish; the message says what stays paused and what to do."""
+    """The drain or resume could not finish; the message says what stays paused and what to do.
+
+    ``status`` is GitLab's HTTP status when GitLab's answer was the cause.
+    """
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
 
 
 def record_path(config_path):
@@ -44,7 +53,7 @@ def record_path(config_path):
 def host_runners(config_path, url):
     """``([(name, id, token)], [names of runners at another GitLab])`` from the config.toml at ``config_path``."""
     try:
-        live = registration.read_live_credentials(config_path)
+        live = read_live_credentials(config_path)
     except ValueError as err:
         raise DrainError(str(err))
     mine, elsewhere = [], []
@@ -89,14 +98,29 @@ def _ids(api, access_token, runners):
     return ids
 
 
+def _save(path, record):
+    """Write the record, or remove it when it lists no runner."""
+    if record["paused"]:
+        atomic_file.write_json(path, dict(record, about=_ABOUT))
+    else:
+        atomic_file.remove(path)
+
+
+def _failed(err, what):
+    """A DrainError that says ``what`` failed, then GitLab's answer as the client explains it."""
+    return DrainError("%s: %s" % (what, err), status=err.status)
+
+
+def _unconfirmed(err):
+    """Whether GitLab may have done what it did not confirm (no answer, or a 5xx after the retries)."""
+    return err.status is None or err.status >= 500
+
+
 def _read(api, access_token, name, runner_id, what):
     try:
         details = api.get_runner(access_token, runner_id)
     except GitLabAPIError as err:
-        if err.status in (401, 403):
-            raise DrainError('runner "%s" (id %d) cannot be %s: GitLab answered %d; %s'
-                             % (name, runner_id, what, err.status, _GRANT))
-        raise
+        raise _failed(err, 'runner "%s" (id %d) cannot be %s' % (name, runner_id, what))
     if details is None:
         raise DrainError('runner "%s": GitLab has no runner %d (deleted there?); run the runner role to register it '
                          "again" % (name, runner_id))
@@ -124,17 +148,15 @@ def drain(api, access_token, config_path, timeout, interval=5.0, check_mode=Fals
               "other_gitlab": elsewhere, "record": path}
     if check_mode:
         return result
-    if to_pause:
-        record["paused"].update((name, ids[name]) for name in to_pause)
-        pending_credentials.write_json(path, dict(record, about=_ABOUT), make_directory=False)
-        for name in to_pause:
-            try:
-                api.update_runner(access_token, ids[name], {"paused": True})
-            except GitLabAPIError as err:
-                if err.status in (401, 403):
-                    raise DrainError('runner "%s" (id %d) cannot be paused: GitLab answered %d; %s'
-                                     % (name, ids[name], err.status, _GRANT))
-                raise
+    for name in to_pause:
+        try:
+            api.update_runner(access_token, ids[name], {"paused": True})
+        except GitLabAPIError as err:
+            raise _failed(err, 'runner "%s" (id %d) cannot be paused%s' % (
+                name, ids[name], " (GitLab did not confirm it, so %s does not list it: if GitLab shows it paused, "
+                                 "unpause it there once the work is done)" % path if _unconfirmed(err) else ""))
+        record["paused"][name] = ids[name]
+        _save(path, record)
     started = clock()
     while True:
         running = {}
@@ -142,10 +164,8 @@ def drain(api, access_token, config_path, timeout, interval=5.0, check_mode=Fals
             try:
                 jobs = api.running_jobs(access_token, runner_id)
             except GitLabAPIError as err:
-                if err.status in (401, 403):
-                    raise DrainError('the jobs of runner "%s" (id %d) cannot be listed: GitLab answered %d; %s; it '
-                                     "stays paused" % (name, runner_id, err.status, _GRANT))
-                raise
+                raise _failed(err, 'the jobs of runner "%s" (id %d) cannot be listed (the runners paused stay '
+                                   "paused)" % (name, runner_id))
             if jobs:
                 running[name] = jobs
         waited = clock() - started
@@ -155,19 +175,25 @@ def drain(api, access_token, config_path, timeout, interval=5.0, check_mode=Fals
         if waited >= timeout:
             raise DrainError(
                 "still running after %ds: %s. The host's runners stay paused at GitLab (no new job starts there); "
-                "wait for those jobs or cancel them, raise the drain timeout, then run again (or resume the host)"
+                "wait for those jobs or cancel them, raise drain_timeout (upgrade_drain_timeout of the upgrade "
+                "playbook), then run again (or resume the host)"
                 % (timeout, "; ".join('runner "%s" job(s) %s' % (name, ", ".join(str(job) for job in jobs))
                                       for name, jobs in sorted(running.items()))))
         sleep(min(interval, max(timeout - waited, 0.1)))
 
 
 def resume(api, access_token, config_path, check_mode=False):
-    """Unpause the runners a drain paused (and that still exist), then remove the record; the module result."""
+    """Unpause the runners a drain paused (and that still exist), then remove the record; the module result.
+
+    Each runner leaves the record once GitLab confirmed its unpause (or said
+    it has no such runner); the record goes with the last one.
+    """
     path = record_path(config_path)
     record = _load(path)
     result = {"changed": False, "resumed": [], "record": path}
     if record is None:
         return result
+    result["changed"] = bool(record["paused"])
     for name, runner_id in sorted(record["paused"].items()):
         if check_mode:
             result["resumed"].append(name)
@@ -175,14 +201,14 @@ def resume(api, access_token, config_path, check_mode=False):
         try:
             api.update_runner(access_token, runner_id, {"paused": False})
         except GitLabAPIError as err:
-            if err.status == 404:
-                continue  # deleted since: nothing to resume
-            if err.status in (401, 403):
-                raise DrainError('runner "%s" (id %d) cannot be unpaused: GitLab answered %d; %s; %s still lists it'
-                                 % (name, runner_id, err.status, _GRANT, path))
-            raise
-        result["resumed"].append(name)
-    result["changed"] = bool(record["paused"])
-    if not check_mode:
-        pending_credentials.remove(path)
+            if err.status != 404:
+                raise _failed(err, 'runner "%s" (id %d) cannot be unpaused (%s still lists it)'
+                              % (name, runner_id, path))
+            # Deleted since: nothing to resume.
+        else:
+            result["resumed"].append(name)
+        del record["paused"][name]
+        _save(path, record)
+    if not check_mode and not record["paused"]:
+        atomic_file.remove(path)
     return result

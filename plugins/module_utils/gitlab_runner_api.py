@@ -5,14 +5,16 @@
 """PRIVATE to the collection (may change in any release): client for GitLab's runner REST API.
 
 Requests, retries with backoff, errors and URL normalization; no file I/O and
-no decisions (those are in ``registration.py``). Stdlib and
+no decisions (those are in ``registration.py`` and ``drain.py``). Stdlib and
 ``ansible.module_utils.urls`` only; runs on Python 3.8+. One client may be
 used from several threads: it keeps no per-request state.
 
 Errors are :class:`GitLabAPIError` (GitLab refused or could not be reached).
-Their messages say which token is at fault and never contain a token: every
-secret the client sent, and anything shaped like a GitLab token, is masked
-out of text that comes back from the server.
+What each HTTP status of GitLab means, and what to do about it, is said by
+:func:`explain_status` and nowhere else, so every module and message gives a
+401 or a 403 the same meaning. Messages say which token is at fault and never
+contain a token: every secret the client sent, and anything shaped like a
+GitLab token, is masked out of text that comes back from the server.
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import sec
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import normalize_url
 
 __all__ = [
+    "CREATE_RUNNER",
     "GitLabAPIError",
     "GitLabRunnerAPI",
+    "MANAGE_RUNNER",
     "MAX_BACKOFF_DELAY",
     "MAX_RETRIES",
+    "explain_status",
 ]
 
 MAX_RETRIES = 10
@@ -44,6 +49,38 @@ USER_AGENT = "runnerops.gitlab_runner"
 # 429 and 5xx mean "try again later"; everything else is an answer.
 _RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 _MAX_DETAIL = 300
+
+# What an access token needs for each kind of request (said with a 403).
+CREATE_RUNNER = "the create_runner (or api) scope, from a user who may create %s runners %s"
+MANAGE_RUNNER = ("the manage_runner scope (GitLab 17.1 and later) or api (create_runner is not enough), from a user "
+                 "who owns the runner's group or project, or an administrator's for an instance runner")
+
+
+def explain_status(status, needs=None, token="access_token"):
+    """What GitLab's HTTP ``status`` means and what to do: the one wording of every module; None if it has none.
+
+    ``token`` names the option whose value went as ``PRIVATE-TOKEN``, ``needs``
+    what that token needs for the request (scope and rights), said with a 403.
+    401 is a token GitLab does not accept at all; 403 one it accepts that may
+    not do this. (The runner-token endpoints answer 403 for an unknown runner
+    token: those say so themselves.)
+    """
+    if status == 401:
+        return ("%s is unknown, expired or revoked (GitLab does not accept it): give a current personal, group or "
+                "project access token%s" % (token, " with %s" % needs if needs else ""))
+    if status == 403:
+        return ("%s is accepted but lacks the scope or the rights for this: it needs %s"
+                % (token, needs or "a scope and a role that allow it"))
+    if status == 404:
+        return "GitLab has no such object here, or %s may not see it" % token
+    if status == 409:
+        return "GitLab refused it as conflicting with a change made at the same time: run again"
+    if status == 429:
+        return ("GitLab limits the rate of requests from this host or token: raise backoff, or run fewer hosts at "
+                "once (serial, forks)")
+    if 500 <= status < 600:
+        return "GitLab is failing, overloaded or restarting: try again later, or raise retries and backoff"
+    return None
 
 
 class GitLabAPIError(Exception):
@@ -139,14 +176,14 @@ class GitLabRunnerAPI:
                 raise GitLabAPIError("url %s cannot be used: %s" % (self.url, self._mask(err)))
         if failing_status is not None:
             raise GitLabAPIError(
-                "GitLab at %s still answered %s to %s after %d attempt(s): GitLab is failing, overloaded or "
-                "restarting; try again later, or raise retries (%d) and backoff (%ss)." % (
-                    self.url, problem, call, self.retries + 1, self.retries, _number(self.backoff)),
+                "GitLab at %s still answered %s to %s after %d attempt(s): %s (retries %d, backoff %ss)." % (
+                    self.url, problem, call, self.retries + 1, explain_status(failing_status), self.retries,
+                    _number(self.backoff)),
                 status=failing_status)
         raise GitLabAPIError(
             "GitLab at %s did not answer %s after %d attempt(s); last error: %s. Check that url is GitLab's "
             "address and reachable from this host (proxy, firewall, DNS); for a slow or restarting instance "
-            "raise timeout (%ss) or retries (%d)." % (
+            "raise api_timeout (%ss) or retries (%d)." % (
                 self.url, call, self.retries + 1, problem, _number(self.timeout), self.retries))
 
     def _raise_if_tls(self, err):
@@ -188,8 +225,13 @@ class GitLabRunnerAPI:
             text = text[:_MAX_DETAIL] + "..."
         return " (%s)" % text if text else ""
 
-    def _fail(self, answer, call, explanation):
-        """Raise for an answer the caller does not expect; explain it for the usual statuses."""
+    def _fail(self, answer, call, explanation, needs=None):
+        """Raise for an answer the caller does not expect.
+
+        ``explanation`` is what this endpoint's answer means, when it means
+        more than :func:`explain_status` says (a 400, a 404, the runner-token
+        endpoints' 403); ``needs`` is what the access token needs for it.
+        """
         status = answer.status
         if 300 <= status < 400:
             location = answer.headers.get("Location") if answer.headers is not None else None
@@ -197,7 +239,10 @@ class GitLabRunnerAPI:
                 "url redirects (to %s): give the final address of GitLab in url, e.g. with https://"
                 % self._mask(location or "an unknown place"))
         elif not explanation:
-            explanation = "unexpected answer from GitLab's API; check that url is GitLab's base URL"
+            # 401, 403 and 404 speak of the access token: the runner-token endpoints give their own meaning.
+            if needs or status not in (401, 403, 404):
+                explanation = explain_status(status, needs)
+            explanation = explanation or "unexpected answer from GitLab's API; check that url is GitLab's base URL"
         raise GitLabAPIError(
             "GitLab at %s answered %d %s to %s%s: %s" % (
                 self.url, status, http.client.responses.get(status, ""), call, self._detail(answer),
@@ -242,20 +287,16 @@ class GitLabRunnerAPI:
             body["project_id"] = project_id
             where = "in project %s" % project_id
         else:
-            where = "for the whole instance (an administrator's token is needed)"
+            where = "for the whole instance (an administrator)"
         body.update(attributes or {})
         answer = self._request("POST", "/api/v4/user/runners", body, private_token=access_token)
         if answer.status != 201:
             self._fail(answer, call, {
                 400: "check runner_type, group_id/project_id (the group or project must exist) and the "
                      "runner attributes (maximum_timeout at least 600, access_level, tag_list)",
-                401: "access_token is unknown, expired or revoked; give a personal, group or project access "
-                     "token with the create_runner scope",
-                403: "access_token lacks the create_runner scope, or its user may not create %s runners %s"
-                     % (runner_type, where),
                 404: "no POST /api/v4/user/runners here: GitLab 15.10 or later is needed, and url must be "
                      "GitLab's base URL",
-            }.get(answer.status))
+            }.get(answer.status), needs=CREATE_RUNNER % (runner_type, where))
         return self._new_token(answer, call)
 
     def register_runner(self, registration_token, attributes=None):
@@ -292,7 +333,7 @@ class GitLabRunnerAPI:
         if answer.status == 404:
             return None
         if answer.status != 200:
-            self._fail(answer, call, self._by_id_explanation(answer.status, runner_id, "read"))
+            self._fail(answer, call, None, needs=MANAGE_RUNNER)
         return self._json(answer, call, ("id",))
 
     def update_runner(self, access_token, runner_id, attributes):
@@ -300,11 +341,10 @@ class GitLabRunnerAPI:
         call = "PUT /api/v4/runners/%d" % runner_id
         answer = self._request("PUT", "/api/v4/runners/%d" % runner_id, dict(attributes), private_token=access_token)
         if answer.status != 200:
-            explanation = self._by_id_explanation(answer.status, runner_id, "update") or {
+            self._fail(answer, call, {
                 400: "check the runner attributes (maximum_timeout at least 600, access_level, tag_list)",
                 404: "GitLab has no runner %d, or access_token may not see it" % runner_id,
-            }.get(answer.status)
-            self._fail(answer, call, explanation)
+            }.get(answer.status), needs=MANAGE_RUNNER)
         return self._json(answer, call, ("id",))
 
     def running_jobs(self, access_token, runner_id):
@@ -313,9 +353,9 @@ class GitLabRunnerAPI:
         call = "GET /api/v4/runners/%d/jobs" % runner_id
         answer = self._request("GET", path, private_token=access_token)
         if answer.status != 200:
-            self._fail(answer, call, self._by_id_explanation(answer.status, runner_id, "list the jobs of") or {
+            self._fail(answer, call, {
                 404: "GitLab has no runner %d, or access_token may not see it" % runner_id,
-            }.get(answer.status))
+            }.get(answer.status), needs=MANAGE_RUNNER)
         if not isinstance(answer.body, list) or not all(isinstance(job, dict) and "id" in job for job in answer.body):
             raise GitLabAPIError(
                 "GitLab at %s answered %d to %s without a JSON list of jobs: is url a GitLab instance (and not a "
@@ -330,7 +370,7 @@ class GitLabRunnerAPI:
             return True
         if answer.status == 404:
             return False
-        return self._fail(answer, call, self._by_id_explanation(answer.status, runner_id, "delete"))
+        return self._fail(answer, call, None, needs=MANAGE_RUNNER)
 
     def reset_runner_token(self, runner_token):
         """POST /runners/reset_authentication_token: ``{token, token_expires_at}`` of the rotated token."""
@@ -344,15 +384,6 @@ class GitLabRunnerAPI:
         body = self._json(answer, call, ("token",))
         self._secrets.add(body["token"])
         return {"token": body["token"], "token_expires_at": body.get("token_expires_at")}
-
-    @staticmethod
-    def _by_id_explanation(status, runner_id, verb):
-        return {
-            401: "access_token is unknown, expired or revoked",
-            403: "access_token may not %s runner %d: that needs the manage_runner or api scope (create_runner "
-                 "is not enough) and owner rights on the runner's group or project, or an administrator for "
-                 "instance runners" % (verb, runner_id),
-        }.get(status)
 
     def _new_token(self, answer, call):
         body = self._json(answer, call, ("id", "token"))

@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import urllib.parse
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_runner_api, secrets
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file, gitlab_runner_api, secrets
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import normalize_url
 
 __all__ = [
     "DIRECTORY_MODE",
-    "FILE_MODE",
     "check_path",
     "discard",
     "drop",
@@ -39,14 +37,11 @@ __all__ = [
     "load",
     "name_problem",
     "read",
-    "remove",
     "settled",
     "write",
-    "write_json",
 ]
 
 DIRECTORY_MODE = 0o700
-FILE_MODE = 0o600
 _ABOUT = (
     "Runner token registered by runnerops.gitlab_runner.runner_registration and not yet in config.toml; "
     "runner_config removes this file once config.toml holds it. Secret: keep mode 0600."
@@ -119,58 +114,11 @@ def ensure_directory(path):
 
 
 def write(path, record):
-    """Store ``record`` in ``path`` atomically (see :func:`write_json`)."""
+    """Store ``record`` in ``path`` atomically (``atomic_file.write_json``), its directory made or tightened to 0700."""
     content = dict((key, record.get(key)) for key in _FIELDS)
     content["about"] = _ABOUT
-    write_json(path, content)
-
-
-def write_json(path, content, make_directory=True):
-    """Write ``content`` as JSON to ``path`` atomically: a 0600 temporary file in the same directory, fsync, rename.
-
-    With ``make_directory``, the directory is created (or tightened) to 0700 first.
-    """
-    if make_directory:
-        ensure_directory(path)
-    directory = os.path.dirname(path)
-    handle, temp_path = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path), suffix=".tmp")
-    try:
-        os.fchmod(handle, FILE_MODE)
-        with os.fdopen(handle, "w") as temp_file:
-            json.dump(content, temp_file, indent=2, sort_keys=True)
-            temp_file.write("\n")
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_path, path)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
-        raise
-    _sync_directory(directory)
-
-
-def remove(path):
-    """Remove ``path``; return whether it existed."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        return False
-    _sync_directory(os.path.dirname(path))
-    return True
-
-
-def _sync_directory(directory):
-    # The rename or unlink survives a crash only once the directory entry is on disk.
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    ensure_directory(path)
+    atomic_file.write_json(path, content)
 
 
 # -- the lifecycle: what runner_registration and runner_config do with these files ------------------
@@ -235,7 +183,7 @@ def drop(api, pending, path, check_mode, result, verified_id):
 
 def discard(path, warnings):
     try:
-        remove(path)
+        atomic_file.remove(path)
     except (IOError, OSError) as err:
         warnings.append("cannot remove %s (%s): remove it by hand, the token it holds is no longer needed"
                         % (path, err.strerror or type(err).__name__))

@@ -27,14 +27,14 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     gitlab_rules,
     pending_credentials,
     runner_attributes,
-    runner_config_file,
     secrets,
 )
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import read_live_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import RUNNER_ATTRIBUTES, normalize_url
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
-    MAX_BACKOFF_DELAY,
-    MAX_RETRIES,
+    MANAGE_RUNNER,
     GitLabAPIError,
+    explain_status,
 )
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "RunnerError",
     "ensure_runner",
     "ensure_runners",
-    "read_live_credentials",
     "validate_params",
 ]
 
@@ -56,7 +55,10 @@ def _rfc3339_now():
 
 
 def validate_params(params):
-    """Check what the argument spec cannot; raise ValueError naming the option and the fix."""
+    """Check what the argument spec cannot; raise ValueError naming the option and the fix.
+
+    The connection options are the module's to check (``gitlab_connection.check``): they are shared by all runners.
+    """
     normalize_url(params.get("url"))
     problems = []
     if params.get("state", "present") == "present":
@@ -82,15 +84,6 @@ def validate_params(params):
         raise ValueError(
             "system_id %r is not a runner system id: it is s_ followed by 12 lowercase hex characters, as in "
             "<config dir>/.runner_system_id" % system_id)
-    timeout = params.get("timeout")
-    if timeout is not None and timeout <= 0:
-        raise ValueError("timeout must be more than 0 seconds, got %s" % timeout)
-    retries = params.get("retries")
-    if retries is not None and not 0 <= retries <= MAX_RETRIES:
-        raise ValueError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
-    backoff = params.get("backoff")
-    if backoff is not None and not 0 <= backoff <= MAX_BACKOFF_DELAY:
-        raise ValueError("backoff must be between 0 and %g seconds, got %s" % (MAX_BACKOFF_DELAY, backoff))
     if params.get("pending_path"):
         pending_credentials.check_path(params["pending_path"])
 
@@ -140,13 +133,22 @@ def ensure_runner(api, params, check_mode=False, now=_rfc3339_now, keep_secret=N
     live = read_live_credentials(params.get("config_path")) if params.get("name") else {}
     records = _Records(params.get("config_path") if params.get("name") else None)
     result, pending = _prepare(api, params, live, keep_secret)
-    result = _decide(api, params, check_mode, now, result, pending, records)
-    records.save(check_mode, result["warnings"])
+    try:
+        result = _decide(api, params, check_mode, now, result, pending, records)
+    finally:
+        # What GitLab confirmed before a failure stays recorded; a refused or failed request left no trace.
+        records.save(check_mode, result["warnings"])
     return result
 
 
 class _Records:
-    """The host's record of runner attributes (runner_attributes), read once and written once per call."""
+    """The host's record of runner attributes (runner_attributes), read once and written once per call.
+
+    An entry is put only after GitLab confirmed the attributes (a 2xx answer
+    to the creation, the read or the change), or, with ``confirmed`` false, as
+    the baseline of a runner whose attributes cannot be read; it is used to
+    report differences, never to change anything at GitLab.
+    """
 
     def __init__(self, config_path):
         self.path = runner_attributes.record_path(config_path) if config_path else None
@@ -181,24 +183,6 @@ class _Records:
         except (IOError, OSError) as err:
             warnings.append("cannot write %s (%s): changes of runner attributes may go unnoticed without an "
                             "access token that may read them" % (self.path, err.strerror or type(err).__name__))
-
-
-def read_live_credentials(path):
-    """``{name: {url, id, token, ...}}`` of the runners config.toml at ``path`` holds now; {} without the file."""
-    if not path:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8")
-    except FileNotFoundError:
-        return {}
-    except (IOError, OSError, UnicodeError) as err:
-        raise ValueError("cannot read %s (%s): the module needs root (become) to read config.toml"
-                         % (path, getattr(err, "strerror", None) or type(err).__name__))
-    try:
-        return runner_config_file.live_credentials(text)
-    except ValueError as err:
-        raise ValueError("%s: %s; fix or remove it, then run again" % (path, err))
 
 
 def _prepare(api, params, live, keep_secret):
@@ -324,16 +308,19 @@ def ensure_runners(make_api, runners, check_mode=False, now=_rfc3339_now, keep_s
         list(pool.map(lambda read: read(), reads))
 
     results = []
-    for api, params, result, pending in prepared:
-        try:
-            result = _decide(api, params, check_mode, now, result, pending, records[params.get("config_path")])
-        except (GitLabAPIError, ValueError) as err:
-            raise RunnerError(params.get("name"), err)
-        result["name"] = params.get("name")
-        results.append(result)
-    warnings = results[-1]["warnings"] if results else []
-    for host_records in records.values():
-        host_records.save(check_mode, warnings)
+    try:
+        for api, params, result, pending in prepared:
+            try:
+                result = _decide(api, params, check_mode, now, result, pending, records[params.get("config_path")])
+            except (GitLabAPIError, ValueError) as err:
+                raise RunnerError(params.get("name"), err)
+            result["name"] = params.get("name")
+            results.append(result)
+    finally:
+        # The runners settled before a failure keep what GitLab confirmed for them.
+        warnings = results[-1]["warnings"] if results else []
+        for host_records in records.values():
+            host_records.save(check_mode, warnings)
     return results
 
 
@@ -453,46 +440,53 @@ def _reads_attributes(params):
             and bool(runner_attributes.wanted(params)))
 
 
-_GRANT = ("give access_token (the runner role's runner_access_token) the manage_runner scope (GitLab 17.1 and later; "
-          "or api), from a user who owns the runner's group or project, or an administrator's for an instance runner")
+_GRANT = "give access_token (the runner role's runner_access_token) %s" % MANAGE_RUNNER
+
+
+def _confirmed(want, have):
+    """The wanted attributes as GitLab answered them (``have``), for the record; one it did not return as wanted."""
+    return dict((key, have[key] if key in have else value) for key, value in want.items())
 
 
 def _follow_attributes(api, params, check_mode, result, records):
     """Make GitLab's attributes of the existing runner the wanted ones (PUT /runners/:id); never re-register.
 
     Without an access token that may read them, compare with the host's record
-    instead and warn with what differs; GitLab is then left as it is.
+    instead and warn with what differs; GitLab is then left as it is. The
+    record changes only with what GitLab confirmed: a refused or failed PUT
+    leaves it as it was.
     """
     want = runner_attributes.wanted(params)
     if not want:
         return
     name, runner_id, access_token = params.get("name"), result["runner_id"], params.get("access_token")
-    refused = "no access_token was given"
+    refused, advice = "no access_token was given", _GRANT
     if access_token:
         try:
             details = api.get_runner(access_token, runner_id)
-            refused = None if details is not None else "GitLab answered 404 to GET /api/v4/runners/%d" % runner_id
+            refused = None if details is not None else "GitLab at %s answered 404 to GET /api/v4/runners/%d: %s" % (
+                api.url, runner_id, explain_status(404))
         except GitLabAPIError as err:
             if err.status not in (401, 403):
                 raise
-            refused = "GitLab answered %d to GET /api/v4/runners/%d" % (err.status, runner_id)
+            refused, advice = str(err), "fix access_token as that answer says"
         if refused is None:
-            changes = runner_attributes.differences(want, runner_attributes.at_gitlab(details))
+            have = runner_attributes.at_gitlab(details)
+            changes = runner_attributes.differences(want, have)
             if not changes:
-                records.put(name, api, runner_id, want, True)
+                records.put(name, api, runner_id, _confirmed(want, have), True)
                 return
             if not check_mode:
                 try:
-                    api.update_runner(access_token, runner_id, dict((key, want[key]) for key in changes))
+                    updated = api.update_runner(access_token, runner_id, dict((key, want[key]) for key in changes))
                 except GitLabAPIError as err:
                     if err.status not in (401, 403):
                         raise
                     result["warnings"].append(
-                        "its attributes at GitLab differ from the ones asked (%s) and were not changed: GitLab "
-                        "answered %d to PUT /api/v4/runners/%d; %s" % (
-                            runner_attributes.describe(changes), err.status, runner_id, _GRANT))
+                        "its attributes at GitLab differ from the ones asked (%s) and were not changed: %s" % (
+                            runner_attributes.describe(changes), err))
                     return
-                records.put(name, api, runner_id, want, True)
+                records.put(name, api, runner_id, _confirmed(want, runner_attributes.at_gitlab(updated)), True)
             result.update(changed=True, attributes_changed=dict(
                 (key, {"before": before, "after": after}) for key, (before, after) in changes.items()))
             return
@@ -504,11 +498,11 @@ def _follow_attributes(api, params, check_mode, result, records):
             "them%s; to have them followed, %s" % (
                 refused, (": the ones asked %s recorded as GitLab's, and later changes reported"
                           % ("would be" if check_mode else "are")) if kept else "",
-                _GRANT))
+                advice))
         return
     changes = runner_attributes.differences(want, record["attributes"])
     if changes:
         result["warnings"].append(
             "its attributes differ from the ones last set at GitLab (%s) and were not changed, as %s; to have them "
             "followed, %s (the runner is never registered again to change them)" % (
-                runner_attributes.describe(changes), refused, _GRANT))
+                runner_attributes.describe(changes), refused, advice))

@@ -23,13 +23,14 @@ from __future__ import annotations
 import json
 import os
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import RUNNER_ATTRIBUTES
 
 __all__ = [
     "RECORD_FILE",
     "at_gitlab",
     "describe",
+    "diff_texts",
     "differences",
     "load_records",
     "record_path",
@@ -118,4 +119,4 @@ def load_records(path):
 
 def save_records(path, records):
     """Write ``records`` to ``path`` atomically (mode 0600, beside config.toml)."""
-    pending_credentials.write_json(path, {"about": _ABOUT, "runners": records}, make_directory=False)
+    atomic_file.write_json(path, {"about": _ABOUT, "runners": records})

@@ -24,7 +24,7 @@ import datetime
 import re
 from collections.abc import Mapping
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings, config_toml_reader
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import secrets as secret_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
 
@@ -517,7 +517,7 @@ def plan(live_text, config, credentials=None, absent=None, prune_unmanaged=False
     live = {}
     if live_text:
         try:
-            live = config_toml_findings.loads(live_text)
+            live = config_toml_reader.loads(live_text)
         except ValueError as error:
             raise ValueError(mask(
                 "the live config.toml cannot be read (%s): it may hold runner tokens that exist nowhere else, so "
@@ -559,24 +559,3 @@ def _safe_credentials(credentials):
         return list(credentials_by_name(credentials).values())
     except ValueError:
         return []
-
-
-def live_credentials(live_text):
-    """Return ``{name: {url, id, token, token_obtained_at, token_expires_at}}`` of the runners in a config.toml text.
-
-    Dates come back as RFC 3339 strings; runners without a name or token are
-    left out. Empty or missing text gives ``{}``. Raises ValueError (message
-    without any file content) when the text is not TOML.
-    """
-    if not live_text:
-        return {}
-    runners = config_toml_findings.loads(live_text).get("runners")
-    found = {}
-    for entry in runners if isinstance(runners, list) else []:
-        if not isinstance(entry, Mapping) or not entry.get("name") or not entry.get("token"):
-            continue
-        found[entry["name"]] = dict(
-            (key, _iso(entry[key]) if isinstance(entry.get(key), datetime.datetime) else entry.get(key))
-            for key in ("url", "id", "token", "token_obtained_at", "token_expires_at")
-        )
-    return found

@@ -292,7 +292,7 @@ plan:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings, docker_job
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_reader, docker_job
 
 
 def _argument_spec():
@@ -321,7 +321,7 @@ def _read_config(module, path):
             % (path, to_native(error))
         )
     try:
-        return config_toml_findings.loads(text)
+        return config_toml_reader.loads(text)
     except ValueError as error:
         module.fail_json(msg="%s: %s" % (path, to_native(error)))
 

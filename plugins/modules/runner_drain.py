@@ -13,21 +13,27 @@ version_added: 0.3.0
 description:
   - With O(state=drained), pauses at GitLab every runner of O(config_path) registered at O(url)
     (C(PUT /api/v4/runners/:id) with C(paused)), so that GitLab gives them no new job, then waits until none of them
-    runs a job (C(GET /api/v4/runners/:id/jobs?status=running)), at most O(timeout) seconds. Jobs already running
-    finish normally. A runner that still runs jobs after O(timeout) fails the task; the runners stay paused.
+    runs a job (C(GET /api/v4/runners/:id/jobs?status=running)), at most O(drain_timeout) seconds. Jobs already
+    running finish normally. A runner that still runs jobs after O(drain_timeout) fails the task; the runners stay
+    paused.
   - With O(state=resumed), unpauses the runners that a drain paused, and only those (a runner somebody paused
     otherwise stays paused).
   - The runners a drain paused are listed in C(.runner_drained.json) beside O(config_path) (their names and ids, no
-    secret), written before the first pause and removed by the resume, so a play that dies in between leaves a
-    host that the next drain or resume settles.
+    secret). A runner is added once GitLab confirmed its pause, and removed once GitLab confirmed its unpause; the
+    file goes when none is left. A play that dies in between leaves a host that the next drain or resume settles.
+    A pause or unpause that GitLab refused or did not confirm (a timeout, a 5xx) leaves no trace in the file, so a
+    later resume never unpauses a runner somebody else paused.
   - Runners of O(config_path) registered at another GitLab are left alone and listed in RV(other_gitlab).
+extends_documentation_fragment:
+  - runnerops.gitlab_runner.gitlab_connection
 author:
   - runnerops maintainers (@runnerops)
 requirements:
   - Python 3.8 or later on the managed host.
 options:
   url:
-    description: Base URL of GitLab, such as V(https://gitlab.example.com), without C(/api/v4).
+    description:
+      - Base URL of GitLab, such as V(https://gitlab.example.com), without C(/api/v4).
     type: str
     required: true
   access_token:
@@ -45,29 +51,17 @@ options:
     type: str
     choices: [drained, resumed]
     default: drained
-  timeout:
-    description: Seconds to wait for running jobs to end (V(drained)).
+  drain_timeout:
+    description:
+      - Seconds to wait for running jobs to end (V(drained)); 0 or more.
+      - C(timeout) is its old name, kept as an alias. The timeout of each request to GitLab is O(api_timeout).
     type: int
     default: 3600
+    aliases: [timeout]
   poll_interval:
     description: Seconds between two looks at the running jobs.
     type: float
     default: 5.0
-  validate_certs:
-    description: Whether to verify GitLab's TLS certificate.
-    type: bool
-    default: true
-  ca_path:
-    description: PEM file of the CA (or CAs) that signed GitLab's certificate.
-    type: path
-  api_timeout:
-    description: Seconds to wait for each answer from GitLab.
-    type: float
-    default: 30.0
-  retries:
-    description: How many times a request is repeated after a connection error, a timeout or an HTTP 429/5xx answer.
-    type: int
-    default: 3
 attributes:
   check_mode:
     description: Can run in check mode and tell whether it would change anything.
@@ -91,7 +85,7 @@ EXAMPLES = r"""
   runnerops.gitlab_runner.runner_drain:
     url: https://gitlab.example.com
     access_token: "{{ vault_gitlab_manage_runner_token }}"
-    timeout: 3600
+    drain_timeout: 3600
 
 - name: Let GitLab give this host jobs again
   runnerops.gitlab_runner.runner_drain:
@@ -133,44 +127,41 @@ record:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_connection
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.drain import DrainError, drain, resume
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
-    GitLabAPIError,
-    GitLabRunnerAPI,
-)
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabAPIError
+
+
+def _argument_spec():
+    spec = gitlab_connection.argument_spec(url={"required": True})
+    spec.update(
+        access_token=dict(type="str", required=True, no_log=True),
+        config_path=dict(type="path", default="/etc/gitlab-runner/config.toml"),
+        state=dict(type="str", default="drained", choices=["drained", "resumed"]),
+        # "timeout" was this module's name of the drain wait (the API timeout is api_timeout): kept as an alias.
+        drain_timeout=dict(type="int", default=3600, aliases=["timeout"]),
+        poll_interval=dict(type="float", default=5.0),
+    )
+    return spec
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            url=dict(type="str", required=True),
-            access_token=dict(type="str", required=True, no_log=True),
-            config_path=dict(type="path", default="/etc/gitlab-runner/config.toml"),
-            state=dict(type="str", default="drained", choices=["drained", "resumed"]),
-            timeout=dict(type="int", default=3600),
-            poll_interval=dict(type="float", default=5.0),
-            validate_certs=dict(type="bool", default=True),
-            ca_path=dict(type="path"),
-            api_timeout=dict(type="float", default=30.0),
-            retries=dict(type="int", default=3),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=_argument_spec(), supports_check_mode=True)
     params = module.params
-    if params["timeout"] < 0 or params["poll_interval"] <= 0:
-        module.fail_json(msg="timeout must be 0 or more seconds and poll_interval more than 0, got %s and %s"
-                         % (params["timeout"], params["poll_interval"]))
+    if params["drain_timeout"] < 0 or params["poll_interval"] <= 0:
+        module.fail_json(msg="drain_timeout must be 0 or more seconds and poll_interval more than 0, got %s and %s"
+                         % (params["drain_timeout"], params["poll_interval"]))
     try:
-        api = GitLabRunnerAPI(params["url"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                              timeout=params["api_timeout"], retries=params["retries"])
+        gitlab_connection.check(params)
+        api = gitlab_connection.client(params)
         if params["state"] == "drained":
-            result = drain(api, params["access_token"], params["config_path"], params["timeout"],
+            result = drain(api, params["access_token"], params["config_path"], params["drain_timeout"],
                            params["poll_interval"], check_mode=module.check_mode)
         else:
             result = resume(api, params["access_token"], params["config_path"], check_mode=module.check_mode)
-    except (DrainError, ValueError) as err:
+    except ValueError as err:
         module.fail_json(msg=str(err))
-    except GitLabAPIError as err:
+    except (DrainError, GitLabAPIError) as err:
         module.fail_json(msg=str(err), status=err.status)
     module.exit_json(**result)
 

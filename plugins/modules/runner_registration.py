@@ -49,6 +49,8 @@ description:
   - Connection errors, timeouts, HTTP 429 and 5xx answers are retried O(retries) times with exponential
     backoff; every other refusal fails at once with a message naming the option or token at fault. No
     token is ever written to a message or warning.
+extends_documentation_fragment:
+  - runnerops.gitlab_runner.gitlab_connection
 author:
   - runnerops maintainers (@runnerops)
 requirements:
@@ -59,6 +61,13 @@ options:
       - Base URL of GitLab, such as V(https://gitlab.example.com), without C(/api/v4).
       - Required, unless each item of O(runners) gives its own C(url).
     type: str
+  api_timeout:
+    description:
+      - Seconds to wait for each answer from GitLab (each request and each repeat of it); more than 0.
+      - C(timeout) is its old name, kept as an alias.
+    type: float
+    default: 30.0
+    aliases: [timeout]
   state:
     description:
       - V(present) makes sure the runner exists and its token works; V(absent) deletes it.
@@ -251,35 +260,6 @@ options:
       - With O(runners), the directory of the pending files (see O(pending_path)); each runner's file is its name
         URL-encoded (C(/) included) with C(.json), unless its item sets C(pending_path).
     type: path
-  validate_certs:
-    description:
-      - Whether to verify GitLab's TLS certificate. Set V(false) only for throw-away test instances;
-        give O(ca_path) for a private CA instead.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file of the CA (or CAs) that signed GitLab's certificate.
-    type: path
-  timeout:
-    description:
-      - Seconds to wait for each answer from GitLab.
-    type: float
-    default: 30.0
-  retries:
-    description:
-      - How many times a request is repeated after a connection error, a timeout or an HTTP 429/5xx
-        answer (0 to 10).
-      - A runner creation whose answer timed out may still have created a runner at GitLab; the repeat
-        then creates a second one and the first stays unused (GitLab shows it as never contacted).
-    type: int
-    default: 3
-  backoff:
-    description:
-      - Seconds to wait before the first repeat; each further repeat waits twice as long as the one
-        before (at most 30 seconds).
-    type: float
-    default: 1.0
 attributes:
   check_mode:
     description: Can run in check mode and tell whether it would change anything.
@@ -304,7 +284,8 @@ notes:
     anyway, and store the token only where secrets belong (C(config.toml) with mode C(0600), a vault).
   - The module does not write C(config.toml); the caller puts the token there.
   - O(pending_path) cannot recover a runner whose creation answer was lost (a timeout after GitLab created it),
-    as its token never reached the host.
+    as its token never reached the host. The repeat of such a creation (O(retries)) creates a second runner and the
+    first stays unused (GitLab shows it as never contacted).
 seealso:
   - name: GitLab runner API
     description: The REST endpoints this module calls.
@@ -443,12 +424,13 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_attributes
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import ACCESS_LEVELS, RUNNER_TYPES
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
-    GitLabAPIError,
-    GitLabRunnerAPI,
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    gitlab_connection,
+    pending_credentials,
+    runner_attributes,
 )
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import ACCESS_LEVELS, RUNNER_TYPES
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabAPIError
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.host_lock import exclusive
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.registration import (
     RunnerError,
@@ -463,8 +445,9 @@ _PER_RUNNER = ("name", "url", "state", "runner_token", "runner_id", "pending_pat
 
 
 def _argument_spec():
-    spec = dict(
-        url=dict(type="str"),
+    # "timeout" was this module's name of the API timeout: kept as an alias.
+    spec = gitlab_connection.argument_spec(api_timeout={"aliases": ["timeout"]})
+    spec.update(
         state=dict(type="str", default="present", choices=["present", "absent"]),
         runner_token=dict(type="str", no_log=True),
         access_token=dict(type="str", no_log=True),
@@ -485,11 +468,6 @@ def _argument_spec():
         pending_path=dict(type="path"),
         config_path=dict(type="path"),
         name=dict(type="str"),
-        validate_certs=dict(type="bool", default=True),
-        ca_path=dict(type="path"),
-        timeout=dict(type="float", default=30.0),
-        retries=dict(type="int", default=3),
-        backoff=dict(type="float", default=1.0),
         pending_dir=dict(type="path"),
     )
     # An item's option left out (None) is the module's; so the items have no defaults of their own.
@@ -547,10 +525,10 @@ def main():
         module.fail_json(msg="pending_dir is for runners; give pending_path for one runner")
 
     def make_api(url):
-        return GitLabRunnerAPI(url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                               timeout=params["timeout"], retries=params["retries"], backoff=params["backoff"])
+        return gitlab_connection.client(params, url)
 
     try:
+        gitlab_connection.check(params)
         lock = exclusive(os.path.dirname(params["config_path"])) if params["config_path"] else contextlib.nullcontext()
         if batch:
             runners = _runner_params(params)

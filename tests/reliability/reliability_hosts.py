@@ -25,7 +25,7 @@ import time
 import pytest
 
 import catalogue
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import live_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.secrets import find_tokens
 
 SITE = "runnerops.gitlab_runner.site"

@@ -13,11 +13,10 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import con
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import (
     ALL_FINDING_CODES,
     FINDING_CODES,
-    TomlSyntaxError,
     check_data,
     findings,
-    loads,
 )
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import TomlSyntaxError, loads
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
     FINDING_CODES as DOCKER_FINDING_CODES,
@@ -140,17 +139,7 @@ def test_written_config_reads_back_clean():
     assert findings(dumps(data)) == []
 
 
-# --- loads() and toml-syntax -----------------------------------------------------------------
-
-
-def test_loads_returns_the_document():
-    data = loads(DIND_TLS)
-    assert data["runners"][0]["docker"]["services"] == [{"name": "docker:24.0.7-dind", "alias": "docker"}]
-    assert data["runners"][0]["token_expires_at"] == datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
-
-
-def test_loads_accepts_utf8_bytes():
-    assert loads('name = "caf\u00e9"'.encode("utf-8")) == {"name": "caf\u00e9"}
+# --- toml-syntax: the parse errors of config_toml_reader.loads() as findings -----------------
 
 
 @pytest.mark.parametrize(
@@ -177,11 +166,6 @@ def test_syntax_errors_name_line_and_column(text, line, column, reason):
     assert "GitLab Runner cannot load it" in found[0]["message"]
 
 
-def test_syntax_error_at_end_of_document_says_so():
-    with pytest.raises(TomlSyntaxError, match=r"at the end of the document \(line 2, column 1\)"):
-        loads("volumes = [\"/cache\",\n")
-
-
 def test_non_utf8_bytes_are_a_syntax_finding():
     found = findings(b'name = "caf\xe9"\n')
     assert _codes(found) == ["toml-syntax"]
@@ -197,19 +181,6 @@ def test_valid_toml_has_no_syntax_finding():
 def test_text_of_wrong_type_raises(text):
     with pytest.raises(ValueError, match="config.toml content must be a string"):
         findings(text)
-
-
-def test_bundled_parser_reads_the_same_where_tomllib_is_missing(monkeypatch):
-    """Managed hosts with Python < 3.11 read config.toml with the bundled tomli."""
-    from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import _tomli
-
-    text = ARTICLE_SOCKET
-    expected = loads(text)
-    monkeypatch.setattr(config_toml_findings, "_tomllib", _tomli)
-    assert loads(text) == expected
-    with pytest.raises(TomlSyntaxError) as error:
-        loads("concurrent = \n")
-    assert (error.value.line, error.value.column) == (1, 14)
 
 
 # --- unknown-key -----------------------------------------------------------------------------

@@ -103,11 +103,20 @@ def test_a_job_still_running_at_the_timeout_fails_and_the_runners_stay_paused(tm
     assert os.path.exists(record_path(config))
 
 
-def test_a_token_without_manage_runner_fails_before_any_pause(tmp_path, api, gitlab):
-    config, _ids = _host(tmp_path, api, gitlab)
+@pytest.mark.parametrize("token, status, meaning", [
+    (CREATOR, 403, "access_token is accepted but lacks the scope or the rights for this: it needs the manage_runner "
+                   "scope"),
+    ("glpat-unknown-token-0009", 401, "access_token is unknown, expired or revoked (GitLab does not accept it): give "
+                                      "a current"),
+])
+def test_a_token_gitlab_refuses_fails_before_any_pause_with_the_meaning_of_its_status(tmp_path, api, gitlab, token,
+                                                                                      status, meaning):
+    config, ids = _host(tmp_path, api, gitlab)
     with pytest.raises(DrainError) as err:
-        drain(api, CREATOR, config, timeout=0)
-    assert "cannot be paused: GitLab answered 403" in str(err.value) and "manage_runner scope" in str(err.value)
+        drain(api, token, config, timeout=0)
+    assert str(err.value).startswith('runner "a" (id %d) cannot be paused: GitLab at %s answered %d'
+                                     % (ids["a"], gitlab.url, status))
+    assert meaning in str(err.value) and err.value.status == status
     assert "glpat-" not in str(err.value)
     assert _paused(gitlab) == {"a": False, "b": False}
     assert PUT not in gitlab.calls()
@@ -115,22 +124,96 @@ def test_a_token_without_manage_runner_fails_before_any_pause(tmp_path, api, git
 
 
 def test_check_mode_only_reads(tmp_path, api, gitlab):
-    config, _ids = _host(tmp_path, api, gitlab)
+    config, ids = _host(tmp_path, api, gitlab)
     assert drain(api, MANAGER, config, timeout=60, check_mode=True)["paused"] == ["a", "b"]
     assert _paused(gitlab) == {"a": False, "b": False}
     assert PUT not in gitlab.calls() and not os.path.exists(record_path(config))
+    drain(api, MANAGER, config, timeout=0)
+    assert resume(api, MANAGER, config, check_mode=True)["resumed"] == ["a", "b"]
+    assert _paused(gitlab) == {"a": True, "b": True} and _recorded(config) == ids
 
 
-def test_a_drain_that_died_is_resumed_from_its_record(tmp_path, api, gitlab):
+def _recorded(config):
+    if not os.path.exists(record_path(config)):
+        return None
+    with open(record_path(config)) as handle:
+        return json.load(handle)["paused"]
+
+
+@pytest.mark.parametrize("fault, status, unconfirmed", [
+    ({"status": 403}, 403, False),
+    ({"status": 401}, 401, False),
+    ({"status": 500}, 500, True),
+])
+def test_a_pause_gitlab_refuses_or_fails_is_not_recorded(tmp_path, api, gitlab, fault, status, unconfirmed):
+    config, ids = _host(tmp_path, api, gitlab)
+    gitlab.add_fault(path="/api/v4/runners/:id", method="PUT", times=1, **fault)
+    with pytest.raises(DrainError) as err:
+        drain(api, MANAGER, config, timeout=0)
+    assert err.value.status == status
+    assert 'runner "a" (id %d) cannot be paused' % ids["a"] in str(err.value)
+    assert ("does not list it: if GitLab shows it paused, unpause it there" in str(err.value)) is unconfirmed
+    assert _recorded(config) is None
+    # Somebody pauses runner "a" by hand meanwhile: no later resume may undo that.
+    api.update_runner(MANAGER, ids["a"], {"paused": True})
+    assert resume(api, MANAGER, config) == {"changed": False, "resumed": [], "record": record_path(config)}
+    assert _paused(gitlab) == {"a": True, "b": False}
+
+
+def test_a_pause_that_timed_out_is_not_recorded_though_gitlab_may_have_done_it(tmp_path, gitlab):
+    api = GitLabRunnerAPI(gitlab.url, retries=0, timeout=0.2)
+    config, ids = _host(tmp_path, api, gitlab, names=("a",))
+    gitlab.add_fault(path="/api/v4/runners/:id", method="PUT", delay=0.6, times=1)
+    with pytest.raises(DrainError) as err:
+        drain(api, MANAGER, config, timeout=0)
+    assert err.value.status is None and "timed out after 0.2s" in str(err.value)
+    assert "GitLab did not confirm it, so %s does not list it" % record_path(config) in str(err.value)
+    assert _recorded(config) is None
+
+
+def test_a_drain_that_died_half_way_is_resumed_from_what_gitlab_confirmed(tmp_path, api, gitlab):
     config, ids = _host(tmp_path, api, gitlab)
     gitlab.add_fault(path="/api/v4/runners/:id", method="PUT", status=500, times=1)
-    # The first pause fails after the record was written (a play that dies half way looks the same).
-    with pytest.raises(Exception):
+    with pytest.raises(DrainError):
         drain(api, MANAGER, config, timeout=0)
-    assert os.path.exists(record_path(config))
+    assert _recorded(config) is None
+    # Rerun: "a" is paused and recorded; the pause of "b" fails.
+    gitlab.add_fault(path="/api/v4/runners/%d" % ids["b"], method="PUT", status=503, times=1)
+    with pytest.raises(DrainError):
+        drain(api, MANAGER, config, timeout=0)
+    assert _recorded(config) == {"a": ids["a"]}
+    assert _paused(gitlab) == {"a": True, "b": False}
     resumed = resume(api, MANAGER, config)
-    assert resumed["resumed"] == ["a", "b"]
+    assert (resumed["changed"], resumed["resumed"]) == (True, ["a"])
     assert _paused(gitlab) == {"a": False, "b": False}
+    assert _recorded(config) is None
+
+
+@pytest.mark.parametrize("status", [403, 500])
+def test_a_resume_that_fails_half_way_keeps_only_the_runners_not_yet_unpaused(tmp_path, api, gitlab, status):
+    config, ids = _host(tmp_path, api, gitlab)
+    drain(api, MANAGER, config, timeout=0)
+    gitlab.add_fault(path="/api/v4/runners/%d" % ids["b"], method="PUT", status=status, times=1)
+    with pytest.raises(DrainError) as err:
+        resume(api, MANAGER, config)
+    assert err.value.status == status
+    assert 'runner "b" (id %d) cannot be unpaused (%s still lists it)' % (ids["b"], record_path(config)) \
+        in str(err.value)
+    assert _recorded(config) == {"b": ids["b"]}
+    # Somebody pauses "a" again by hand: the next resume unpauses "b" only.
+    api.update_runner(MANAGER, ids["a"], {"paused": True})
+    assert resume(api, MANAGER, config)["resumed"] == ["b"]
+    assert _paused(gitlab) == {"a": True, "b": False}
+    assert _recorded(config) is None
+
+
+def test_a_runner_deleted_since_the_drain_leaves_the_record_on_resume(tmp_path, api, gitlab):
+    config, ids = _host(tmp_path, api, gitlab)
+    drain(api, MANAGER, config, timeout=0)
+    gitlab.delete_runner(ids["a"])
+    resumed = resume(api, MANAGER, config)
+    assert (resumed["changed"], resumed["resumed"]) == (True, ["b"])
+    assert _recorded(config) is None
 
 
 def test_a_runner_deleted_at_gitlab_is_named(tmp_path, api, gitlab):

@@ -125,9 +125,11 @@ def test_update_runner_changes_only_what_is_given(api, gitlab):
 
 
 @pytest.mark.parametrize("token, attributes, status, message", [
-    (CREATOR, {"paused": True}, 403, "access_token may not update runner 1: that needs the manage_runner"),
-    (READER, {"paused": True}, 403, "access_token may not update runner 1"),
-    ("glpat-nobody-knows-me", {"paused": True}, 401, "access_token is unknown, expired or revoked"),
+    (CREATOR, {"paused": True}, 403, "access_token is accepted but lacks the scope or the rights for this: it needs "
+                                     "the manage_runner scope"),
+    (READER, {"paused": True}, 403, "access_token is accepted but lacks the scope or the rights"),
+    ("glpat-nobody-knows-me", {"paused": True}, 401, "access_token is unknown, expired or revoked (GitLab does not "
+                                                     "accept it): give a current"),
     (MANAGER, {"maximum_timeout": 60}, 400, "needs to be at least 10 minutes"),
     (MANAGER, {"access_level": "everyone"}, 400, "check the runner attributes"),
 ])
@@ -163,7 +165,8 @@ def test_running_jobs_refusals_are_explained(api):
     api.create_runner(MANAGER, "instance_type")
     with pytest.raises(GitLabAPIError) as err:
         api.running_jobs(CREATOR, 1)
-    assert err.value.status == 403 and "access_token may not list the jobs of runner 1" in str(err.value)
+    assert err.value.status == 403 and "answered 403 Forbidden to GET /api/v4/runners/1/jobs" in str(err.value)
+    assert "it needs the manage_runner scope" in str(err.value)
     with pytest.raises(GitLabAPIError) as err:
         api.running_jobs(MANAGER, 5)
     assert err.value.status == 404
@@ -192,7 +195,8 @@ def test_delete_by_id_with_create_runner_scope_only(api, gitlab):
     with pytest.raises(GitLabAPIError) as err:
         api.delete_runner_by_id(CREATOR, 1)
     assert err.value.status == 403
-    assert "access_token may not delete runner 1" in str(err.value)
+    assert "answered 403 Forbidden to DELETE /api/v4/runners/1" in str(err.value)
+    assert "it needs the manage_runner scope" in str(err.value)
 
 
 def test_get_by_id_with_an_unknown_token(api):

@@ -12,7 +12,7 @@ import stat
 
 import pytest
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file, pending_credentials
 
 RECORD = {"url": "https://gitlab.example.com", "id": 12, "token": "glrt-pending-token-0001",
           "token_obtained_at": "2026-05-01T12:00:00Z", "token_expires_at": None}
@@ -61,11 +61,10 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(path, monkeypatch):
     assert os.listdir(os.path.dirname(path)) == ["ci.json"]
 
 
-def test_read_missing_is_none_and_remove_says_whether_it_existed(path):
+def test_read_missing_is_none_and_a_removed_file_reads_as_missing(path):
     assert pending_credentials.read(path) is None
-    assert pending_credentials.remove(path) is False
     pending_credentials.write(path, RECORD)
-    assert pending_credentials.remove(path) is True
+    assert atomic_file.remove(path) is True
     assert pending_credentials.read(path) is None
 
 

@@ -49,9 +49,6 @@ _GOOD = {"url": "https://gitlab.example.com", "state": "present", "access_token"
     ({"access_level": "protected"}, "access_level is 'protected', not one of not_protected, ref_protected"),
     ({"tag_list": ["docker", " "]}, "tag_list[1] is empty or not a string"),
     ({"tag_list": ["docker", 5]}, "tag_list[1] is empty or not a string (5)"),
-    ({"timeout": -1}, "timeout must be more than 0 seconds"),
-    ({"retries": -1}, "retries must be between 0 and 10"),
-    ({"backoff": 31}, "backoff must be between 0 and 30 seconds"),
 ])
 def test_validate_params_rejects(changes, message):
     params = dict(_GOOD, **changes)
@@ -65,7 +62,7 @@ def test_validate_params_rejects(changes, message):
     {"runner_type": "group_type", "group_id": 7, "system_id": "s_0123456789ab"},
     {"access_token": None, "registration_token": "GR1348941abc", "group_id": 7},
     {"state": "absent", "access_token": None, "runner_token": "glrt-x"},
-    {"state": "absent", "runner_id": 4, "maximum_timeout": 600, "tag_list": ["a"], "retries": 10},
+    {"state": "absent", "runner_id": 4, "maximum_timeout": 600, "tag_list": ["a"]},
 ])
 def test_validate_params_accepts(changes):
     validate_params(dict(_GOOD, **changes))

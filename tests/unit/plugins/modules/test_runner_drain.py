@@ -79,3 +79,39 @@ def test_bad_options(run, gitlab, config, options, message):
     result = run(url=gitlab.url, access_token=MANAGER, config_path=config, **options)
     assert result["rc"] == 1 and message in result["msg"]
     assert gitlab.calls() == {"POST /api/v4/user/runners": 1}
+
+
+@pytest.mark.parametrize("name", ["drain_timeout", "timeout"])
+def test_the_drain_wait_keeps_its_old_name(run, gitlab, config, name):
+    gitlab.start_job(gitlab.state()["runners"][0]["id"])
+    result = run(url=gitlab.url, access_token=MANAGER, config_path=config, poll_interval=0.1, **{name: 0})
+    assert result["rc"] == 1 and 'still running after 0s: runner "ci"' in result["msg"]
+    assert "raise drain_timeout" in result["msg"]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"api_timeout": 0}, "api_timeout must be more than 0 seconds"),
+    ({"retries": 11}, "retries must be between 0 and 10"),
+    ({"backoff": 31}, "backoff must be between 0 and 30 seconds"),
+])
+def test_connection_options_are_checked_as_in_every_gitlab_module(run, gitlab, config, options, message):
+    result = run(url=gitlab.url, access_token=MANAGER, config_path=config, **options)
+    assert result["rc"] == 1 and message in result["msg"]
+    assert gitlab.calls() == {"POST /api/v4/user/runners": 1}
+
+
+def test_retries_and_backoff_reach_the_client(run, gitlab, config, monkeypatch):
+    slept = []
+    delay = GitLabRunnerAPI._delay
+    monkeypatch.setattr(GitLabRunnerAPI, "_delay", lambda api, retry: slept.append(delay(api, retry)) or 0)
+    gitlab.add_fault(path="/api/v4/runners/:id", method="GET", status=503, times=2)
+    result = run(url=gitlab.url, access_token=MANAGER, config_path=config, retries=2, backoff=0.25,
+                 check_mode=True)
+    assert (result["rc"], result["paused"]) == (0, ["ci"])
+    assert slept == [0.25, 0.5]
+
+
+def test_a_refused_token_fails_with_its_status(run, gitlab, config):
+    result = run(url=gitlab.url, access_token="glpat-unknown-token-0009", config_path=config)
+    assert (result["rc"], result["status"]) == (1, 401)
+    assert "access_token is unknown, expired or revoked" in result["msg"]

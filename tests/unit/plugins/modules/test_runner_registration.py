@@ -193,7 +193,8 @@ def test_5xx_twice_then_success_creates_one_runner(gitlab, run):
     ("unknown access token", dict(access_token=UNKNOWN_ACCESS), CREATE, 401,
      "access_token is unknown, expired or revoked"),
     ("access token without create_runner", dict(access_token=READER), CREATE, 403,
-     "access_token lacks the create_runner scope"),
+     "access_token is accepted but lacks the scope or the rights for this: it needs the create_runner (or api) "
+     "scope, from a user who may create instance_type runners"),
     ("group that does not exist", dict(access_token=CREATOR, runner_type="group_type", group_id=99), CREATE, 400,
      "Missing/invalid group ID"),
     ("project that does not exist", dict(access_token=CREATOR, runner_type="project_type", project_id=99),
@@ -205,7 +206,7 @@ def test_5xx_twice_then_success_creates_one_runner(gitlab, run):
     ("runner token rejected", dict(runner_token="glrt-deadbeefdeadbeef"), VERIFY, 403,
      "runner token rejected (403) by http://127.0.0.1:"),
     ("delete by id needs manage_runner", dict(state="absent", access_token=CREATOR, runner_id=1), DELETE_BY_ID,
-     403, "needs the manage_runner or api scope"),
+     403, "it needs the manage_runner scope (GitLab 17.1 and later) or api"),
     ("delete by id with an unknown token", dict(state="absent", access_token=UNKNOWN_ACCESS, runner_id=1),
      DELETE_BY_ID, 401, "access_token is unknown"),
 ])
@@ -234,10 +235,10 @@ def test_connection_refused_is_retried_then_fails_clearly(run):
 
 def test_timeout_is_retried_then_fails_clearly(gitlab, run):
     gitlab.add_fault(path="/api/v4/runners/verify", delay=5, times=2)
-    result = run(url=gitlab.url, runner_token="glrt-whatever-token", timeout=0.3, retries=1)
+    result = run(url=gitlab.url, runner_token="glrt-whatever-token", api_timeout=0.3, retries=1)
     assert result["rc"] == 1
     assert "after 2 attempt(s); last error: timed out after 0.3s" in result["msg"]
-    assert "raise timeout" in result["msg"]
+    assert "raise api_timeout (0.3s) or retries (1)" in result["msg"]
     assert gitlab.calls() == {VERIFY: 2}
 
 
@@ -905,7 +906,7 @@ def test_without_manage_runner_a_change_is_reported_and_gitlab_left_alone(gitlab
     warnings = _warnings(changed)
     assert len(warnings) == 1
     assert "tag_list [docker] -> [docker, linux]" in warnings[0]
-    assert "GitLab answered 403 to GET /api/v4/runners/%d" % runner_id in warnings[0]
+    assert "answered 403 Forbidden to GET /api/v4/runners/%d" % runner_id in warnings[0]
     assert "manage_runner scope" in warnings[0] and "never registered again" in warnings[0]
     assert not any(secret in warnings[0] for secret in SECRETS)
     assert _at_gitlab(gitlab, runner_id)["tag_list"] == ["docker"]
@@ -918,7 +919,7 @@ def test_a_token_that_reads_but_may_not_update_warns(gitlab, run, tmp_path):
     options.update(access_token=READER, tag_list=["gpu"])
     result = run(**options)
     assert (result["rc"], result["changed"]) == (0, False)
-    assert "GitLab answered 403 to PUT /api/v4/runners/%d" % runner_id in _warnings(result)[0]
+    assert "answered 403 Forbidden to PUT /api/v4/runners/%d" % runner_id in _warnings(result)[0]
     assert _at_gitlab(gitlab, runner_id)["tag_list"] == ["docker"]
 
 
@@ -948,3 +949,40 @@ def test_check_mode_without_a_record_writes_none(gitlab, run, tmp_path):
     checked = run(check_mode=True, **options)
     assert "the ones asked would be recorded" in _warnings(checked)[0]
     assert not os.path.exists(record_file)
+
+
+@pytest.mark.parametrize("fault, failed", [
+    ({"status": 403}, False),  # refused: a warning, the task goes on
+    ({"status": 401}, False),
+    ({"status": 500}, True),  # failed after the retries
+    ({"delay": 0.6}, True),  # no answer in time: GitLab may have made the change, it did not confirm it
+])
+def test_a_change_gitlab_did_not_confirm_leaves_the_record_as_it_was(gitlab, run, tmp_path, fault, failed):
+    runner_id, options = _created(gitlab, run, tmp_path, MANAGER, description="ci", tag_list=["docker"])
+    record_file = os.path.join(os.path.dirname(options["config_path"]), ".runner_attributes.json")
+    with open(record_file, "rb") as handle:
+        before = handle.read()
+    assert json.loads(before)["runners"]["ci"]["attributes"]["tag_list"] == ["docker"]
+    gitlab.add_fault(path="/api/v4/runners/:id", method="PUT", times=1, **fault)
+    result = run(**dict(options, tag_list=["linux"], retries=0, api_timeout=0.3))
+    assert (result["rc"], result.get("failed", False)) == ((1, True) if failed else (0, False))
+    assert gitlab.calls()[UPDATE] == 1
+    with open(record_file, "rb") as handle:
+        assert handle.read() == before
+
+
+def test_a_confirmed_change_is_recorded_as_gitlab_answered(gitlab, run, tmp_path):
+    runner_id, options = _created(gitlab, run, tmp_path, MANAGER, description="ci", tag_list=["docker"])
+    record_file = os.path.join(os.path.dirname(options["config_path"]), ".runner_attributes.json")
+    result = run(**dict(options, tag_list=["linux", "gpu"], description="ci two"))
+    assert result["changed"] and result["rc"] == 0
+    entry = _record(record_file)["runners"]["ci"]
+    assert (sorted(entry["attributes"]["tag_list"]), entry["attributes"]["description"], entry["confirmed"]) == (
+        sorted(_at_gitlab(gitlab, runner_id)["tag_list"]), "ci two", True)
+
+
+@pytest.mark.parametrize("name", ["timeout", "api_timeout"])
+def test_the_api_timeout_keeps_its_old_name(gitlab, run, name):
+    gitlab.add_fault(path="/api/v4/runners/verify", delay=1, times=1)
+    result = run(url=gitlab.url, runner_token="glrt-whatever-token", retries=0, **{name: 0.3})
+    assert result["rc"] == 1 and "timed out after 0.3s" in result["msg"]
