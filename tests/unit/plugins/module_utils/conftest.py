@@ -27,3 +27,19 @@ class FakeClock:
 @pytest.fixture
 def clock():
     return FakeClock()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Lines the tests asked to show after the run (``summary_line``), e.g. how many rows of a table they checked."""
+    lines = getattr(config, "_runnerops_summary", [])
+    if lines:
+        terminalreporter.section("checked")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def summary_line(request):
+    """Call with a line to show in the terminal summary, whatever pytest's verbosity."""
+    lines = request.config.__dict__.setdefault("_runnerops_summary", [])
+    return lines.append
