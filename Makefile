@@ -23,7 +23,7 @@ export PY_COLORS := 0
 # repositories installs from a signed mirror (needs Go for the package's maintainer scripts: tests/env/fetch-runner-packaging.sh).
 MOLECULE_SCENARIO ?= default reliability repositories
 
-.PHONY: test venv build lint sanity unit env molecule bench provision validate demo demo-shell demo-clean demo-test clean
+.PHONY: test venv build lint sanity unit schema env molecule bench provision validate demo demo-shell demo-clean demo-test clean
 
 test: lint build sanity unit molecule demo-test ## Everything, in the order CI runs it
 	@echo "make test: all checks passed"
@@ -58,8 +58,22 @@ sanity: build
 	cp -a $(INSTALLED) $(SANITY_ROOT)/ansible_collections/runnerops/
 	cd $(SANITY_ROOT)/ansible_collections/runnerops/gitlab_runner && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
+# -rs: a test that cannot run here (no Go, no module proxy) says why in one line.
 unit: build
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q -rs tests/unit
+
+# config_toml_schema.py generated from GitLab Runner's Go module by tools/runner-source (Go standard library only):
+# make schema [RUNNER_MODULE_VERSION=<module version>]; the unit tests regenerate it for the default and compare.
+RUNNER_MODULE_VERSION ?= v1.11.1-0.20260903214710-fc1f1862bd91
+GITLAB_RUNNER_GOMODCACHE ?= /var/cache/runnerops-test/gitlab-runner/gomodcache
+GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
+schema:
+	@module=$$(cd "$$(mktemp -d)" && GOMODCACHE=$(GITLAB_RUNNER_GOMODCACHE) GOTOOLCHAIN=local GOWORK=off GOFLAGS=-mod=mod \
+	  $(GO) mod download -json gitlab.com/gitlab-org/gitlab-runner@$(RUNNER_MODULE_VERSION) \
+	  | $(PYTHON) -c 'import json, sys; info = json.load(sys.stdin); sys.exit(info.get("Error")) if "Dir" not in info else print(info["Dir"])') \
+	  && cd tools/runner-source && GOTOOLCHAIN=local GOWORK=off GOPROXY=off $(GO) run . schema -module "$$module" \
+	  -version $(RUNNER_MODULE_VERSION) -meta schema_meta.json -o $(CURDIR)/plugins/module_utils/config_toml_schema.py
+	@echo "plugins/module_utils/config_toml_schema.py: generated from gitlab-runner@$(RUNNER_MODULE_VERSION)"
 
 # A Docker engine (installed and started when absent) and the images no registry here can provide.
 env:
