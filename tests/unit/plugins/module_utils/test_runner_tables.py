@@ -17,12 +17,15 @@ each row as JSON; this collection's rule runs on every row:
 - job environments: ``NAME=value`` parsing (common/config_test.go parseVariable and the service
   environment of ToImageDefinition) against docker_modes.parse_environment;
 - pull policies (common/config_test.go GetPullPolicies) against ci_job's reading of pull_policy, and
-  the TOML type of a string-or-array key (StringOrArray) against config_toml_findings.
+  the TOML type of a string-or-array key (StringOrArray) against config_toml_findings;
+- privileged services (executors/docker/services_test.go: privileged, services_privileged and
+  allowed_privileged_services) against the services of a ci_job plan.
 
 Each row agrees, or is in KNOWN_DISAGREEMENTS with the reason: a rule this collection takes from the
 Docker engine where the runner's parser is looser (the engine refuses those mounts after the runner
-accepted them). Each listed row must still disagree, so the list cannot go stale. The number of rows
-checked per table is shown in the terminal summary.
+accepted them), or what ci_job does not reproduce ("ci_job: ..."). Each listed row must still
+disagree, so the list cannot go stale. The number of rows checked per table is shown in the
+terminal summary.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ VOLUMES = "executors/docker/internal/volumes/parser/linux_parser_test.go"
 SERVICES_DATA = "helpers/container/services/test/test.go"
 AUTH = "helpers/docker/auth/auth_test.go"
 CONFIG = "common/config_test.go"
-FILES = (VOLUMES, SERVICES_DATA, AUTH, CONFIG)
+DOCKER_SERVICES = "executors/docker/services_test.go"
+FILES = (VOLUMES, SERVICES_DATA, AUTH, CONFIG, DOCKER_SERVICES)
 
 _DOCKER_REFUSES = (
     "the Docker engine refuses it (moby volume/mounts/linux_parser.go), which docker_volume follows: the runner's "
@@ -65,6 +69,14 @@ KNOWN_DISAGREEMENTS = {
     VOLUMES + "#TestLinuxParser_ParseVolume#testCases#too much colons for bind propagation": _DOCKER_REFUSES + (
         "a fourth ':' part (the runner's own test says 'This is not a valid syntax for Docker')"),
 }
+
+_CI_JOB_ALLOWLIST = (
+    "ci_job: allowed_privileged_services is not applied, so a service the list does not allow still runs "
+    "privileged when privileged or services_privileged is true"
+)
+for _index in (2, 3, 4, 6, 8):  # {true, true, ["*:*"]}, ["*/*"], ["*/*:*"], ["**/*:*"], ["debian"]: not allowed
+    KNOWN_DISAGREEMENTS[DOCKER_SERVICES + "##testAllowedPrivilegedService#%d"
+                        % _index] = _CI_JOB_ALLOWLIST
 
 
 def _row_id(file, function, var, key):
@@ -242,6 +254,30 @@ def _check_string_or_array(row, _data):
     return None
 
 
+def _check_privileged_service(row, _data):
+    value = row["value"]
+    privileged, allowed, expected = value["privileged"], value["allowedImages"], value["expectedPrivileged"]
+    # The three configurations the runner's test runs each row with.
+    configurations = {
+        "services_privileged unset": {"privileged": privileged},
+        "privileged, services_privileged = %s" % privileged: {"privileged": True, "services_privileged": privileged},
+        "not privileged, services_privileged = %s" % privileged: {"privileged": False,
+                                                                    "services_privileged": privileged},
+    }
+    wrong = []
+    for label, settings in configurations.items():
+        docker = dict(settings, image="alpine:3.20", allowed_privileged_services=allowed, services=[{"name": "alpine"}])
+        config = {"runners": [{"name": "r", "url": "https://gitlab.example.com", "token": "x", "executor": "docker",
+                               "docker": docker}]}
+        plan = docker_job.plan_job(config, script=["true"], job_id=1, marker="m")
+        if plan["services"][0]["privileged"] != expected:
+            wrong.append(label)
+    if wrong:
+        return "the runner runs service alpine %sprivileged with allowed_privileged_services %s; ci_job does not (%s)" % (
+            "" if expected else "not ", allowed, "; ".join(wrong))
+    return None
+
+
 TABLES = (
     Table("volume specs (Linux parser)", VOLUMES, "TestLinuxParser_ParseVolume", "testCases", _check_volume),
     Table("service image names and aliases", SERVICES_DATA, "", "Services", _check_service),
@@ -259,6 +295,8 @@ TABLES = (
           _check_pull_policies),
     Table("string-or-array TOML values (StringOrArray)", CONFIG, "TestStringOrArray_UnmarshalTOML", "tests",
           _check_string_or_array),
+    Table("privileged services (allowed_privileged_services)", DOCKER_SERVICES, "",
+          "testAllowedPrivilegedService", _check_privileged_service),
 )
 
 
