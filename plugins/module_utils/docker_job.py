@@ -33,6 +33,7 @@ What the executor does and this module reproduces (GitLab Runner with
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import posixpath
@@ -44,6 +45,7 @@ import socket
 import tempfile
 import time
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_auth
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import parse_environment
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
@@ -72,6 +74,8 @@ _PULL_POLICIES = ("always", "if-not-present", "never")
 _LABEL = "com.runnerops.ci-job"
 _HOST_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 _DIND_SOCKET = "unix:///var/run/docker.sock"
+# Where the Docker CLI files Docker Hub's credential in its config.json.
+_DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/"
 # Output kept from a job (its tail): enough for any smoke test, bounded for the task result.
 _OUTPUT_LIMIT = 100000
 _SERVICE_LOG_LIMIT = 4000
@@ -676,6 +680,35 @@ class _Job(object):
 
     # -- images
 
+    def _auth_args(self, image):
+        """``--config <dir>`` with the DOCKER_AUTH_CONFIG credential the runner would pull ``image`` with, or [].
+
+        The runner looks in DOCKER_AUTH_CONFIG (the job's variables, the runner's environment below them) first
+        and in the Docker configuration of the user it runs as next (helpers/docker/auth: Resolver.ConfigForImage);
+        without a credential from the variable the CLI's own configuration is that second source.
+        """
+        text = self.plan["variables"].get("DOCKER_AUTH_CONFIG")
+        if not text:
+            return []
+        try:
+            credential = docker_auth.config_for_image(image, [
+                (entry["server_address"], {"username": entry["username"], "password": entry["password"]})
+                for entry in docker_auth.read_auth_config(text)])
+        except ValueError as error:
+            self.warnings.append("DOCKER_AUTH_CONFIG is not used, as the runner would not use it: %s" % error)
+            return []
+        if credential is None:
+            return []
+        registry = docker_auth.normalize_image_ref(image).split("/", 1)[0]
+        key = _DOCKER_HUB_AUTH_KEY if registry == docker_auth.DEFAULT_REGISTRY else registry
+        auth = base64.b64encode(("%s:%s" % (credential["username"], credential["password"])).encode("utf-8"))
+        config_dir = tempfile.mkdtemp(prefix="runnerops-ci-job-auth-")
+        self.temp_dirs.append(config_dir)
+        descriptor = os.open(os.path.join(config_dir, "config.json"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump({"auths": {key: {"auth": auth.decode("ascii")}}}, handle)
+        return ["--config", config_dir]
+
     def ensure_image(self, image):
         """Make ``image`` present as the runner's pull_policy list would, trying each policy in turn."""
         errors = []
@@ -687,7 +720,7 @@ class _Job(object):
                 if policy == "never":
                     errors.append('"never": image not present on this host')
                     continue
-            rc, out, err = self.docker(["pull", image])
+            rc, out, err = self.docker(self._auth_args(image) + ["pull", image])
             if rc == 0:
                 return
             errors.append('"%s": docker pull failed: %s' % (policy, (err or out).strip()))

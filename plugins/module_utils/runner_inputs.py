@@ -20,6 +20,7 @@ import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     config_toml_findings,
+    docker_auth,
     docker_daemon_config,
     docker_modes,
     gitlab_rules,
@@ -86,6 +87,9 @@ def plan_defaults(values):
             "no_proxy": values.get("runner_no_proxy") or [],
             "gitlab_internal": bool(values.get("runner_gitlab_internal")),
         },
+        # Wrong credentials are reported as runner_registry_credentials; the plan goes on without them.
+        "registry_credentials": ([] if docker_auth.credential_problems(values.get("runner_registry_credentials"), "")
+                                 else values.get("runner_registry_credentials") or []),
         "executor": "docker",
         "global": dict(dict((key, values.get(variable)) for key, variable in GLOBAL_VARIABLES.items()),
                        listen_address=listen_address(values)),
@@ -250,6 +254,14 @@ def _dind_mtu(values, report):
                                           "IPv4 only" % mtu)
 
 
+def _registry_credentials(values, report):
+    entries = values.get("runner_registry_credentials") or []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("password"), str) and entry["password"]:
+            report.secrets.add(entry["password"])
+    docker_auth.check_list(entries, "runner_registry_credentials", report)
+
+
 def check(values, report):
     """Report every problem of the runner role's inputs; return the plan when there is none."""
     credential = _credential(values, report)
@@ -257,6 +269,7 @@ def check(values, report):
     _dind_registry_mirrors(values, report)
     _dind_mtu(values, report)
     http_proxy.check(values, "runner", report, jobs_see_it=True)
+    _registry_credentials(values, report)
     registry_certificates.check_list(values.get("runner_registry_ca_certs"), "runner_registry_ca_certs", report)
     entries = values.get("runner_entries")
     for entry in entries or []:

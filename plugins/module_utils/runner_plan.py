@@ -21,6 +21,7 @@ import difflib
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    docker_auth,
     docker_modes,
     gitlab_rules,
     http_proxy,
@@ -57,8 +58,8 @@ _REGISTRATION_KEYS = ("description", "run_untagged", "locked", "access_level", "
 ENTRY_KEYS = frozenset(("name", "url", "mode", "state", "token", "tags", "runner_type", "builds_dir", "cache_dir",
                         "environment", "docker", "services", "settings") + _REGISTRATION_KEYS)
 _DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "dind_image", "dind_tls",
-                           "dind_registry_mirrors", "dind_mtu", "proxy", "builds_dir", "docker_defaults", "executor",
-                           "global"))
+                           "dind_registry_mirrors", "dind_mtu", "proxy", "registry_credentials", "builds_dir",
+                           "docker_defaults", "executor", "global"))
 _PROXY_KEYS = ("http_proxy", "https_proxy", "no_proxy", "gitlab_internal")
 # The order the proxy variables take in a runner's environment.
 _PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy")
@@ -84,7 +85,8 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     ``dind_image``, ``dind_tls``, ``dind_registry_mirrors`` (added to every dind service's command),
     ``dind_mtu`` (``--mtu`` of every dind service, and ``network_mtu`` where a runner asks for per-job networks),
     ``proxy`` (``http_proxy``, ``https_proxy``, ``no_proxy``, ``gitlab_internal``: the host's proxy, in every
-    runner's environment), ``builds_dir``, ``docker_defaults`` (``[runners.docker]`` keys for every runner, over the
+    runner's environment), ``registry_credentials`` (``{registry, username, password}`` items, rendered as
+    ``DOCKER_AUTH_CONFIG`` in every runner's environment: docker_auth.build_auth_config()), ``builds_dir``, ``docker_defaults`` (``[runners.docker]`` keys for every runner, over the
     preset), ``executor`` and ``global``.
     ``source`` names the list in messages (``runner_entries[2].url``);
     ``credential`` ('access', 'registration' or None) is how new runners are
@@ -106,6 +108,10 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     proxy_environment = _proxy_environment(defaults, entries)
     defaults["environment"] = ["%s=%s" % (name, proxy_environment[name]) for name in _PROXY_VARIABLES
                                if name in proxy_environment]
+    if defaults["registry_credentials"]:
+        # The runner pulls job and service images with these (and the job's own DOCKER_AUTH_CONFIG wins over them).
+        defaults["environment"].append("DOCKER_AUTH_CONFIG=" + docker_auth.build_auth_config(
+            defaults["registry_credentials"], "defaults registry_credentials"))
 
     if not _is_empty(defaults["url"]):
         problem = gitlab_rules.url_problem(defaults["url"])
@@ -234,6 +240,7 @@ def _defaults(defaults):
         "dind_registry_mirrors": list(mirrors),
         "dind_mtu": mtu,
         "proxy": proxy,
+        "registry_credentials": list(defaults.get("registry_credentials") or []),
         "builds_dir": defaults.get("builds_dir") or _RUNNER_DEFAULT_BUILDS_DIR,
         "docker_defaults": docker_defaults,
         "executor": defaults.get("executor") or "docker",

@@ -13,9 +13,10 @@ a message can still say which kind of token it was.
 from __future__ import annotations
 
 import re
+import urllib.parse
 
-__all__ = ["MASK", "SECRET_NAME", "SECRET_NAME_ANYWHERE", "SECRET_WORDS", "TOKEN_KINDS", "find_tokens", "mask", "mask_url",
-           "token_kind"]
+__all__ = ["MASK", "SECRET_NAME", "SECRET_NAME_ANYWHERE", "SECRET_WORDS", "TOKEN_KINDS", "environment_secrets",
+           "find_tokens", "mask", "mask_url", "token_kind"]
 
 MASK = "********"
 
@@ -92,6 +93,33 @@ def mask(text, secrets=()):
 def find_tokens(text):
     """The unmasked GitLab tokens in ``text`` (a masked ``glrt-********`` is not one): for leak checks."""
     return [match.group(0) for match in _TOKEN_ANYWHERE.finditer(str(text))]
+
+
+# A variable whose name says it holds a secret: SECRET_NAME_ANYWHERE, and DOCKER_AUTH_CONFIG-like *AUTH* names.
+_SECRET_VARIABLE = re.compile(SECRET_NAME_ANYWHERE.pattern + "|auth", re.IGNORECASE)
+
+
+def environment_secrets(environment):
+    """The secret values of an environment (a dict, or "NAME=value" items) for a module's no_log_values.
+
+    The values of variables named like a secret (API_TOKEN, DB_PASSWORD, DOCKER_AUTH_CONFIG), the passwords of
+    URLs in any value (HTTPS_PROXY=http://user:password@proxy:3128, percent-encoded and decoded) and GitLab tokens.
+    """
+    if isinstance(environment, dict):
+        items = environment.items()
+    else:
+        items = [str(item).partition("=")[::2] for item in environment or []]
+    found = set()
+    for name, value in items:
+        if not isinstance(value, str) or not value:
+            continue
+        if _SECRET_VARIABLE.search(str(name)):
+            found.add(value)
+        for match in _URL_PASSWORD.finditer(value):
+            found.add(match.group(2))
+            found.add(urllib.parse.unquote(match.group(2)))
+        found.update(find_tokens(value))
+    return found
 
 
 def mask_url(url):

@@ -292,7 +292,7 @@ plan:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_reader, docker_job
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_reader, docker_job, secrets
 
 
 def _argument_spec():
@@ -352,6 +352,9 @@ def main():
         )
     except ValueError as error:
         module.fail_json(msg="%s: %s" % (params["config_path"], to_native(error)))
+    # The job's variables hold the runner's environment: a proxy password, DOCKER_AUTH_CONFIG. Never in the result.
+    for environment in [plan["variables"]] + [service["environment"] for service in plan["services"]]:
+        module.no_log_values.update(secret for secret in secrets.environment_secrets(environment) if len(secret) >= 4)
     if params["plan_only"]:
         module.exit_json(changed=False, runner=plan["runner"], mode=plan["mode"], plan=plan)
 

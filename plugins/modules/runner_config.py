@@ -242,7 +242,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_config_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_config_file, secrets
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.host_lock import exclusive
 
 _DIRECTORY_MODE = 0o700
@@ -323,6 +323,11 @@ def main():
     # result and the diff; credentials is the only no_log option, so keep only its secret values hidden.
     module.no_log_values.clear()
     module.no_log_values.update(runner_config_file.secret_values(params["credentials"]))
+    # The runners' environment may hold a proxy password or DOCKER_AUTH_CONFIG: not in the shown arguments either.
+    for runner in (params["config"] or {}).get("runners") or []:
+        if isinstance(runner, dict):
+            module.no_log_values.update(secret for secret in secrets.environment_secrets(runner.get("environment"))
+                                        if len(secret) >= 4)
     path = params["path"]
     directory = os.path.dirname(path) or "."
     # Another play may be registering a runner or writing this file: one at a time, from read to write.

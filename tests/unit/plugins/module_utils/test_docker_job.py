@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import copy
+import base64
 import json
 import os
 import subprocess
@@ -744,3 +745,85 @@ def test_plan_is_not_changed_by_running_it():
     before = copy.deepcopy(plan)
     _run(plan, FakeDocker())
     assert plan == before
+
+
+# --- DOCKER_AUTH_CONFIG: the credential the runner pulls an image with ---------------------------------------------
+
+
+def _auth_config(*entries):
+    return json.dumps({"auths": dict(
+        (server, {"auth": base64.b64encode(("%s:%s" % (user, password)).encode()).decode()})
+        for server, user, password in entries)})
+
+
+class AuthRecordingDocker(FakeDocker):
+    """Pulls succeed; each pull's --config file is read while the call lasts (it is removed afterwards)."""
+
+    def __init__(self):
+        super(AuthRecordingDocker, self).__init__()
+        self.present_images = set()
+        self.pulls = []
+
+    def __call__(self, argv):
+        if "pull" in argv:
+            config = None
+            if argv[0] == "--config":
+                with open(os.path.join(argv[1], "config.json")) as handle:
+                    config = json.load(handle)
+                assert os.stat(os.path.join(argv[1], "config.json")).st_mode & 0o777 == 0o600
+            self.pulls.append((argv[-1], config))
+            self.calls.append(list(argv))
+            return 0, "", ""
+        return super(AuthRecordingDocker, self).__call__(argv)
+
+
+def _pulled_with(environment, image, variables=None):
+    docker = AuthRecordingDocker()
+    config = _config(name="r", environment=environment, image=image, pull_policy=["always"])
+    _run(_plan(config, variables=variables or {}), docker)
+    return dict(docker.pulls), docker
+
+
+@pytest.mark.parametrize("image, key, user", [
+    ("registry.example.com:5000/ci/job:1", "registry.example.com:5000", "ci"),
+    ("registry.example.com:5000/team/app/job:1", "registry.example.com:5000", "team"),
+    ("alpine:3.20", "https://index.docker.io/v1/", "hub"),
+])
+def test_the_image_is_pulled_with_the_credential_of_its_longest_registry_path(image, key, user):
+    environment = ["DOCKER_AUTH_CONFIG=" + _auth_config(("registry.example.com:5000", "ci", "pw-ci"),
+                                                        ("registry.example.com:5000/team", "team", "pw-team"),
+                                                        ("docker.io", "hub", "pw-hub"))]
+    pulls, _docker = _pulled_with(environment, image)
+    auths = pulls[image]["auths"]
+    assert list(auths) == [key]
+    assert base64.b64decode(auths[key]["auth"]).decode().split(":")[0] == user
+
+
+def test_an_image_of_another_registry_is_pulled_without_a_config():
+    environment = ["DOCKER_AUTH_CONFIG=" + _auth_config(("registry.example.com:5000", "ci", "pw-ci"))]
+    pulls, _docker = _pulled_with(environment, "other.example.com/job:1")
+    assert pulls == {"other.example.com/job:1": None}
+
+
+def test_the_job_variable_wins_over_the_runner_environment():
+    environment = ["DOCKER_AUTH_CONFIG=" + _auth_config(("registry.example.com", "runner", "pw-runner"))]
+    job = _auth_config(("registry.example.com", "job", "pw-job"))
+    pulls, _docker = _pulled_with(environment, "registry.example.com/job:1", {"DOCKER_AUTH_CONFIG": job})
+    auth = pulls["registry.example.com/job:1"]["auths"]["registry.example.com"]["auth"]
+    assert base64.b64decode(auth).decode() == "job:pw-job"
+
+
+def test_a_broken_auth_config_is_ignored_with_a_warning_as_the_runner_does():
+    docker = AuthRecordingDocker()
+    config = _config(name="r", environment=["DOCKER_AUTH_CONFIG={not json"], image="registry.example.com/j:1",
+                     pull_policy=["always"])
+    result = _run(_plan(config), docker)
+    assert docker.pulls == [("registry.example.com/j:1", None)]
+    assert any("DOCKER_AUTH_CONFIG is not used" in warning for warning in result["warnings"])
+
+
+def test_the_auth_config_directory_is_removed_after_the_job():
+    environment = ["DOCKER_AUTH_CONFIG=" + _auth_config(("registry.example.com", "ci", "pw-ci"))]
+    _pulls, docker = _pulled_with(environment, "registry.example.com/job:1")
+    config_dir = [call for call in docker.calls if call[0] == "--config"][0][1]
+    assert not os.path.exists(config_dir)

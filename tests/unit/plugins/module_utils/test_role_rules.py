@@ -227,3 +227,17 @@ def test_dind_mtu_reaches_the_dind_services():
     report, plan = _runner(runner_dind_mtu=1400, runner_mode="dind")
     assert report.errors == []
     assert plan["config"]["runners"][0]["docker"]["services"][0]["command"] == ["--mtu=1400"]
+
+
+def test_registry_credentials_are_checked_and_secret():
+    report, plan = _runner(runner_registry_credentials=[
+        {"registry": "https://registry.example.com", "username": "ci", "password": "pull-s3cret"}])
+    assert [path for path, _m in report.errors] == ["runner_registry_credentials[0].registry"]
+    assert "pull-s3cret" in report.secrets and plan is None
+
+
+def test_registry_credentials_reach_every_runner():
+    report, plan = _runner(runner_registry_credentials=[
+        {"registry": "registry.example.com:5000", "username": "ci", "password": "pull-s3cret"}])
+    assert report.errors == [] and report.warnings == []
+    assert [item.partition("=")[0] for item in plan["config"]["runners"][0]["environment"]] == ["DOCKER_AUTH_CONFIG"]

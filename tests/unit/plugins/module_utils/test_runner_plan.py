@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import tomllib
 
 import pytest
@@ -528,3 +530,27 @@ def test_network_mtu_where_jobs_get_their_own_network(entry, network_mtu):
 def test_no_mtu_no_flag():
     table = _table({"name": "dind", "mode": "dind", "environment": ["FF_NETWORK_PER_BUILD=1"]}, dind_mtu=0)
     assert "command" not in table["docker"]["services"][0] and "network_mtu" not in table["docker"]
+
+
+CREDENTIALS = [{"registry": "registry.example.com:5000", "username": "ci-pull", "password": "pull-secret"}]
+
+
+def test_registry_credentials_become_docker_auth_config_after_the_proxy():
+    table = _table({"name": "r", "environment": ["FOO=bar"]}, registry_credentials=CREDENTIALS, proxy=PROXY)
+    names = [item.partition("=")[0] for item in table["environment"]]
+    assert names == [name for name in (item.partition("=")[0] for item in PROXY_ENVIRONMENT)] + [
+        "DOCKER_AUTH_CONFIG", "FOO"]
+    auth = json.loads(table["environment"][-2].partition("=")[2])
+    assert list(auth["auths"]) == ["registry.example.com:5000"]
+    assert base64.b64decode(auth["auths"]["registry.example.com:5000"]["auth"]).decode() == "ci-pull:pull-secret"
+
+
+def test_a_runner_own_docker_auth_config_wins():
+    own = 'DOCKER_AUTH_CONFIG={"auths": {}}'
+    table = _table({"name": "r", "environment": [own]}, registry_credentials=CREDENTIALS)
+    assert [item for item in table["environment"] if item.startswith("DOCKER_AUTH_CONFIG=")] == [own]
+
+
+def test_bad_registry_credentials_stop_the_plan():
+    with pytest.raises(ValueError, match="defaults registry_credentials"):
+        runner_plan([{"name": "r"}], _defaults(registry_credentials=[{"registry": "https://r.example.com"}]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import secrets
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.secrets import find_tokens, mask, token_kind
 
 
@@ -39,3 +40,15 @@ def test_token_kind(value, prefix):
 
 def test_find_tokens_ignores_masks():
     assert find_tokens("glrt-******** and glpat-live-token-1") == ["glpat-live-token-1"]
+
+
+def test_environment_secrets_of_a_runner_environment():
+    found = secrets.environment_secrets([
+        "HTTPS_PROXY=http://ci-bot:p%40ss-word@proxy:3128", "DOCKER_AUTH_CONFIG={\"auths\": {}}",
+        "DB_PASSWORD=hunter2", "CI_JOB_TOKEN_FILE=", "PATH=/usr/bin", "FOO=glrt-abcdef123456", "EMPTY"])
+    assert found == {"p%40ss-word", "p@ss-word", "{\"auths\": {}}", "hunter2", "glrt-abcdef123456"}
+
+
+def test_environment_secrets_of_a_dict():
+    assert secrets.environment_secrets({"HTTP_PROXY": "http://u:pw12@p:1", "NO_PROXY": "docker"}) == {"pw12"}
+    assert secrets.environment_secrets(None) == set()
