@@ -41,7 +41,9 @@ build: venv ## Build the collection artifact and install it where the tests look
 
 lint: venv
 	$(BIN)/yamllint -c .yamllint .
-	$(BIN)/ansible-lint --profile production
+	@# ansible-lint installs this collection to lint it. With ANSIBLE_COLLECTIONS_PATH set it would put that copy in
+	@# ~/.ansible/collections, where it shadows a version installed later; without, in this checkout's .ansible/.
+	env -u ANSIBLE_COLLECTIONS_PATH $(BIN)/ansible-lint --profile production
 	$(BIN)/antsibull-changelog lint
 	@# CHANGELOG.rst is generated from changelogs/changelog.yaml: regenerate it and fail if it was stale.
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog generate
@@ -119,4 +121,4 @@ bench: build env
 	$(BIN)/python tests/bench/bench_fleet.py
 
 clean:
-	rm -rf $(BUILD) tests/output
+	rm -rf $(BUILD) tests/output .ansible

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: MIT
 #
 # tomli 2.5.0 (https://github.com/hukkin/tomli), the TOML parser that became the standard library's
-# tomllib, bundled here as one file. config_toml_findings.loads uses it only where tomllib is missing (managed
+# tomllib, bundled here as one file. config_toml_reader.loads uses it only where tomllib is missing (managed
 # hosts with Python < 3.11): modules that read config.toml run there. Changes: _re.py and _parser.py joined,
 # relative imports dropped, implicitly concatenated string literals joined.
 # To update: take src/tomli/_re.py and _parser.py of the new release (pip download tomli==X), make the same
 # changes, put its version in this header and in the docstring below, and run the unit tests
-# (test_config_toml_findings reads config.toml with this copy as hosts without tomllib do).
+# (test_config_toml_reader reads config.toml with this copy as hosts without tomllib do).
 #
 # MIT License
 #

@@ -372,19 +372,6 @@ class GitLabRunnerAPI:
             return False
         return self._fail(answer, call, None, needs=MANAGE_RUNNER)
 
-    def reset_runner_token(self, runner_token):
-        """POST /runners/reset_authentication_token: ``{token, token_expires_at}`` of the rotated token."""
-        call = "POST /api/v4/runners/reset_authentication_token"
-        answer = self._request("POST", "/api/v4/runners/reset_authentication_token", {"token": runner_token},
-                               runner_token=runner_token)
-        if answer.status != 201:
-            self._fail(answer, call, {
-                403: "runner_token is not valid (runner deleted, token revoked or already rotated)",
-            }.get(answer.status))
-        body = self._json(answer, call, ("token",))
-        self._secrets.add(body["token"])
-        return {"token": body["token"], "token_expires_at": body.get("token_expires_at")}
-
     def _new_token(self, answer, call):
         body = self._json(answer, call, ("id", "token"))
         self._secrets.add(body["token"])

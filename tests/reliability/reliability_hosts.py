@@ -32,7 +32,6 @@ SITE = "runnerops.gitlab_runner.site"
 VALIDATE = "runnerops.gitlab_runner.validate"
 CONFIG_DIR = "/etc/gitlab-runner"
 CONFIG = CONFIG_DIR + "/config.toml"
-DAEMON_JSON = "/etc/docker/daemon.json"
 GITLAB_DOUBLE = "http://127.0.0.1:8929"
 
 # What a bad input must leave alone on the runner host: one shell call, one line per item.

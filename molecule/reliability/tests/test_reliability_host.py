@@ -9,7 +9,7 @@ import testinfra
 from testinfra.utils.ansible_runner import AnsibleRunner
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import findings
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import live_credentials
 
 testinfra_hosts = ["ansible://gitlab_runners"]
 

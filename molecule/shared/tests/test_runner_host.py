@@ -4,11 +4,12 @@ import json
 import os
 import tomllib
 
+import pytest
 import testinfra
 from testinfra.utils.ansible_runner import AnsibleRunner
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import findings
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.runner_config_file import live_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import live_credentials
 
 testinfra_hosts = ["ansible://gitlab_runners"]
 
@@ -45,6 +46,13 @@ def test_gitlab_runner_is_installed_and_running(host):
 
 def test_docker_answers(host):
     assert host.check_output("docker info --format '{{ .ServerVersion }}'")
+
+
+def test_docker_users_are_in_the_docker_group(host):
+    users = _optional(host, "docker_users", [])
+    if not users:
+        pytest.skip("the inventory gives this host no docker_users")
+    assert [user for user in users if "docker" not in host.user(user).groups] == []
 
 
 def test_config_toml_is_private(host):

@@ -13,7 +13,7 @@ What is checked:
 
 - found: every fenced code block with the info string ``toml`` in ``docs/**/*.md``
   (indented fences in lists included), plus ``config.toml.example`` whole;
-- parsed: the blocks ``config_toml_findings.loads()`` accepts, as they are or once the lines that only
+- parsed: the blocks ``config_toml_reader.loads()`` accepts, as they are or once the lines that only
   hold an elision mark (``...`` or ``(...)``, "keys left out here") are dropped; the others
   are skipped: placeholders such as ``%(concurrent)s``, YAML, INI or systemd units labelled
   toml;
@@ -49,7 +49,7 @@ import re
 import pytest
 import runner_module
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings, config_toml_reader
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
 
 # "<file relative to the module>#<first 12 hex digits of the block's sha256>" -> what the doc gets
@@ -217,11 +217,11 @@ class Corpus(object):
         key = block_key(path, text)
         self.found.append((key, where, text))
         try:
-            data = config_toml_findings.loads(text)
+            data = config_toml_reader.loads(text)
         except ValueError:
             text = _ELISION.sub("", text)
             try:
-                data = config_toml_findings.loads(text)
+                data = config_toml_reader.loads(text)
             except ValueError:
                 return
             self.elided += 1
@@ -242,7 +242,7 @@ def corpus():
 
 def test_elision_lines_are_dropped():
     text = '[[runners]]\n  (...)\n  name = "x"\n  ...\n  [runners.docker]\n    image = "a..."\n'
-    assert config_toml_findings.loads(_ELISION.sub("", text)) == {"runners": [{"name": "x", "docker": {"image": "a..."}}]}
+    assert config_toml_reader.loads(_ELISION.sub("", text)) == {"runners": [{"name": "x", "docker": {"image": "a..."}}]}
 
 
 def test_toml_blocks_reads_fences_like_markdown():

@@ -41,7 +41,6 @@ REGISTER = "POST /api/v4/runners"
 DELETE_BY_TOKEN = "DELETE /api/v4/runners"
 GET_BY_ID = "GET /api/v4/runners/:id"
 DELETE_BY_ID = "DELETE /api/v4/runners/:id"
-WRITING = (CREATE, REGISTER, DELETE_BY_TOKEN, DELETE_BY_ID, "POST /api/v4/runners/reset_authentication_token")
 
 
 @pytest.fixture
@@ -75,11 +74,6 @@ def run(capsys, monkeypatch):
 
     _run.outputs = outputs
     return _run
-
-
-def _writes(double):
-    calls = double.calls()
-    return {endpoint: calls[endpoint] for endpoint in WRITING if calls.get(endpoint)}
 
 
 def _free_port():
