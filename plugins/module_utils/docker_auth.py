@@ -201,9 +201,12 @@ def _load(text):
     try:
         config = json.loads(text)
     except ValueError as error:
+        where = getattr(error, "msg", "invalid JSON")
+        if getattr(error, "lineno", None):
+            where = "%s at line %d, column %d" % (where, error.lineno, error.colno)
         raise ValueError("DOCKER_AUTH_CONFIG is not JSON (%s): GitLab Runner ignores it; give "
                          "{\"auths\": {\"%s\": {\"auth\": \"<base64 of username:password>\"}}}"
-                         % (str(error).split(":")[0], _EXAMPLE))
+                         % (where, _EXAMPLE))
     if not isinstance(config, dict):
         raise ValueError("DOCKER_AUTH_CONFIG must be a JSON object with \"auths\", got a JSON %s"
                          % type(config).__name__)
