@@ -18,6 +18,7 @@ tools/runner-source fails, the test that needs them is skipped with a one-line r
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import pathlib
@@ -104,11 +105,15 @@ def runner_source_binary(what="tools/runner-source"):
         return _cache["binary"]
     go = find_go(what)
     build_dir = tempfile.mkdtemp(prefix="runner-source-")
+    atexit.register(shutil.rmtree, build_dir, True)
     binary = os.path.join(build_dir, "runner-source")
     command = [go, "build", "-o", binary, "."]
+    extra = {"GOPROXY": "off"}
+    if not any(os.environ.get(name) for name in ("GOCACHE", "XDG_CACHE_HOME", "HOME")):
+        extra["GOCACHE"] = os.path.join(build_dir, "gocache")  # go needs a build cache somewhere
     try:
         result = subprocess.run(
-            command, cwd=str(RUNNER_SOURCE), env=_go_env(GOPROXY="off"), capture_output=True, text=True,
+            command, cwd=str(RUNNER_SOURCE), env=_go_env(**extra), capture_output=True, text=True,
             timeout=BUILD_TIMEOUT, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
