@@ -68,7 +68,8 @@ def test_5xx_twice_then_success_registers_once(hosts, report, clean):
     ("401", {"runner_access_token": "glpat-unknown-to-this-gitlab"}, None,
      "access_token is unknown, expired or revoked"),
     ("403", {"runner_access_token": "glpat-molecule-read-api-only"},
-     {"access_tokens": {"glpat-molecule-read-api-only": ["read_api"]}}, "access_token lacks the create_runner scope"),
+     {"access_tokens": {"glpat-molecule-read-api-only": ["read_api"]}},
+     "access_token is accepted but lacks the scope or the rights for this: it needs the create_runner (or api) scope"),
     ("410", {"runner_access_token": "", "runner_registration_token": "GR1348941moleculeLegacyToken"},
      {"registration_tokens": ["GR1348941moleculeLegacyToken"]}, "GitLab 17.0 and later disable registration tokens"),
 ])
