@@ -36,7 +36,6 @@ TOKEN_KINDS = {
     "glsoat-": "SCIM token",
     "glffct-": "feature flags client token",
 }
-RUNNER_TOKEN_PREFIXES = ("glrt-", "glrtr-")
 
 # Longest prefix first, so glrtr- is not read as glrt-. (No generic gl<letters>- rule: it would hide "gitlab-runner".)
 _PREFIXES = sorted(TOKEN_KINDS, key=len, reverse=True)
