@@ -261,8 +261,8 @@ def _check_privileged_service(row, _data):
     configurations = {
         "services_privileged unset": {"privileged": privileged},
         "privileged, services_privileged = %s" % privileged: {"privileged": True, "services_privileged": privileged},
-        "not privileged, services_privileged = %s" % privileged: {"privileged": False,
-                                                                    "services_privileged": privileged},
+        "not privileged, services_privileged = %s" % privileged: {
+            "privileged": False, "services_privileged": privileged},
     }
     wrong = []
     for label, settings in configurations.items():
