@@ -45,4 +45,12 @@ options:
         before (at most 30 seconds).
     type: float
     default: 1.0
+  proxy_environment:
+    description:
+      - The proxy variables for the requests to GitLab (C(HTTP_PROXY), C(HTTPS_PROXY), C(NO_PROXY) and their lower
+        case forms), as the filter P(runnerops.gitlab_runner.proxy_environment#filter) returns them.
+      - An option rather than the task's C(environment) keyword, which Ansible prints with the command at C(-vvv),
+        so a password in the proxy URL stays hidden here. The task's own environment still applies when this is empty.
+    type: dict
+    default: {}
 """

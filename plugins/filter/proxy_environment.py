@@ -11,7 +11,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import http_proxy
 
 
-def proxy_environment(http_proxy_url, https_proxy_url="", no_proxy=None, direct_hosts=None):
+def proxy_environment(http_proxy_url, https_proxy_url="", no_proxy=None, direct_hosts=None, credentials=True):
     """Return the proxy variables (upper and lower case) with NO_PROXY completed; {} without a proxy."""
     problems = []
     for name, url in (("http proxy", http_proxy_url), ("https proxy", https_proxy_url)):
@@ -28,7 +28,8 @@ def proxy_environment(http_proxy_url, https_proxy_url="", no_proxy=None, direct_
                 problems.append("%s entry %s" % (kind, problem))
     if problems:
         raise AnsibleFilterError("proxy_environment: %s" % "; ".join(problems))
-    return http_proxy.environment(http_proxy_url, https_proxy_url, no_proxy, direct_hosts)
+    env = http_proxy.environment(http_proxy_url, https_proxy_url, no_proxy, direct_hosts)
+    return env if credentials else http_proxy.public_environment(env)
 
 
 class FilterModule(object):

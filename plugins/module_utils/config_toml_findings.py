@@ -126,7 +126,7 @@ _TYPE_ALIASES = {"api.Capability": "string"}
 _SCALAR_TYPES = ("string", "int", "float", "bool", "duration-string", "datetime")
 
 
-def findings(text, modes=None):
+def findings(text, modes=None, host_mtu=None):
     """Return the findings for config.toml ``text``, errors first.
 
     Each finding is ``{"severity": "error"|"warning", "code", "message",
@@ -136,7 +136,8 @@ def findings(text, modes=None):
     ``SCHEMA[finding["table"]]`` lists the keys allowed there.
 
     ``modes`` maps runner names to ``"socket"`` or ``"dind"`` for the Docker
-    checks (see check_data()). A TOML syntax error is a finding, not an
+    checks (see check_data()); ``host_mtu``, the MTU of the host's Docker
+    network where known, for the dind services' ``--mtu``. A TOML syntax error is a finding, not an
     exception; ValueError is raised only for input of the wrong type.
     """
     _check_modes(modes)
@@ -144,7 +145,7 @@ def findings(text, modes=None):
         data = loads(text)
     except TomlSyntaxError as error:
         return [_finding("error", "toml-syntax", str(error), None, None)]
-    return check_data(data, modes)
+    return check_data(data, modes, host_mtu)
 
 
 def runners_overview(text):
@@ -184,7 +185,7 @@ def runners_overview(text):
     return overview
 
 
-def check_data(data, modes=None):
+def check_data(data, modes=None, host_mtu=None):
     """Return the findings for config.toml already parsed into a dict (see findings()).
 
     Docker executor runners (``docker``, ``docker+machine``,
@@ -203,7 +204,7 @@ def check_data(data, modes=None):
     found = []
     _walk_table(data, "global", _Location(), found)
     runners = data.get("runners")
-    found.extend(_runners_findings(runners if isinstance(runners, list) else [], modes))
+    found.extend(_runners_findings(runners if isinstance(runners, list) else [], modes, host_mtu))
     errors = [f for f in found if f["severity"] == "error"]
     return errors + [f for f in found if f["severity"] != "error"]
 
@@ -735,7 +736,7 @@ def _table_rules(table, section, location, found):
                 _report(found, location, "error", "value-invalid", text)
 
 
-def _runners_findings(runners, modes):
+def _runners_findings(runners, modes, host_mtu=None):
     """Findings across [[runners]] entries, and the Docker findings of each."""
     found = []
     seen = {}
@@ -759,7 +760,7 @@ def _runners_findings(runners, modes):
                 )
             else:
                 seen[name] = index
-        found.extend(_docker_findings(entry, location, modes))
+        found.extend(_docker_findings(entry, location, modes, host_mtu))
     for name in modes:
         if name not in seen:
             found.append(
@@ -776,7 +777,7 @@ def _runners_findings(runners, modes):
     return found
 
 
-def _docker_findings(entry, location, modes):
+def _docker_findings(entry, location, modes, host_mtu=None):
     executor = entry.get("executor")
     name = entry.get("name")
     mode = modes.get(name) if isinstance(name, str) else None
@@ -818,8 +819,8 @@ def _docker_findings(entry, location, modes):
     checked_mode = mode if mode is not None else _NO_MODE
     try:
         results = docker_modes.findings(
-            docker_settings, checked_mode, builds_dir=builds_dir, services=services, variables=variables
-        )
+            docker_settings, checked_mode, builds_dir=builds_dir, services=services, variables=variables,
+            host_mtu=host_mtu)
     except ValueError as error:
         results = [{"severity": "error", "code": "value-invalid", "message": str(error)}]
     if mode is None:

@@ -307,6 +307,14 @@ def _pull_policies(docker):
     return policies
 
 
+def _network_mtu(docker):
+    """``network_mtu`` of ``[runners.docker]``: the MTU of the job's network (0, the default, leaves Docker's)."""
+    mtu = docker.get("network_mtu") or 0
+    if isinstance(mtu, bool) or not isinstance(mtu, int) or mtu < 0:
+        raise ValueError("[runners.docker] network_mtu must be a non-negative integer, got %r" % (mtu,))
+    return mtu
+
+
 def _wait_timeout(docker):
     value = docker.get("wait_for_services_timeout")
     if value is None or value == 0:
@@ -615,6 +623,7 @@ def plan_job(
         "pull_policy": _pull_policies(docker),
         "docker_host_args": _docker_host_args(docker),
         "network": network,
+        "network_mtu": _network_mtu(docker),
         "privileged": privileged,
         "services_privileged": services_privileged,
         "volumes": [
@@ -979,7 +988,9 @@ def _setup(job, plan):
                 job.volumes.append(mount["source"])
     label = "%s=%s" % (_LABEL, plan["prefix"])
     job.networks.append(plan["network"])
-    job.must(["network", "create", "--label", label, plan["network"]], "creating the job network")
+    # networks/manager.go networkOptionsFromConfig: network_mtu becomes the bridge driver's MTU option.
+    mtu_option = ["-o", "com.docker.network.driver.mtu=%d" % plan["network_mtu"]] if plan.get("network_mtu") else []
+    job.must(["network", "create", "--label", label] + mtu_option + [plan["network"]], "creating the job network")
     for mount in plan["volumes"]:
         if mount["per_job"]:
             job.volumes.append(mount["source"])

@@ -57,7 +57,10 @@ FINDING_CODES = {
     ),
     "dind-host-mismatch": ("error", "DOCKER_HOST names the dind port of the other TLS setting (2375 with TLS on, 2376 off)."),
     "dind-without-tls": ("warning", "Dind with DOCKER_TLS_CERTDIR=\"\": unauthenticated TCP daemon and a ~15 s slower start."),
+    "dind-mtu": ("warning", "The host's Docker network MTU is below 1500, but a dind service's daemon has no --mtu at or below it."),
 }
+# The MTU a Docker daemon gives its networks unless told otherwise.
+DEFAULT_MTU = 1500
 
 _SOCKET_HOST_PATHS = ("/var/run/docker.sock", "/run/docker.sock")
 _SOCKET_TARGET = "/var/run/docker.sock"
@@ -205,7 +208,10 @@ def _services(value, what):
         if alias is None:
             alias = ""
         _check_type(alias, str, "%s alias" % label, "a string (several aliases separated by commas or spaces)")
-        services.append({"name": name.strip(), "aliases": [a for a in re.split(r"[,\s]+", alias) if a]})
+        normalized = {"name": name.strip(), "aliases": [a for a in re.split(r"[,\s]+", alias) if a], "alias": alias}
+        if service.get("command") is not None:
+            normalized["command"] = service["command"]
+        services.append(normalized)
     return services
 
 
@@ -485,7 +491,7 @@ def _dind_findings(docker, volumes, services, variables):
     return found
 
 
-def findings(docker, mode, builds_dir="/builds", services=None, variables=None):
+def findings(docker, mode, builds_dir="/builds", services=None, variables=None, host_mtu=None):
     """Check a runner's ``[runners.docker]`` settings for ``mode`` (``socket`` or ``dind``).
 
     ``docker`` is the ``[runners.docker]`` table as a dict; its ``services``
@@ -493,7 +499,8 @@ def findings(docker, mode, builds_dir="/builds", services=None, variables=None):
     services jobs declare (image strings or dicts with ``name`` and ``alias``).
     ``variables`` are the job's environment (runner ``environment`` parsed with
     parse_environment(), plus job variables). ``builds_dir`` ``None`` means
-    the default ``/builds``.
+    the default ``/builds``. ``host_mtu`` is the MTU of the host's Docker network (the smaller of its bridge and the
+    link it goes out on) where known: below 1500, a dind service needs ``--mtu`` at or below it.
 
     Returns a list of ``{"severity", "code", "message"}`` dicts, errors before
     warnings, each group in check order; an empty list when all is well.
@@ -531,7 +538,34 @@ def findings(docker, mode, builds_dir="/builds", services=None, variables=None):
         found.extend(_socket_findings(docker, volumes, builds_dir))
     elif mode == "dind":
         found.extend(_dind_findings(docker, volumes, all_services, variables))
+        found.extend(_dind_mtu_findings(all_services, host_mtu))
     return [f for f in found if f["severity"] == "error"] + [f for f in found if f["severity"] == "warning"]
+
+
+def _dind_mtu_findings(services, host_mtu):
+    if host_mtu is None:
+        return []
+    if isinstance(host_mtu, bool) or not isinstance(host_mtu, int) or host_mtu < 1:
+        raise ValueError("host_mtu must be a positive integer (the MTU of the host's Docker network), got %r"
+                         % (host_mtu,))
+    if host_mtu >= DEFAULT_MTU:
+        return []
+    found = []
+    for service in services:
+        if not is_dind_service(service):
+            continue
+        mtu = dind_mtu(service)
+        if mtu is not None and mtu <= host_mtu:
+            continue
+        found.append(_finding(
+            "dind-mtu",
+            'the host\'s Docker network carries packets of at most %d bytes, but the dind service "%s" gives its '
+            "containers %s: their large packets vanish where ICMP \"fragmentation needed\" is filtered, and "
+            "clones, pulls and downloads in dind jobs stall; add \"--mtu=%d\" to the service's command "
+            "(the runner role's runner_dind_mtu: %d does it for every dind service)"
+            % (host_mtu, service.get("name"), ("an MTU of %d (--mtu)" % mtu) if mtu is not None
+                                              else "Docker's default MTU of 1500", host_mtu, host_mtu)))
+    return found
 
 
 # -- what each mode writes: the one home of the presets ------------------------------------------------------------

@@ -6,7 +6,7 @@
 
 One argument spec (:func:`argument_spec`), documented once by the doc fragment
 ``runnerops.gitlab_runner.gitlab_connection``, so ``url``, ``validate_certs``,
-``ca_path``, ``api_timeout``, ``retries`` and ``backoff`` mean the same in every
+``ca_path``, ``api_timeout``, ``retries``, ``backoff`` and ``proxy_environment`` mean the same in every
 module; :func:`check` says what the spec cannot, and :func:`client` makes the
 API client from them. Stdlib only; runs on Python 3.8+.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import proxy_environment
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
     MAX_BACKOFF_DELAY,
     MAX_RETRIES,
@@ -30,6 +31,7 @@ _ARGUMENT_SPEC = dict(
     api_timeout=dict(type="float", default=30.0),
     retries=dict(type="int", default=3),
     backoff=dict(type="float", default=1.0),
+    proxy_environment=dict(type="dict", default={}, no_log=True),
 )
 OPTIONS = tuple(_ARGUMENT_SPEC)
 
@@ -60,6 +62,7 @@ def check(params):
 
 def client(params, url=None):
     """The API client for GitLab at ``url`` (default ``params['url']``) with the connection options of ``params``."""
+    proxy_environment.apply(params.get("proxy_environment"))
     return GitLabRunnerAPI(url if url is not None else params["url"], validate_certs=params["validate_certs"],
                            ca_path=params["ca_path"], timeout=params["api_timeout"], retries=params["retries"],
                            backoff=params["backoff"])

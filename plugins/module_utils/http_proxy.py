@@ -29,14 +29,17 @@ import re
 import urllib.parse
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_rules, secrets
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.proxy_environment import VARIABLES
 
 __all__ = [
     "ALWAYS_DIRECT",
     "DIND_DIRECT",
     "SCHEMES",
+    "apt_auth",
     "check",
     "environment",
     "environment_file",
+    "public_environment",
     "host_of",
     "no_proxy",
     "no_proxy_problem",
@@ -174,13 +177,50 @@ def no_proxy(entries, hosts=()):
 
 def environment(http_proxy, https_proxy="", entries=(), hosts=()):
     """The proxy variables every program of the host reads, upper and lower case; ``{}`` without a proxy."""
-    env = {}
-    for name, url in (("HTTP_PROXY", http_proxy), ("HTTPS_PROXY", https_proxy)):
-        if url:
-            env[name] = env[name.lower()] = url
-    if env:
-        env["NO_PROXY"] = env["no_proxy"] = ",".join(no_proxy(entries, hosts))
-    return env
+    if not http_proxy and not https_proxy:
+        return {}
+    values = {"HTTP_PROXY": http_proxy, "HTTPS_PROXY": https_proxy, "NO_PROXY": ",".join(no_proxy(entries, hosts))}
+    # In proxy_environment.VARIABLES order, each name upper and lower case.
+    return dict((name, values[name.upper()]) for name in VARIABLES if values[name.upper()])
+
+
+def public_environment(env):
+    """``env`` with the user and password taken out of the proxy URLs: what may be shown at -vvv.
+
+    Ansible prints a task's ``environment`` with the command it runs at -vvv (no_log does not hide it), so tasks that
+    need the proxy get this, and the credentials reach their program another way (apt: :func:`apt_auth`).
+    """
+    return dict((name, _without_credentials(value) if name.lower() != "no_proxy" else value)
+                for name, value in (env or {}).items())
+
+
+def _without_credentials(url):
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def apt_auth(env):
+    """The text of an apt auth.conf.d file with the proxies' credentials (apt_auth.conf(5): sources and proxies).
+
+    Empty when no proxy URL holds a user. netrc tokens end at whitespace, so :func:`check` refuses a user or password
+    with whitespace.
+    """
+    entries = []
+    for name in ("HTTP_PROXY", "HTTPS_PROXY"):
+        url = (env or {}).get(name)
+        if not url:
+            continue
+        parts = urllib.parse.urlsplit(url)
+        if parts.username is None:
+            continue
+        entry = "machine %s\nlogin %s\npassword %s\n" % (parts.netloc.rpartition("@")[2],
+                                                         urllib.parse.unquote(parts.username),
+                                                         urllib.parse.unquote(parts.password or ""))
+        if entry not in entries:
+            entries.append(entry)
+    return "".join(entries)
 
 
 def environment_file(env):
@@ -214,6 +254,12 @@ def check(values, prefix, report, jobs_see_it=False):
             report.error(names[key], problem)
             continue
         urls[key] = url
+        parts = urllib.parse.urlsplit(url)
+        if any(re.search(r"\s", urllib.parse.unquote(part or "")) for part in (parts.username, parts.password)):
+            report.error(names[key], "has a user or password with whitespace once decoded, which apt's auth.conf "
+                                     "(where the role puts the proxy's credentials for apt) cannot hold: use an "
+                                     "account without whitespace, or a local forwarder without credentials")
+            continue
         if url.lower().startswith("https://"):
             report.warning(names[key], "is https://, which means TLS to the proxy itself; most proxies (squid "
                                        "included) take plain HTTP on their port, also for https_proxy: write "

@@ -254,6 +254,20 @@ def _dind_mtu(values, report):
                                           "IPv4 only" % mtu)
 
 
+def _proxy_for_binary(values, report):
+    """The binary's download (get_url) reads the proxy from its task's environment, which Ansible prints at -vvv."""
+    if values.get("runner_install_method") != "binary":
+        return
+    for variable in ("runner_http_proxy", "runner_https_proxy"):
+        url = values.get(variable)
+        if isinstance(url, str) and "@" in url.partition("://")[2].split("/", 1)[0]:
+            report.error(variable, "holds a user and password, and runner_install_method is binary, whose download "
+                                   "would need them in its task's environment, which Ansible prints at -vvv: use "
+                                   "runner_install_method: repository (apt and dnf get the credentials privately), or "
+                                   "a proxy (a local forwarder) without credentials")
+            return
+
+
 def _registry_credentials(values, report):
     entries = values.get("runner_registry_credentials") or []
     for entry in entries if isinstance(entries, list) else []:
@@ -270,6 +284,7 @@ def check(values, report):
     _dind_mtu(values, report)
     http_proxy.check(values, "runner", report, jobs_see_it=True)
     _registry_credentials(values, report)
+    _proxy_for_binary(values, report)
     registry_certificates.check_list(values.get("runner_registry_ca_certs"), "runner_registry_ca_certs", report)
     entries = values.get("runner_entries")
     for entry in entries or []:

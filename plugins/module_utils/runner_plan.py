@@ -61,8 +61,6 @@ _DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "din
                            "dind_registry_mirrors", "dind_mtu", "proxy", "registry_credentials", "builds_dir",
                            "docker_defaults", "executor", "global"))
 _PROXY_KEYS = ("http_proxy", "https_proxy", "no_proxy", "gitlab_internal")
-# The order the proxy variables take in a runner's environment.
-_PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy")
 # strconv.ParseBool's true words, which the runner reads feature flags given as variables with.
 _TRUE_WORDS = ("1", "t", "T", "TRUE", "true", "True")
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")
@@ -95,8 +93,9 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     Returns ``{"config": {<global keys>, "runners": [...]}, "absent": [names],
     "registrations": [...], "modes": {name: mode}, "proxy_environment": {...}}``; ``proxy_environment`` holds the
     proxy variables the host's programs need (http_proxy.environment(), NO_PROXY completed with the dind mirrors'
-    hosts and, when ``gitlab_internal``, GitLab's), ``{}`` without a proxy. Raises PlanError (a ValueError) listing
-    every problem, each with its path and the fix.
+    hosts and, when ``gitlab_internal``, GitLab's), ``{}`` without a proxy; ``proxy_task_environment`` the same
+    without the proxies' credentials (for a task's environment keyword, which Ansible prints at -vvv). Raises
+    PlanError (a ValueError) listing every problem, each with its path and the fix.
     """
     problems = []
     defaults = _defaults(defaults)
@@ -106,8 +105,7 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
         raise PlanError([(source, "must be a list of runner dicts (one per [[runners]] table), got %s: write it as "
                                   "a YAML list of dicts, each with at least a name" % type_name(entries))])
     proxy_environment = _proxy_environment(defaults, entries)
-    defaults["environment"] = ["%s=%s" % (name, proxy_environment[name]) for name in _PROXY_VARIABLES
-                               if name in proxy_environment]
+    defaults["environment"] = ["%s=%s" % item for item in proxy_environment.items()]
     if defaults["registry_credentials"]:
         # The runner pulls job and service images with these (and the job's own DOCKER_AUTH_CONFIG wins over them).
         defaults["environment"].append("DOCKER_AUTH_CONFIG=" + docker_auth.build_auth_config(
@@ -147,7 +145,8 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
         raise PlanError(problems)
     config["runners"] = tables
     return {"config": config, "absent": absent, "registrations": registrations, "modes": modes,
-            "proxy_environment": proxy_environment}
+            "proxy_environment": proxy_environment,
+            "proxy_task_environment": http_proxy.public_environment(proxy_environment)}
 
 
 def _proxy_environment(defaults, entries):

@@ -54,6 +54,13 @@ options:
       - Seconds to wait for the download.
     type: int
     default: 30
+  proxy_environment:
+    description:
+      - The proxy variables for the download (C(HTTP_PROXY), C(HTTPS_PROXY), C(NO_PROXY) and their lower case
+        forms), as the filter P(runnerops.gitlab_runner.proxy_environment#filter) returns them. An option rather
+        than the task's C(environment) keyword, which Ansible prints at C(-vvv), so a password in the URL stays hidden.
+    type: dict
+    default: {}
 extends_documentation_fragment:
   - ansible.builtin.files
 attributes:
@@ -98,7 +105,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import fetch_url
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import secrets, signing_keys
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import proxy_environment, secrets, signing_keys
 
 
 def _describe(keys):
@@ -116,6 +123,7 @@ def main():
             setting=dict(type="str", default="fingerprint"),
             validate_certs=dict(type="bool", default=True),
             timeout=dict(type="int", default=30),
+            proxy_environment=dict(type="dict", default={}, no_log=True),
         ),
         add_file_common_args=True,
         supports_check_mode=True,
@@ -138,6 +146,7 @@ def main():
 
     changed = False
     if reason:
+        proxy_environment.apply(params["proxy_environment"])
         response, info = fetch_url(module, params["url"], timeout=params["timeout"])
         if response is None or info.get("status") != 200:
             module.fail_json(msg="%s %s, and its key cannot be downloaded from %s: %s. Nothing was changed." % (

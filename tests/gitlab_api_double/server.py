@@ -298,6 +298,9 @@ class _DoubleState:
         runner = self._add_runner(params, runner_type, "access_token", RUNNER_TOKEN_PREFIX, group_id, project_id)
         return 201, {"id": runner["id"], "token": runner["token"], "token_expires_at": runner["token_expires_at"]}
 
+    def health(self, request):  # pylint: disable=unused-argument
+        return 200, "GitLab OK"
+
     def verify(self, request):
         runner = self._runner_by_token(request.runner_token)
         if runner is None:
@@ -508,6 +511,8 @@ class _ParsedRequest:
 
 # (method, path pattern, endpoint name, state method, is control)
 _ROUTES = [
+    # GitLab's health check: answers without a token (GitLab returns the text "GitLab OK").
+    ("GET", r"/-/health", "GET /-/health", "health"),
     ("POST", r"/api/v4/user/runners", "POST /api/v4/user/runners", "create_user_runner"),
     ("POST", r"/api/v4/runners/verify", "POST /api/v4/runners/verify", "verify"),
     ("POST", r"/api/v4/runners/reset_authentication_token",

@@ -68,9 +68,14 @@ def test_every_runner_is_registered_with_its_token(host):
     assert all(entry["token"].startswith("glrt-") and entry["id"] for entry in credentials.values())
 
 
-def test_config_toml_has_no_error_for_its_mode(host):
+def _runner_modes(host):
+    """Each runner's mode: its own, else runner_mode."""
     mode = _var(host, "runner_mode")
-    found = findings(_config_text(host), {name: mode for name in _runner_names(host)})
+    return dict((entry["name"], entry.get("mode") or mode) for entry in _var(host, "runner_entries"))
+
+
+def test_config_toml_has_no_error_for_its_mode(host):
+    found = findings(_config_text(host), _runner_modes(host))
     assert [item["message"] for item in found if item["severity"] == "error"] == []
 
 
@@ -142,8 +147,11 @@ def test_the_pull_through_cache_serves_the_host_and_every_dind_service(host):
     assert mirror.startswith("http://") and mirror.endswith(":5000")
     # The daemon took it (it answers with the mirrors it uses, normalized with a trailing slash).
     assert mirror + "/" in host.check_output("docker info --format '{{ json .RegistryConfig.Mirrors }}'")
-    if _var(host, "runner_mode") != "dind":
+    dind = [name for name, mode in _runner_modes(host).items() if mode == "dind"]
+    if not dind:
         return
-    runners = tomllib.loads(_config_text(host))["runners"]
+    runners = [runner for runner in tomllib.loads(_config_text(host))["runners"] if runner["name"] in dind]
     services = [service for runner in runners for service in runner["docker"].get("services", [])]
-    assert services and all(service["command"][-2:] == ["--registry-mirror", mirror] for service in services)
+    pair = ["--registry-mirror", mirror]
+    assert services and all(any(service["command"][index:index + 2] == pair for index in range(len(service["command"])))
+                            for service in services)

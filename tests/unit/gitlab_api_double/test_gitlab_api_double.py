@@ -267,3 +267,8 @@ def test_command_line_errors(capsys, argv, message):
     with pytest.raises(SystemExit):
         server.main(argv)
     assert message in capsys.readouterr().err
+
+
+def test_health_check_answers_without_a_token(gitlab):
+    assert _call(gitlab.url, "GET", "/-/health") == (200, "GitLab OK")
+    assert _call(gitlab.url, "POST", "/-/health")[0] == 405

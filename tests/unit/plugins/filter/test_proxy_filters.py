@@ -56,3 +56,18 @@ def test_systemd_environment_file_refuses(env, words):
     with pytest.raises(AnsibleFilterError) as error:
         systemd_environment_file(env)
     assert words in str(error.value)
+
+
+def test_proxy_environment_without_credentials_for_task_environments():
+    env = proxy_environment("http://bot:hunter2@proxy.corp:3128", "http://bot:hunter2@proxy.corp:3128", credentials=False)
+    assert env["HTTP_PROXY"] == env["https_proxy"] == "http://proxy.corp:3128"
+    assert "hunter2" not in repr(env)
+
+
+def test_apt_proxy_auth():
+    from ansible_collections.runnerops.gitlab_runner.plugins.filter.apt_proxy_auth import apt_proxy_auth
+    env = proxy_environment("http://bot:p%40ss@proxy.corp:3128", "http://bot:p%40ss@proxy.corp:3128")
+    assert apt_proxy_auth(env) == "machine proxy.corp:3128\nlogin bot\npassword p@ss\n"
+    assert apt_proxy_auth({}) == ""
+    with pytest.raises(AnsibleFilterError, match="apt_proxy_auth: the input must be the dict"):
+        apt_proxy_auth("http://bot:x@p:1")

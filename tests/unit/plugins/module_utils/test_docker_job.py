@@ -827,3 +827,22 @@ def test_the_auth_config_directory_is_removed_after_the_job():
     _pulls, docker = _pulled_with(environment, "registry.example.com/job:1")
     config_dir = [call for call in docker.calls if call[0] == "--config"][0][1]
     assert not os.path.exists(config_dir)
+
+
+def test_the_job_network_gets_network_mtu_as_the_runner_creates_it():
+    docker = FakeDocker()
+    _run(_plan(_dind(network_mtu=1400)), docker)
+    create = docker.commands("network", "create")[0]
+    assert create[-3:] == ["-o", "com.docker.network.driver.mtu=1400", PREFIX + "-network"]
+
+
+def test_the_job_network_without_network_mtu_has_docker_default():
+    docker = FakeDocker()
+    _run(_plan(_dind()), docker)
+    assert not any(word.startswith("com.docker.network.driver.mtu") for word in docker.commands("network", "create")[0])
+
+
+@pytest.mark.parametrize("mtu", [-1, "1400", True])
+def test_network_mtu_must_be_a_non_negative_integer(mtu):
+    with pytest.raises(ValueError, match="network_mtu must be a non-negative integer"):
+        _plan(_dind(network_mtu=mtu))

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
     FINDING_CODES,
     MODES,
+    dind_mtu,
     dind_registry_mirror_problem,
     findings,
     infer_mode,
@@ -575,10 +576,11 @@ def test_finding_codes_table():
         "mode-invalid", "volume-invalid", "volume-duplicate-target", "socket-missing", "builds-not-shared",
         "privileged-with-socket", "socket-readonly-ineffective", "dind-not-privileged", "socket-in-dind",
         "dind-service-missing", "dind-image-unpinned", "dind-version-mismatch", "tls-certs-volume-missing",
-        "dind-without-tls", "sensitive-host-path", "dind-host-mismatch",
+        "dind-without-tls", "sensitive-host-path", "dind-host-mismatch", "dind-mtu",
     }
     warnings = {code for code, (severity, _summary) in FINDING_CODES.items() if severity == "warning"}
-    assert warnings == {"socket-readonly-ineffective", "dind-service-missing", "dind-without-tls", "sensitive-host-path"}
+    assert warnings == {"socket-readonly-ineffective", "dind-service-missing", "dind-without-tls", "sensitive-host-path",
+                        "dind-mtu"}
     for severity, summary in FINDING_CODES.values():
         assert severity in ("error", "warning") and summary
 
@@ -732,3 +734,53 @@ def test_dind_registry_mirror_on_loopback_is_refused(url, refused):
     assert (problem is not None) is refused
     if refused:
         assert "the service itself" in problem
+
+
+def _dind_docker(*commands):
+    services = [{"name": "docker:27.5.1-dind", "alias": "docker"}]
+    if commands:
+        services = [{"name": "docker:27.5.1-dind", "alias": "docker", "command": list(command)} for command in commands]
+    return {"image": "docker:27.5.1", "privileged": True, "volumes": ["/certs/client", "/cache"], "services": services}
+
+
+@pytest.mark.parametrize("docker, host_mtu, flagged", [
+    pytest.param(_dind_docker(), 1400, True, id="no-mtu-small-link"),
+    pytest.param(_dind_docker(), 1500, False, id="no-mtu-full-link"),
+    pytest.param(_dind_docker(), 9000, False, id="jumbo-link"),
+    pytest.param(_dind_docker(), None, False, id="unknown-link"),
+    pytest.param(_dind_docker(["--mtu=1400"]), 1400, False, id="mtu-equal"),
+    pytest.param(_dind_docker(["--mtu", "1300"]), 1400, False, id="mtu-below-two-words"),
+    pytest.param(_dind_docker(["--mtu=1450"]), 1400, True, id="mtu-above-link"),
+    pytest.param(_dind_docker(["--registry-mirror", "http://m:5000"]), 1400, True, id="other-flags-only"),
+    pytest.param(_dind_docker(["--mtu=big"]), 1400, True, id="mtu-not-a-number"),
+])
+def test_dind_mtu_finding(docker, host_mtu, flagged):
+    found = [f for f in findings(docker, "dind", variables={"DOCKER_TLS_CERTDIR": "/certs"}, host_mtu=host_mtu)
+             if f["code"] == "dind-mtu"]
+    assert len(found) == (1 if flagged else 0)
+    if flagged:
+        assert found[0]["severity"] == "warning"
+        assert '"--mtu=%d"' % host_mtu in found[0]["message"] and "runner_dind_mtu: %d" % host_mtu in found[0]["message"]
+
+
+def test_dind_mtu_finding_is_for_dind_services_and_dind_mode_only():
+    docker = _dind_docker()
+    docker["services"].append({"name": "postgres:16", "alias": "db"})
+    assert len([f for f in findings(docker, "dind", host_mtu=1400) if f["code"] == "dind-mtu"]) == 1
+    socket = {"image": "docker:27.5.1", "volumes": ["/var/run/docker.sock:/var/run/docker.sock", "/builds:/builds"]}
+    assert [f for f in findings(socket, "socket", host_mtu=1400) if f["code"] == "dind-mtu"] == []
+
+
+@pytest.mark.parametrize("host_mtu", [0, -1, "1400", True, 1400.0])
+def test_dind_mtu_finding_needs_a_positive_integer(host_mtu):
+    with pytest.raises(ValueError, match="host_mtu must be a positive integer"):
+        findings(_dind_docker(), "dind", host_mtu=host_mtu)
+
+
+@pytest.mark.parametrize("service, mtu", [
+    ({"name": "docker:dind"}, None), ({"name": "docker:dind", "command": ["--mtu=1400"]}, 1400),
+    ({"name": "docker:dind", "command": "--mtu=1300"}, 1300), ({"name": "docker:dind", "command": ["--mtu", "9000"]}, 9000),
+    ({"name": "docker:dind", "command": ["--mtu"]}, None), ({"name": "docker:dind", "command": ["--mtu=x"]}, None),
+])
+def test_dind_mtu_of_a_service(service, mtu):
+    assert dind_mtu(service) == mtu

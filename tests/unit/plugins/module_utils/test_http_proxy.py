@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import http_proxy
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import http_proxy, proxy_environment
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.role_inputs import Report
 
 
@@ -206,3 +206,41 @@ def test_check_masks_the_password_of_a_bad_url():
     lines = " ".join(report.error_lines() + report.warning_lines())
     assert "loopback" in lines and "hunter2secret" not in lines
     assert not re.search(r"hunter2", lines)
+
+
+def test_public_environment_takes_the_credentials_out():
+    env = http_proxy.environment("http://bot:p%40ss@proxy:3128", "http://bot:p%40ss@proxy:3128", [".corp"])
+    public = http_proxy.public_environment(env)
+    assert public["HTTP_PROXY"] == public["https_proxy"] == "http://proxy:3128"
+    assert public["NO_PROXY"] == env["NO_PROXY"]
+    assert "p%40ss" not in repr(public) and "bot" not in repr(public)
+    assert http_proxy.public_environment({"HTTP_PROXY": "http://proxy:3128"}) == {"HTTP_PROXY": "http://proxy:3128"}
+    assert http_proxy.public_environment(None) == {}
+
+
+def test_apt_auth_holds_each_proxy_credential_once_decoded():
+    env = http_proxy.environment("http://bot:p%40ss@proxy:3128", "http://bot:p%40ss@proxy:3128")
+    assert http_proxy.apt_auth(env) == "machine proxy:3128\nlogin bot\npassword p@ss\n"
+    two = http_proxy.environment("http://a:1234@p1:3128", "http://b:5678@p2:3129")
+    assert http_proxy.apt_auth(two) == "machine p1:3128\nlogin a\npassword 1234\nmachine p2:3129\nlogin b\npassword 5678\n"
+    assert http_proxy.apt_auth(http_proxy.environment("http://proxy:3128", "http://proxy:3128")) == ""
+    assert http_proxy.apt_auth({}) == ""
+
+
+def test_apply_environment_sets_only_proxy_variables(monkeypatch):
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "PATH_X"):
+        # setenv first, so that monkeypatch restores what apply() changes
+        monkeypatch.setenv(name, "before")
+        monkeypatch.delenv(name)
+    proxy_environment.apply({"HTTP_PROXY": "http://p:3128", "http_proxy": "http://p:3128", "NO_PROXY": "a",
+                             "PATH_X": "nope"})
+    import os
+    assert os.environ["HTTP_PROXY"] == os.environ["http_proxy"] == "http://p:3128" and os.environ["NO_PROXY"] == "a"
+    assert "PATH_X" not in os.environ
+    proxy_environment.apply(None)
+
+
+def test_check_refuses_credentials_apt_cannot_hold():
+    report = _check({"x_http_proxy": "http://bot:a%20b@p:3128", "x_https_proxy": "http://bot:a%20b@p:3128"})
+    assert [path for path, _m in report.errors] == ["x_http_proxy", "x_https_proxy"]
+    assert "whitespace once decoded" in report.errors[0][1]

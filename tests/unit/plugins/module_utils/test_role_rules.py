@@ -241,3 +241,13 @@ def test_registry_credentials_reach_every_runner():
         {"registry": "registry.example.com:5000", "username": "ci", "password": "pull-s3cret"}])
     assert report.errors == [] and report.warnings == []
     assert [item.partition("=")[0] for item in plan["config"]["runners"][0]["environment"]] == ["DOCKER_AUTH_CONFIG"]
+
+
+@pytest.mark.parametrize("method, url, errors", [
+    ("binary", "http://ci-bot:secret@proxy.corp.example.com:3128", ["runner_http_proxy"]),
+    ("binary", "http://proxy.corp.example.com:3128", []),
+    ("repository", "http://ci-bot:secret@proxy.corp.example.com:3128", []),
+])
+def test_the_binary_download_takes_no_proxy_credentials(method, url, errors):
+    report, _plan = _runner(runner_install_method=method, runner_http_proxy=url, runner_https_proxy=url)
+    assert [path for path, _m in report.errors] == errors
