@@ -318,7 +318,8 @@ def _schema_key_for(type_word):
         if section == "_meta":
             continue
         for key, word in keys.items():
-            if word == type_word:
+            # environment lists have a rule of their own on each entry (NAME=value): not a type check.
+            if word == type_word and key != "environment":
                 return section, key
     raise AssertionError("no key of type %s" % type_word)
 
