@@ -123,7 +123,6 @@ _TYPE_PHRASES = {
 }
 # Element types with another name in the schema but the same TOML form.
 _TYPE_ALIASES = {"api.Capability": "string"}
-_SCALAR_TYPES = ("string", "int", "float", "bool", "duration-string", "datetime")
 
 
 def findings(text, modes=None, host_mtu=None):
