@@ -11,10 +11,12 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import findings
 
 
-def docker_executor_findings(docker, mode, builds_dir="/builds", services=None, variables=None, host_mtu=None):
+def docker_executor_findings(docker, mode, builds_dir="/builds", services=None, variables=None, host_mtu=None,
+                             docker_engine=None):
     """Return the findings for a [runners.docker] table in socket or dind mode."""
     try:
-        return findings(docker, mode, builds_dir=builds_dir, services=services, variables=variables, host_mtu=host_mtu)
+        return findings(docker, mode, builds_dir=builds_dir, services=services, variables=variables, host_mtu=host_mtu,
+                        docker_engine=docker_engine)
     except ValueError as error:
         raise AnsibleFilterError("docker_executor_findings: %s" % error)
 

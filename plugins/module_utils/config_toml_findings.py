@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes, gitlab_rules, secrets
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_api_versions, docker_modes, gitlab_rules, secrets
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import TomlSyntaxError, loads
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
@@ -125,7 +125,7 @@ _TYPE_PHRASES = {
 _TYPE_ALIASES = {"api.Capability": "string"}
 
 
-def findings(text, modes=None, host_mtu=None):
+def findings(text, modes=None, host_mtu=None, docker_engine=None, runner_version=None):
     """Return the findings for config.toml ``text``, errors first.
 
     Each finding is ``{"severity": "error"|"warning", "code", "message",
@@ -136,15 +136,17 @@ def findings(text, modes=None, host_mtu=None):
 
     ``modes`` maps runner names to ``"socket"`` or ``"dind"`` for the Docker
     checks (see check_data()); ``host_mtu``, the MTU of the host's Docker
-    network where known, for the dind services' ``--mtu``. A TOML syntax error is a finding, not an
-    exception; ValueError is raised only for input of the wrong type.
+    network where known, for the dind services' ``--mtu``. ``docker_engine``, the host's Docker Engine where known
+    (its version, or a dict: docker_api_versions.engine_input()), which socket jobs' Docker CLI and gitlab-runner
+    itself talk to, and ``runner_version``, gitlab-runner's version where known. A TOML syntax error is a finding,
+    not an exception; ValueError is raised only for input of the wrong type.
     """
     _check_modes(modes)
     try:
         data = loads(text)
     except TomlSyntaxError as error:
         return [_finding("error", "toml-syntax", str(error), None, None)]
-    return check_data(data, modes, host_mtu)
+    return check_data(data, modes, host_mtu, docker_engine, runner_version)
 
 
 def runners_overview(text):
@@ -184,7 +186,7 @@ def runners_overview(text):
     return overview
 
 
-def check_data(data, modes=None, host_mtu=None):
+def check_data(data, modes=None, host_mtu=None, docker_engine=None, runner_version=None):
     """Return the findings for config.toml already parsed into a dict (see findings()).
 
     Docker executor runners (``docker``, ``docker+machine``,
@@ -203,7 +205,8 @@ def check_data(data, modes=None, host_mtu=None):
     found = []
     _walk_table(data, "global", _Location(), found)
     runners = data.get("runners")
-    found.extend(_runners_findings(runners if isinstance(runners, list) else [], modes, host_mtu))
+    found.extend(_runners_findings(runners if isinstance(runners, list) else [], modes, host_mtu, docker_engine))
+    found.extend(_runner_client_findings(runner_version, docker_engine))
     errors = [f for f in found if f["severity"] == "error"]
     return errors + [f for f in found if f["severity"] != "error"]
 
@@ -735,7 +738,7 @@ def _table_rules(table, section, location, found):
                 _report(found, location, "error", "value-invalid", text)
 
 
-def _runners_findings(runners, modes, host_mtu=None):
+def _runners_findings(runners, modes, host_mtu=None, docker_engine=None):
     """Findings across [[runners]] entries, and the Docker findings of each."""
     found = []
     seen = {}
@@ -759,7 +762,7 @@ def _runners_findings(runners, modes, host_mtu=None):
                 )
             else:
                 seen[name] = index
-        found.extend(_docker_findings(entry, location, modes, host_mtu))
+        found.extend(_docker_findings(entry, location, modes, host_mtu, docker_engine))
     for name in modes:
         if name not in seen:
             found.append(
@@ -776,7 +779,7 @@ def _runners_findings(runners, modes, host_mtu=None):
     return found
 
 
-def _docker_findings(entry, location, modes, host_mtu=None):
+def _docker_findings(entry, location, modes, host_mtu=None, docker_engine=None):
     executor = entry.get("executor")
     name = entry.get("name")
     mode = modes.get(name) if isinstance(name, str) else None
@@ -819,7 +822,7 @@ def _docker_findings(entry, location, modes, host_mtu=None):
     try:
         results = docker_modes.findings(
             docker_settings, checked_mode, builds_dir=builds_dir, services=services, variables=variables,
-            host_mtu=host_mtu)
+            host_mtu=host_mtu, docker_engine=docker_engine)
     except ValueError as error:
         results = [{"severity": "error", "code": "value-invalid", "message": str(error)}]
     if mode is None:
@@ -840,6 +843,21 @@ def _docker_findings(entry, location, modes, host_mtu=None):
         )
         for r in results
     ]
+
+
+def _runner_client_findings(runner_version, docker_engine):
+    """gitlab-runner's own Docker client against the host's engine (docker_api_versions.runner_problem())."""
+    if runner_version is not None and not isinstance(runner_version, str):
+        raise ValueError("runner_version must be gitlab-runner's version as a string, got %s" % _kind(runner_version))
+    result = docker_api_versions.runner_problem(runner_version, docker_api_versions.engine_input(docker_engine),
+                                                engine_name="the host's",
+                                                names={"runner_pin": "gitlab-runner",
+                                                       "min_api": "/etc/docker/daemon.json",
+                                                       "engine_pin": "the host's Docker Engine"})
+    if result is None:
+        return []
+    severity, message = result
+    return [_finding(severity, "docker-api-incompatible", message, None, "global")]
 
 
 # Passed to docker_modes.findings() when no mode applies: it runs the mode-independent

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_rules
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_api_versions, gitlab_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
@@ -58,6 +58,11 @@ FINDING_CODES = {
     "dind-host-mismatch": ("error", "DOCKER_HOST names the dind port of the other TLS setting (2375 with TLS on, 2376 off)."),
     "dind-without-tls": ("warning", "Dind with DOCKER_TLS_CERTDIR=\"\": unauthenticated TCP daemon and a ~15 s slower start."),
     "dind-mtu": ("warning", "The host's Docker network MTU is below 1500, but a dind service's daemon has no --mtu at or below it."),
+    "docker-api-incompatible": (
+        "error",
+        "A Docker client and the Docker Engine it talks to have no API version in common: the job image's CLI and "
+        "the host's engine (socket mode) or the dind service's (dind mode), or gitlab-runner and the host's engine.",
+    ),
 }
 # The MTU a Docker daemon gives its networks unless told otherwise.
 DEFAULT_MTU = 1500
@@ -491,7 +496,7 @@ def _dind_findings(docker, volumes, services, variables):
     return found
 
 
-def findings(docker, mode, builds_dir="/builds", services=None, variables=None, host_mtu=None):
+def findings(docker, mode, builds_dir="/builds", services=None, variables=None, host_mtu=None, docker_engine=None):
     """Check a runner's ``[runners.docker]`` settings for ``mode`` (``socket`` or ``dind``).
 
     ``docker`` is the ``[runners.docker]`` table as a dict; its ``services``
@@ -500,7 +505,9 @@ def findings(docker, mode, builds_dir="/builds", services=None, variables=None, 
     ``variables`` are the job's environment (runner ``environment`` parsed with
     parse_environment(), plus job variables). ``builds_dir`` ``None`` means
     the default ``/builds``. ``host_mtu`` is the MTU of the host's Docker network (the smaller of its bridge and the
-    link it goes out on) where known: below 1500, a dind service needs ``--mtu`` at or below it.
+    link it goes out on) where known: below 1500, a dind service needs ``--mtu`` at or below it. ``docker_engine``
+    is the host's Docker Engine where known (its version, or a dict, see docker_api_versions.engine_input()): in
+    socket mode the job image's CLI must be able to talk to it.
 
     Returns a list of ``{"severity", "code", "message"}`` dicts, errors before
     warnings, each group in check order; an empty list when all is well.
@@ -522,6 +529,7 @@ def findings(docker, mode, builds_dir="/builds", services=None, variables=None, 
     volume_specs = _string_list(docker.get("volumes"), "[runners.docker] volumes")
     all_services = _services(docker.get("services"), "[[runners.docker.services]]") + _services(services, "services")
     variables = _variables(variables)
+    host_engine = docker_api_versions.engine_input(docker_engine)
 
     found = []
     if mode not in MODES:
@@ -539,7 +547,30 @@ def findings(docker, mode, builds_dir="/builds", services=None, variables=None, 
     elif mode == "dind":
         found.extend(_dind_findings(docker, volumes, all_services, variables))
         found.extend(_dind_mtu_findings(all_services, host_mtu))
+    if mode in MODES:
+        found.extend(_api_findings(docker.get("image"), mode, all_services, variables, host_engine))
     return [f for f in found if f["severity"] == "error"] + [f for f in found if f["severity"] == "warning"]
+
+
+def _api_findings(image, mode, services, variables, host_engine):
+    """The job image's Docker CLI against the engine it drives: the host's (socket) or each dind service's."""
+    if not image:
+        return []
+    fixed = variables.get("DOCKER_API_VERSION")
+    if mode == "socket":
+        engines = [(host_engine, "the host's", {"min_api": "/etc/docker/daemon.json",
+                                                "engine_pin": "the host's Docker Engine"})]
+    else:
+        engines = [(docker_api_versions.engine(docker_api_versions.image_version(service["name"])),
+                    'dind service "%s"' % service["name"], {"engine_pin": "the dind service's image"})
+                   for service in services if is_dind_service(service)]
+    found = []
+    for engine, engine_name, names in engines:
+        problem = docker_api_versions.cli_problem(image, engine, image_name="image", engine_name=engine_name,
+                                                  fixed_api=fixed, names=dict(names, image_pin="its image key"))
+        if problem:
+            found.append(_finding("docker-api-incompatible", problem))
+    return found
 
 
 def _dind_mtu_findings(services, host_mtu):

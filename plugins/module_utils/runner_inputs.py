@@ -20,6 +20,7 @@ import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     config_toml_findings,
+    docker_api_versions,
     docker_auth,
     docker_daemon_config,
     docker_modes,
@@ -276,6 +277,61 @@ def _registry_credentials(values, report):
     docker_auth.check_list(entries, "runner_registry_credentials", report)
 
 
+def _job_image_variable(values, entries, index):
+    """The variable that set the job image of runner_entries[index]: its own, the role-wide keys, or the default."""
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else {}
+    if isinstance(entry, dict) and isinstance(entry.get("docker"), dict) and "image" in entry["docker"]:
+        return "runner_entries[%d].docker.image" % index
+    if "image" in (values.get("runner_docker_defaults") or {}):
+        return "runner_docker_defaults.image"
+    if values.get("runner_docker_image") == "docker:%s" % values.get("runner_docker_version"):
+        return "runner_docker_version"
+    return "runner_docker_image"
+
+
+def _docker_api(values, plan, report):
+    """Socket jobs' Docker CLI and gitlab-runner itself against the host's Docker Engine (docker_api_versions).
+
+    The engine is runner_docker_engine_version: the docker role's docker_version, else what ``dockerd --version``
+    printed on the host when the docker role's preflight read it in this play. Dind jobs' CLI and services are
+    config.toml findings (docker_modes). An engine, image or runner version the table does not know is no problem.
+    """
+    version = values.get("runner_docker_engine_version") or ""
+    min_api = values.get("runner_docker_min_api_version") or ""
+    if min_api and not re.match(r"^[0-9]+\.[0-9]+\Z", min_api):
+        report.error("runner_docker_min_api_version", "is %r, not an API version such as 1.24 (the min-api-version of "
+                                                      "the host's daemon.json) or empty" % min_api)
+        min_api = ""
+    if version and not docker_api_versions.parse_version(version):
+        report.error("runner_docker_engine_version", "is %r, not a Docker version such as 29.1.3 or empty" % version)
+        return
+    engine = docker_api_versions.engine(version, min_api_version=min_api or None) if version else None
+    if engine is None:
+        return
+    engine_name = "runner_docker_engine_version%s" % (
+        ", found on the host" if version.startswith("Docker version") else "")
+    names = {"min_api": "docker_daemon_options",
+             "engine_pin": "docker_version", "runner_pin": "runner_version"}
+    entries = values.get("runner_entries") or []
+    indexes = dict((entry.get("name"), index) for index, entry in enumerate(entries) if isinstance(entry, dict))
+    reported = set()
+    for table in plan["config"].get("runners", []):
+        if plan["modes"].get(table.get("name")) != "socket":
+            continue
+        path = _job_image_variable(values, entries, indexes.get(table.get("name"), len(entries)))
+        fixed = dict(item.partition("=")[::2] for item in table.get("environment", [])
+                     if isinstance(item, str)).get("DOCKER_API_VERSION")
+        problem = docker_api_versions.cli_problem(table.get("docker", {}).get("image"), engine, engine_name=engine_name,
+                                                  fixed_api=fixed, names=dict(names, image_pin=path))
+        if problem and (path, problem) not in reported:
+            reported.add((path, problem))
+            report.error(path, problem)
+    result = docker_api_versions.runner_problem(values.get("runner_version"), engine, engine_name=engine_name,
+                                                names=names)
+    if result:
+        (report.error if result[0] == "error" else report.warning)("runner_version", result[1])
+
+
 def check(values, report):
     """Report every problem of the runner role's inputs; return the plan when there is none."""
     credential = _credential(values, report)
@@ -310,4 +366,5 @@ def check(values, report):
             report.error(path, finding["message"])
         else:
             report.warning(path, finding["message"])
+    _docker_api(values, plan, report)
     return None if report.errors else plan

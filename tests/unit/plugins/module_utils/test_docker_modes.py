@@ -576,7 +576,7 @@ def test_finding_codes_table():
         "mode-invalid", "volume-invalid", "volume-duplicate-target", "socket-missing", "builds-not-shared",
         "privileged-with-socket", "socket-readonly-ineffective", "dind-not-privileged", "socket-in-dind",
         "dind-service-missing", "dind-image-unpinned", "dind-version-mismatch", "tls-certs-volume-missing",
-        "dind-without-tls", "sensitive-host-path", "dind-host-mismatch", "dind-mtu",
+        "dind-without-tls", "sensitive-host-path", "dind-host-mismatch", "dind-mtu", "docker-api-incompatible",
     }
     warnings = {code for code, (severity, _summary) in FINDING_CODES.items() if severity == "warning"}
     assert warnings == {"socket-readonly-ineffective", "dind-service-missing", "dind-without-tls", "sensitive-host-path",

@@ -28,6 +28,7 @@ RUNNER = dict(_defaults("runner"), runner_gitlab_url="https://gitlab.example.com
               runner_access_token="glpat-rules-test-0001", runner_docker_image="docker:27.5.1",
               runner_dind_base_image="docker:27.5.1-dind", runner_dind_image="docker:27.5.1-dind",
               runner_dind_registry_mirrors=[], runner_http_proxy="", runner_https_proxy="", runner_no_proxy=[],
+              runner_docker_engine_version="", runner_docker_min_api_version="",
               runner_entries=[{"name": "r1", "tags": ["docker"]}])
 DOCKER = _defaults("docker")
 
@@ -251,3 +252,90 @@ def test_registry_credentials_reach_every_runner():
 def test_the_binary_download_takes_no_proxy_credentials(method, url, errors):
     report, _plan = _runner(runner_install_method=method, runner_http_proxy=url, runner_https_proxy=url)
     assert [path for path, _m in report.errors] == errors
+
+
+# --- Docker clients and the host's engine (docker_api_versions) ---------------------------------------------------
+
+@pytest.mark.parametrize("changes, path", [
+    # The November 2025 case: the job image docker:24 and a host engine of Docker 29.0 to 29.2.
+    ({"runner_docker_version": "24.0.9", "runner_docker_image": "docker:24.0.9"}, "runner_docker_version"),
+    ({"runner_entries": [{"name": "r1", "tags": ["docker"], "docker": {"image": "docker:24-cli"}}]},
+     "runner_entries[0].docker.image"),
+    ({"runner_docker_defaults": {"image": "docker:23.0.6"}}, "runner_docker_defaults.image"),
+    ({"runner_docker_image": "docker:24.0.9-cli"}, "runner_docker_image"),
+])
+def test_a_socket_job_image_the_engine_refuses(changes, path):
+    report, plan = _runner(runner_docker_engine_version="29.1.3", **changes)
+    assert [p for p, _m in report.errors] == [path] and plan is None
+    message = report.errors[0][1]
+    assert "Docker Engine 29.1.3 (runner_docker_engine_version) accepts API 1.44 and newer" in message
+    assert "docker_daemon_options" in message and "pin docker_version" in message
+
+
+@pytest.mark.parametrize("changes", [
+    {"runner_docker_version": "25.0.5", "runner_docker_image": "docker:25.0.5"},
+    {"runner_docker_version": "24.0.9", "runner_docker_image": "docker:24.0.9", "runner_docker_min_api_version": "1.24"},
+    {"runner_docker_version": "24.0.9", "runner_docker_image": "docker:24.0.9", "runner_docker_engine_version": "29.3.1"},
+    {"runner_docker_version": "24.0.9", "runner_docker_image": "docker:24.0.9", "runner_docker_engine_version": ""},
+    {"runner_docker_version": "24.0.9", "runner_docker_image": "docker:24.0.9", "runner_mode": "dind",
+     "runner_dind_image": "docker:24.0.9-dind"},
+    {"runner_docker_image": "registry.example.com/ci/docker:24"},
+    {"runner_docker_image": "docker:latest"},
+    {"runner_entries": [{"name": "r1", "tags": ["docker"], "docker": {"image": "docker:24"},
+                         "environment": ["DOCKER_API_VERSION=1.44"]}]},
+])
+def test_job_images_the_engine_accepts_or_that_are_unknown(changes):
+    report, plan = _runner(**dict({"runner_docker_engine_version": "29.1.3"}, **changes))
+    assert report.errors == [] and plan is not None, report.errors
+
+
+def test_one_problem_per_variable_for_many_runners():
+    report, _plan = _runner(runner_docker_engine_version="29.0.0", runner_docker_version="24.0.9",
+                            runner_docker_image="docker:24.0.9",
+                            runner_entries=[{"name": "r1", "tags": ["a"]}, {"name": "r2", "tags": ["b"]},
+                                            {"name": "r3", "tags": ["c"], "docker": {"image": "docker:20.10.24"}}])
+    assert [p for p, _m in report.errors] == ["runner_docker_version", "runner_entries[2].docker.image"]
+
+
+def test_a_cli_too_new_for_the_engine_found_on_the_host():
+    report, _plan = _runner(runner_docker_engine_version="Docker version 20.10.24+dfsg1, build 297e128",
+                            runner_docker_version="29.1.3", runner_docker_image="docker:29.1.3")
+    assert [p for p, _m in report.errors] == ["runner_docker_version"]
+    assert "Docker Engine 20.10.24 (runner_docker_engine_version, found on the host) speaks API 1.41 at most" in (
+        report.errors[0][1])
+
+
+@pytest.mark.parametrize("runner_version, engine, errors, warnings", [
+    ("16.11.0", "29.1.3", ["runner_version"], []),
+    ("16.11.0", "29.3.0", [], []),
+    ("18.5.0", "29.1.3", [], ["runner_version"]),
+    ("19.3.0", "29.1.3", [], []),
+    ("19.4.0", "18.09.7", ["runner_version"], []),
+    ("", "29.1.3", [], []),
+    ("16.11.0", "", [], []),
+])
+def test_runner_version_against_the_engine(runner_version, engine, errors, warnings):
+    report, _plan = _runner(runner_version=runner_version, runner_docker_engine_version=engine,
+                            runner_docker_version="27.5.1")
+    assert [p for p, _m in report.errors] == errors
+    assert [p for p, _m in report.warnings if p == "runner_version"] == warnings
+
+
+@pytest.mark.parametrize("changes, path", [
+    ({"runner_docker_engine_version": "twenty-nine"}, "runner_docker_engine_version"),
+    ({"runner_docker_min_api_version": "v1.24"}, "runner_docker_min_api_version"),
+    ({"runner_docker_min_api_version": "1.24.0"}, "runner_docker_min_api_version"),
+])
+def test_engine_inputs_are_versions(changes, path):
+    report, _plan = _runner(**changes)
+    assert [p for p, _m in report.errors] == [path]
+
+
+def test_a_dind_job_image_the_dind_service_refuses():
+    report, _plan = _runner(runner_docker_version="29.1.3", runner_docker_image="docker:29.1.3",
+                            runner_dind_image="docker:29.1.3-dind",
+                            runner_entries=[{"name": "r1", "tags": ["docker"], "mode": "dind",
+                                             "docker": {"image": "docker:24.0.9"}}])
+    messages = [m for p, m in report.errors if p == "runner_entries[0].docker"]
+    assert any("dind-version-mismatch" not in m and 'the Docker CLI of image "docker:24.0.9" speaks API 1.43' in m
+               and 'dind service "docker:29.1.3-dind"' in m for m in messages), messages
