@@ -241,7 +241,9 @@ def engine(version=None, min_api_version=None, api_version=None, reported_min_ap
     row = release(version) if version else None
     api = api_version if _is_api(api_version) else (row["api"] if row else None)
     if _is_api(reported_min_api_version):
-        minimum, source = reported_min_api_version, "reported"
+        # The minimum in force: the release's default, or what min-api-version or DOCKER_MIN_API_VERSION made it.
+        minimum = reported_min_api_version
+        source = "default" if row and row["engine_min"] == minimum else "reported"
     else:
         minimum, source = (row["engine_min"] if row else None), "default"
         if row and minimum and _is_api(min_api_version) and _reads_min_api_config(row["line"]) and api and (
