@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "MIN_API_CONFIG_LOWEST",
+    "MIN_API_CONFIG_SINCE",
     "RELEASES",
     "api_key",
     "cli_problem",
@@ -134,17 +136,19 @@ _RUNNER_CLIENTS = (
     ((14, 10, 0), (15, 10, 0), ("1.41", None, True, "Docker's 20.10 client in GitLab Runner 14.10 to 15.9")),
     # 15.10.0 "Update Docker engine client to v23.0.1 !3935", 16.0.0 "Upgrade ... to 23.0.6 !4086".
     ((15, 10, 0), (17, 5, 0), ("1.42", None, True, "Docker's 23.0 client in GitLab Runner 15.10 to 17.4")),
-    # 17.5.0 upgraded github.com/docker/docker for CVE-2024-41110 without saying to which version (!4925); 19.2.0
-    # "Migrate Docker SDK to moby/moby v29" (!6902) without naming the client's version.
-    ((17, 5, 0), (19, 3, 0), None),
+    # 17.5.0 upgraded github.com/docker/docker for CVE-2024-41110 without saying to which version (!4925).
+    ((17, 5, 0), (19, 2, 0), None),
+    # 19.2.0 "Migrate Docker SDK to moby/moby v29" (!6902) without naming the client's version: every
+    # moby/moby/client speaks 1.52 or newer, but its floor is 1.44 before v0.3.0 and 1.40 from it.
+    ((19, 2, 0), (19, 3, 0), None),
     # 19.3.0 "Update module github.com/moby/moby/client to v0.5.1 !7105"; the 19.4 development commit's go.mod
     # requires it too, helpers/docker creates it with client.New (negotiation is the default) and
     # WithAPIVersionFromEnv; its MaxAPIVersion is 1.55 and MinAPIVersion 1.40. (docs/executors/docker.md still says
     # "uses Docker Engine API v1.25", which the code no longer does.)
     ((19, 3, 0), (19, 5, 0), ("1.55", _V140, True, "moby/moby/client v0.5.1 in GitLab Runner 19.3 and 19.4")),
 )
-# The runner's own client before 19.3 that this table knows speaks at most this; versions between 17.5 and 19.2 are
-# not established, and an engine that refuses it may refuse them too.
+# What the runner's own client spoke up to 17.4; which client 17.5 to 19.1 carry is not established, and an engine
+# that refuses this may refuse them too.
 _RUNNER_LAST_KNOWN_OLD_API = "1.42"
 
 _VERSION = re.compile(r"^(?:Docker version\s+)?(?:[0-9]+:)?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?")
@@ -338,8 +342,8 @@ def _fixes_for_old_client(engine_info, client_api, names, client_fix):
                      "accepts that API version again)" % (client_api, names["min_api"]))
     accepting = _accepting_engine(client_api)
     if accepting and names.get("engine_pin"):
-        fixes.append("pin %s to a release that accepts API %s, such as %s" % (names["engine_pin"], client_api,
-                                                                            accepting))
+        fixes.append("pin %s to a release that accepts API %s, such as %s"
+                     % (names["engine_pin"], client_api, accepting))
     return fixes
 
 
@@ -423,8 +427,9 @@ def runner_problem(runner_version, engine_info, engine_name=None, names=None):
     """``(severity, message)`` when gitlab-runner ``runner_version``'s own client cannot talk to the engine, or None.
 
     An error where the runner's client is established and refused; a warning where it is not established (GitLab
-    Runner 17.5 to 19.2) and the engine refuses what the runner spoke before (API 1.42): in November 2025 runners
-    failed so against Docker 29.0. ``names`` as for :func:`cli_problem`, with ``runner_pin`` for the runner version.
+    Runner 17.5 to 19.1, on Docker's client before its moby/moby v29 migration) and the engine refuses what the runner
+    spoke before (API 1.42): in November 2025 runners failed so against Docker 29.0. ``names`` as for
+    :func:`cli_problem`, with ``runner_pin`` for the runner version.
     """
     names = names or {}
     if engine_info is None or not runner_version:
@@ -435,7 +440,7 @@ def runner_problem(runner_version, engine_info, engine_name=None, names=None):
     client = runner_client(runner_version)
     if client is None:
         numbers = parse_version(runner_version)
-        if numbers and (17, 5) <= numbers[:2] < (19, 3) and \
+        if numbers and (17, 5) <= numbers[:2] < (19, 2) and \
                 api_key(engine_info["min"]) > api_key(_RUNNER_LAST_KNOWN_OLD_API):
             fixes = _fixes_for_old_client(engine_info, _RUNNER_LAST_KNOWN_OLD_API, names, upgrade)
             return ("warning", "which Docker client gitlab-runner %s carries is not established (GitLab Runner's "

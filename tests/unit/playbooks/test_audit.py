@@ -54,8 +54,8 @@ def _audit(tmp_path, image, engine, runner):
                ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOCALHOST_WARNING="false",
                PATH="%s:%s" % (bin_dir, os.environ.get("PATH", "")))
     done = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), "runnerops.gitlab_runner.audit",
-                           "-e", "ansible_become=false", "-e", "audit_config_path=%s" % config], capture_output=True, text=True, env=env, check=False,
-                          timeout=300)
+                           "-e", "ansible_become=false", "-e", "audit_config_path=%s" % config],
+                          capture_output=True, text=True, env=env, check=False, timeout=300)
     assert TOKEN not in done.stdout + done.stderr
     document = json.loads(done.stdout)
     results = {task["task"]["name"]: task["hosts"]["runner-1"] for play in document["plays"] for task in play["tasks"]}

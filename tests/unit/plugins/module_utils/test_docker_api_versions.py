@@ -252,6 +252,8 @@ def test_runner_clients_not_established(version):
     ("19.4.0", "19.03.15", None),
     ("18.5.0", "29.1.3", "warning"),     # not established, and the engine refuses what 17.4 spoke
     ("18.5.0", "29.3.0", None),
+    ("19.1.2", "29.2.0", "warning"),
+    ("19.2.0", "29.1.3", None),          # moby/moby v29's client speaks 1.52 or newer
     ("19.2.0", "27.5.1", None),
     ("", "29.1.3", None), ("20.1.0", "29.1.3", None),
 ])
