@@ -32,7 +32,13 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_api_versions, docker_modes, gitlab_rules, secrets
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    docker_api_versions,
+    docker_executor,
+    docker_modes,
+    gitlab_rules,
+    secrets,
+)
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import TomlSyntaxError, loads
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
 
@@ -87,21 +93,6 @@ DOCKER_EXECUTORS = ("docker", "docker+machine", "docker-autoscaler")
 _LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
 _LOG_FORMATS = ("runner", "text", "json")
 _SHELLS = ("bash", "sh", "cmd", "pwsh", "powershell")
-_PULL_POLICIES = ("always", "if-not-present", "never")
-_DEFAULT_BUILDS_DIR = "/builds"
-
-# Keys older or newer runners know, so that "unknown" can say why.
-_RETIRED_KEYS = {
-    ("runners", "pre_clone_script"): ("v16.11.0", "pre_get_sources_script"),
-    ("runners", "post_clone_script"): ("v16.11.0", "post_get_sources_script"),
-    ("runners.kubernetes", "terminationGracePeriodSeconds"): ("v16.11.0", "pod_termination_grace_period_seconds"),
-}
-_NEWER_KEYS = {
-    ("runners.docker.services", "suspend_data_path"),
-    ("runners.kubernetes", "suspend_pvc_size"),
-    ("runners.kubernetes", "suspend_pvc_storage_class"),
-    ("runners.kubernetes.services", "suspend_data_path"),
-}
 
 # Go time.ParseDuration: "0", or one or more <number><unit> with an optional sign.
 _DURATION = re.compile(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$")
@@ -322,16 +313,12 @@ def _canonical_key(key, allowed, section, location, found):
 
 def _unknown_key_text(key, allowed, section):
     text = 'unknown key "%s"' % key
-    if (section, key) in _RETIRED_KEYS:
-        last, replacement = _RETIRED_KEYS[(section, key)]
+    # Keys of older releases, so that "unknown" can say why (tools/runner-source/schema_meta.json).
+    removed = SCHEMA["_meta"].get("removed", {}).get(section, {}).get(key)
+    if removed:
         return (
             '%s: GitLab Runner dropped it after %s and now ignores it silently; use "%s" instead'
-            % (text, last, replacement)
-        )
-    if (section, key) in _NEWER_KEYS:
-        return (
-            "%s: only GitLab Runner releases newer than %s know it, this one ignores it silently; upgrade the "
-            "runner or remove the key" % (text, SCHEMA["_meta"]["source_ref"])
+            % (text, removed["last_release"], removed["replaced_by"])
         )
     hint = _unknown_key_hint(key, allowed, section)
     return (
@@ -549,13 +536,13 @@ def _one_of(key, allowed, fold_case=False, hint=""):
 def _pull_policy_rule(key):
     def rule(value):
         policies = [value] if isinstance(value, str) else value
-        bad = [policy for policy in policies if policy and policy not in _PULL_POLICIES]
+        bad = [policy for policy in policies if policy and policy not in docker_executor.PULL_POLICIES]
         if not bad:
             return None
         return '%s has %s: GitLab Runner only knows %s and fails every job with another value; use those' % (
             key,
             ", ".join('"%s"' % policy for policy in bad),
-            ", ".join(_PULL_POLICIES),
+            ", ".join(docker_executor.PULL_POLICIES),
         )
 
     return rule
@@ -808,12 +795,9 @@ def _docker_findings(entry, location, modes, host_mtu=None, docker_engine=None):
         return []
     # Services without a name are reported by the schema walk; the runner cannot start them.
     services = [s for s in docker.get("services", []) if s.get("name")]
-    variables = {}
-    for entry_text in entry.get("environment", []):
-        name_part, separator, value = entry_text.partition("=")
-        if separator and name_part:
-            variables[name_part] = value
-    builds_dir = entry.get("builds_dir") or _DEFAULT_BUILDS_DIR
+    # Entries the runner cannot read are reported by _table_rules and left out, as the runner leaves them out.
+    variables = docker_modes.parse_environment(entry.get("environment"), skip_invalid=True)
+    builds_dir = entry.get("builds_dir") or docker_executor.DEFAULT_BUILDS_DIR
     docker_settings = dict((key, value) for key, value in docker.items() if key != "services")
     inferred = certain = None
     if mode is None:
@@ -882,7 +866,7 @@ def _with_schema_keys(table, section):
 def _docker_inputs_valid(entry, docker):
     """Tell whether the keys the Docker checks read have the types the schema asks for."""
     docker_types = SCHEMA["runners.docker"]
-    for key in ("image", "privileged", "services_privileged", "volumes"):
+    for key in ("image", "privileged", "services_privileged", "volumes", "allowed_privileged_services"):
         if key in docker and not _matches(docker[key], docker_types[key]):
             return False
     if "services" in docker and not _matches(docker["services"], "array-of-tables"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_api_versions, gitlab_rules
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_api_versions, docker_executor, gitlab_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
@@ -25,9 +25,9 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
     path_within,
 )
 
-__all__ = ["FINDING_CODES", "MODES", "dind_registry_mirror_problem", "docker_socket_binds", "environment_preset", "findings",
-           "dind_mtu", "infer_mode", "is_dind_service", "parse_environment", "preset", "with_daemon_flags",
-           "with_registry_mirrors"]
+__all__ = ["DOCKER_SOCKET", "FINDING_CODES", "MODES", "any_dind", "dind_registry_mirror_problem", "docker_socket_binds",
+           "environment_preset", "findings", "dind_mtu", "infer_mode", "is_dind_service", "parse_environment", "preset",
+           "with_daemon_flags", "with_registry_mirrors"]
 
 MODES = ("socket", "dind")
 
@@ -67,9 +67,11 @@ FINDING_CODES = {
 # The MTU a Docker daemon gives its networks unless told otherwise.
 DEFAULT_MTU = 1500
 
-_SOCKET_HOST_PATHS = ("/var/run/docker.sock", "/run/docker.sock")
-_SOCKET_TARGET = "/var/run/docker.sock"
-_SOCKET_BIND = "/var/run/docker.sock:/var/run/docker.sock"
+# Where a Docker daemon listens, in its container or on its host (/run is /var/run's target on current systems).
+DOCKER_SOCKET = "/var/run/docker.sock"
+_SOCKET_HOST_PATHS = (DOCKER_SOCKET, "/run/docker.sock")
+_SOCKET_TARGET = DOCKER_SOCKET
+_SOCKET_BIND = "%s:%s" % (DOCKER_SOCKET, DOCKER_SOCKET)
 
 _SENSITIVE_HOST_PATHS = ("/", "/etc", "/root", "/boot", "/proc", "/sys", "/dev")
 _DOCKER_DATA_ROOT = "/var/lib/docker"
@@ -86,12 +88,14 @@ def _finding(code, message):
     return {"severity": FINDING_CODES[code][0], "code": code, "message": message}
 
 
-def parse_environment(entries, what="environment"):
+def parse_environment(entries, what="environment", skip_invalid=False):
     """Turn a runner ``environment`` list (``["A=b", "C="]``) into a dict.
 
     Later entries win, as in the runner. ``None`` gives ``{}``. Raises
     ValueError for a non-list, a non-string entry, an entry without ``=`` or
-    an empty name.
+    an empty name; with ``skip_invalid`` such entries are left out instead, as
+    the runner does when it builds a job's variables (common/config.go
+    RunnerConfig.GetVariables), and only a non-list raises.
     """
     if entries is None:
         return {}
@@ -101,6 +105,12 @@ def parse_environment(entries, what="environment"):
         )
     variables = {}
     for index, entry in enumerate(entries):
+        if skip_invalid:
+            try:
+                variables.update(parse_environment([entry], what))
+            except ValueError:
+                pass
+            continue
         if not isinstance(entry, str):
             raise ValueError(
                 '%s[%d] must be a "NAME=value" string, got %s %r' % (what, index, type(entry).__name__, entry)
@@ -122,14 +132,19 @@ class _Image(object):
 
     def __init__(self, ref):
         self.ref = ref
-        name, _sep, self.digest = ref.partition("@")
-        slash = name.rfind("/")
-        colon = name.rfind(":")
-        # A ":" before the last "/" is a registry port, not a tag.
-        if colon > slash:
-            self.repo, self.tag = name[:colon], name[colon + 1:]
+        parts = docker_executor.split_image(ref)
+        if parts is not None:
+            self.repo, self.tag, self.digest = parts
         else:
-            self.repo, self.tag = name, ""
+            # Docker cannot parse it (the runner then cannot start it); split it as far as it goes, for messages.
+            name, _sep, self.digest = ref.partition("@")
+            slash = name.rfind("/")
+            colon = name.rfind(":")
+            # A ":" before the last "/" is a registry port, not a tag.
+            if colon > slash:
+                self.repo, self.tag = name[:colon], name[colon + 1:]
+            else:
+                self.repo, self.tag = name, ""
         self.last_component = self.repo.rsplit("/", 1)[-1].lower()
         match = _VERSION_TAG.match(self.tag)
         if match:
@@ -395,6 +410,15 @@ def _dind_findings(docker, volumes, services, variables):
                 "keep job containers unprivileged" % state,
             )
         )
+    else:
+        for service in services:
+            if is_dind_service(service) and not docker_executor.service_privileged(docker, service["name"]):
+                found.append(_finding(
+                    "dind-not-privileged",
+                    'dind mode, but allowed_privileged_services %s has no pattern that matches the dind service "%s": '
+                    "the runner starts it unprivileged, and dockerd fails to start; add its image to "
+                    "allowed_privileged_services (the patterns match the image as written, tag included)"
+                    % (docker.get("allowed_privileged_services"), service["name"])))
 
     for spec, volume in volumes:
         exposed_at = _socket_exposure(volume)
@@ -408,11 +432,7 @@ def _dind_findings(docker, volumes, services, variables):
                 )
             )
 
-    dind_images = []
-    for service in services:
-        service_image = _Image(service["name"])
-        if service_image.is_dind or "docker" in service["aliases"]:
-            dind_images.append(service_image)
+    dind_images = [_Image(service["name"]) for service in services if is_dind_service(service)]
     if not dind_images:
         found.append(
             _finding(
@@ -496,7 +516,8 @@ def _dind_findings(docker, volumes, services, variables):
     return found
 
 
-def findings(docker, mode, builds_dir="/builds", services=None, variables=None, host_mtu=None, docker_engine=None):
+def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, services=None, variables=None, host_mtu=None,
+             docker_engine=None):
     """Check a runner's ``[runners.docker]`` settings for ``mode`` (``socket`` or ``dind``).
 
     ``docker`` is the ``[runners.docker]`` table as a dict; its ``services``
@@ -518,7 +539,7 @@ def findings(docker, mode, builds_dir="/builds", services=None, variables=None, 
     if not isinstance(mode, str):
         raise ValueError('mode must be "socket" or "dind", got %s %r' % (type(mode).__name__, mode))
     if builds_dir is None:
-        builds_dir = "/builds"
+        builds_dir = docker_executor.DEFAULT_BUILDS_DIR
     _check_type(builds_dir, str, "builds_dir", "an absolute path string")
     if not builds_dir.startswith("/"):
         raise ValueError('builds_dir must be an absolute path such as "/builds", got %r' % (builds_dir,))
@@ -605,7 +626,7 @@ SOCKET_BIND = _SOCKET_BIND
 TLS_CERTDIR_VARIABLE = "DOCKER_TLS_CERTDIR"
 
 
-def preset(mode, docker_image, dind_image, builds_dir="/builds", tls=True):
+def preset(mode, docker_image, dind_image, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, tls=True):
     """The ``[runners.docker]`` table a runner in ``mode`` starts from (before the user's keys are applied).
 
     Registry mirrors are added afterwards, to whichever dind services the runner ends up with: with_registry_mirrors.
@@ -652,7 +673,7 @@ def infer_mode(docker, services):
     ``docker``) dind mode, for certain. Privileged containers alone suggest dind mode but prove nothing (a job may
     need them for something else): ``certain`` is False, and the caller reports dind-only problems as warnings.
     """
-    for spec in docker.get("volumes", []):
+    for spec in docker.get("volumes") or []:
         try:
             volume = parse_volume(spec)
         except VolumeSpecError:
@@ -670,14 +691,26 @@ def infer_mode(docker, services):
 
 
 def is_dind_service(service):
-    """Whether a ``[[runners.docker.services]]`` table (``name``, ``alias``) runs a Docker daemon for the job.
+    """Whether a service (``name``, ``alias`` as in ``[[runners.docker.services]]``) runs a Docker daemon for the job.
 
-    A ``*-dind`` tag (``docker:27.5.1-dind``, ``registry/dind-with-ca:27.5.1-dind-rootless``) or the alias ``docker``,
-    which is how jobs find their daemon.
+    A ``dind`` word in its tag (``docker:27.5.1-dind``, ``docker:27.5.1-dind@sha256:<digest>``,
+    ``registry/dind-with-ca:27.5.1-dind-rootless``) or the alias ``docker``, which is how jobs find their daemon.
+    The tag is read as Docker reads image names (docker_executor.split_image). ci_job and the findings both ask this.
     """
-    image = str(service.get("name") or "").rsplit("/", 1)[-1]
-    aliases = re.split(r"[,\s]+", service.get("alias") or "") if isinstance(service.get("alias"), str) else []
-    return "dind" in image.partition(":")[2].lower().split("-") or "docker" in aliases
+    alias = service.get("alias")
+    aliases = docker_executor.split_aliases(alias) if isinstance(alias, str) else []
+    return _Image(str(service.get("name") or "")).is_dind or "docker" in aliases
+
+
+def any_dind(mode, entries):
+    """Whether any runner of the runner role is in dind mode: ``runner_mode`` and ``runner_entries`` as the role takes them.
+
+    An entry's own ``mode`` wins over ``mode`` (the role's default, itself "socket" when empty), as in runner_plan;
+    runners to remove (``state: absent``) and items that are not dicts do not count.
+    """
+    default = mode or "socket"
+    return any((entry.get("mode") or default) == "dind" for entry in entries or []
+               if isinstance(entry, dict) and entry.get("state") != "absent")
 
 
 _MIRROR_FLAG = "--registry-mirror"

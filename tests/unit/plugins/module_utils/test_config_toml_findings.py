@@ -212,6 +212,22 @@ def test_unknown_keys_are_errors_with_a_hint(data, table, fragment):
         assert "The runner silently ignores unknown keys" in found[0]["message"]
 
 
+def _removed_keys():
+    return [(section, key, meta) for section, keys in sorted(SCHEMA["_meta"]["removed"].items())
+            for key, meta in sorted(keys.items())]
+
+
+@pytest.mark.parametrize("section, key, meta", _removed_keys())
+def test_every_removed_key_of_the_schema_says_what_replaced_it(section, key, meta):
+    runner = _runner()
+    table = runner.setdefault(section.split(".", 1)[1], {}) if "." in section else runner
+    table[key] = "x"
+    found = [f for f in check_data({"runners": [runner]}) if f["code"] == "unknown-key"]
+    assert len(found) == 1 and found[0]["table"] == section
+    assert 'dropped it after %s and now ignores it silently; use "%s"' % (
+        meta["last_release"], meta["replaced_by"]) in found[0]["message"]
+
+
 def test_unknown_key_in_text_names_runner_and_table():
     text = ARTICLE_SOCKET.replace("tls_verify = false", "tls_verfy = false")
     found = findings(text)

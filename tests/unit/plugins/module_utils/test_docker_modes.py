@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
     FINDING_CODES,
     MODES,
+    any_dind,
     dind_mtu,
     dind_registry_mirror_problem,
     findings,
@@ -17,6 +18,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_mod
 
 SOCKET = "/var/run/docker.sock:/var/run/docker.sock"
 NO_TLS = {"DOCKER_TLS_CERTDIR": ""}
+DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 
 def _socket(**overrides):
@@ -324,10 +326,28 @@ def test_dind_not_privileged(overrides, state):
         {"privileged": False, "services_privileged": True},
         {"privileged": True, "services_privileged": True},
         {"privileged": True, "services_privileged": None},
+        {"privileged": True, "allowed_privileged_services": ["docker:*-dind"]},
+        {"privileged": True, "allowed_privileged_services": []},
     ],
 )
 def test_dind_privileged(overrides):
     assert findings(_dind(**overrides), "dind") == []
+
+
+@pytest.mark.parametrize("allowed, flagged", [
+    (["docker:*"], False),
+    (["**/docker:*-dind"], False),  # "**/" is zero or more whole path segments
+    (["postgres:*"], True),
+    (["docker:20.10.16"], True),  # the tag is part of the name matched
+    (["library/docker:*"], True),  # matched as written, not as Docker normalizes it
+])
+def test_a_dind_service_allowed_privileged_services_leaves_out_is_not_privileged(allowed, flagged):
+    # executors/docker/docker.go createHostConfigForService: services_privileged or privileged, and the allow-list.
+    found = findings(_dind(allowed_privileged_services=allowed), "dind")
+    assert _codes(found) == (["dind-not-privileged"] if flagged else [])
+    if flagged:
+        assert 'has no pattern that matches the dind service "docker:20.10.16-dind"' in found[0]["message"]
+        assert "add its image to allowed_privileged_services" in found[0]["message"]
 
 
 # --- socket-in-dind -----------------------------------------------------------------
@@ -668,6 +688,15 @@ def test_parse_environment_invalid(entries, message):
     assert message in str(error.value)
 
 
+@pytest.mark.parametrize("entries, expected", [
+    (["A=1", "NOEQUALS", 5, "=x", "B=2=3"], {"A": "1", "B": "2=3"}),
+    (None, {}),
+])
+def test_parse_environment_can_skip_what_the_runner_skips(entries, expected):
+    # common/config.go RunnerConfig.GetVariables leaves out entries parseVariable refuses.
+    assert parse_environment(entries, skip_invalid=True) == expected
+
+
 def test_parse_environment_names_the_setting():
     with pytest.raises(ValueError, match=r"^\[\[runners\]\] environment\[0\]"):
         parse_environment(["A"], what="[[runners]] environment")
@@ -707,16 +736,38 @@ def test_each_mode_preset_has_no_error_finding(mode, tls):
 
 @pytest.mark.parametrize("service, dind", [
     ({"name": "docker:27.5.1-dind"}, True),
+    # Pinned by digest, without an alias: the tag is read as Docker reads image names (issue 25).
+    ({"name": "docker:27.5.1-dind@" + DIGEST}, True),
+    ({"name": "registry.example.com:5000/runnerops/dind-with-ca:27.5.1-dind@" + DIGEST}, True),
     ({"name": "registry.example.com:5000/runnerops/dind-with-ca:27.5.1-dind"}, True),
     ({"name": "docker:27.5.1-dind-rootless"}, True),
     ({"name": "my/daemon:1", "alias": "db, docker"}, True),
     ({"name": "docker:27.5.1"}, False),
+    ({"name": "docker@" + DIGEST}, False),
     ({"name": "dind:1"}, False),
     ({"name": "postgres:16", "alias": "db"}, False),
 ])
 def test_is_dind_service_and_the_inference_agree(service, dind):
     assert is_dind_service(service) is dind
     assert (infer_mode({"volumes": []}, [service])[0] == "dind") is dind
+    # The findings read the same service the same way: a dind service pinned by digest counts as one.
+    docker = {"image": "docker:27.5.1", "privileged": True, "volumes": ["/certs/client"], "services": [service]}
+    assert ("dind-service-missing" not in _codes(findings(docker, "dind"))) is dind
+
+
+@pytest.mark.parametrize("mode, entries, dind", [
+    ("dind", [{"name": "a"}], True),
+    ("", [{"name": "a"}], False),  # the role's default mode is socket
+    (None, [{"name": "a", "mode": "dind"}], True),
+    ("dind", [{"name": "a", "mode": "socket"}], False),  # an entry's own mode wins
+    ("dind", [], False),  # no runner at all
+    ("dind", None, False),
+    ("socket", [{"name": "a"}, {"name": "b", "mode": "dind"}], True),
+    ("socket", [{"name": "b", "mode": "dind", "state": "absent"}], False),  # a runner to remove
+    ("dind", ["not a runner"], False),
+])
+def test_any_dind(mode, entries, dind):
+    assert any_dind(mode, entries) is dind
 
 
 @pytest.mark.parametrize("url, refused", [

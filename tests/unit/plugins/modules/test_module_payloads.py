@@ -23,9 +23,9 @@ PLUGINS = os.path.dirname(os.path.dirname(os.path.abspath(runner_drain.__file__)
 MODULE_UTILS = "ansible_collections.runnerops.gitlab_runner.plugins.module_utils"
 
 # What checks or builds a config.toml (and the role inputs): never needed to read one or to talk to GitLab.
-CHECKER = {"config_toml_findings", "config_toml_schema", "toml_writer", "docker_modes", "docker_volume",
-           "docker_job", "runner_config_file", "runner_plan", "runner_inputs", "docker_inputs", "role_inputs",
-           "docker_daemon_config"}
+CHECKER = {"config_toml_findings", "config_toml_schema", "toml_writer", "docker_modes", "docker_executor",
+           "docker_volume", "docker_job", "runner_config_file", "runner_plan", "runner_inputs", "docker_inputs",
+           "role_inputs", "docker_daemon_config"}
 
 
 def _imported(path):

@@ -1,0 +1,250 @@
+# Copyright (c) 2026 runnerops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The docker executor's rules (docker_executor); the runner's own tables for them run in test_runner_tables.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+    DEFAULT_BUILDS_DIR,
+    derived_aliases,
+    effective_pull_policies,
+    expand,
+    expand_variables,
+    feature_flag,
+    glob_match,
+    image_allowed,
+    job_privileged,
+    network_per_build,
+    pull_policies,
+    service_privileged,
+    shared_builds_dir,
+    short_token,
+    split_aliases,
+    split_image,
+)
+
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+
+
+@pytest.mark.parametrize("image, parts", [
+    ("docker:27.5.1-dind@" + DIGEST, ("docker", "27.5.1-dind", DIGEST)),
+    ("docker@" + DIGEST, ("docker", "", DIGEST)),
+    ("docker", ("docker", "", "")),
+    ("registry.example.com:5000/group/img:tag", ("registry.example.com:5000/group/img", "tag", "")),
+    ("localhost:5000/dind-with-ca:27.5.1-dind-rootless", ("localhost:5000/dind-with-ca", "27.5.1-dind-rootless", "")),
+    ("Docker:27", None),
+    ("docker:", None),
+    ("docker@sha256:abc", None),
+    ("", None),
+    (None, None),
+])
+def test_split_image(image, parts):
+    assert split_image(image) == parts
+
+
+@pytest.mark.parametrize("image, aliases", [
+    ("docker:20.10.24-dind", ["docker"]),
+    ("docker", ["docker"]),
+    ("postgres:14@sha256:" + "a" * 64, ["postgres"]),
+    ("tutum/wordpress:latest", ["tutum__wordpress", "tutum-wordpress"]),
+    ("registry.example.com:5000/group/img:tag", ["registry.example.com__group__img", "registry.example.com-group-img"]),
+    # GitLab's documented example: the registry port is dropped.
+    ("registry.gitlab-wp.com:4999/tutum/wordpress",
+     ["registry.gitlab-wp.com__tutum__wordpress", "registry.gitlab-wp.com-tutum-wordpress"]),
+    # Docker cannot parse these, and the runner derives no name from them.
+    ("Bad/Name", []),
+    ("docker:", []),
+])
+def test_derived_aliases(image, aliases):
+    assert derived_aliases(image) == aliases
+
+
+@pytest.mark.parametrize("alias, aliases", [
+    (None, []), ("", []), ("docker", ["docker"]), ("docker,dind  daemon", ["docker", "dind", "daemon"]),
+    (" a , b ", ["a", "b"]), ("a\tb", ["a", "b"]),
+])
+def test_split_aliases(alias, aliases):
+    assert split_aliases(alias) == aliases
+
+
+def test_split_aliases_rejects_a_list():
+    with pytest.raises(ValueError, match="alias must be a string"):
+        split_aliases(["docker"])
+
+
+# bmatcuk/doublestar v4.10.0 Match, as GitLab Runner's allow-lists use it (checked against the Go package).
+@pytest.mark.parametrize("pattern, name, matches", [
+    ("*", "ruby:3.3", True),
+    ("*", "library/ruby", False),  # * stays within a path segment
+    ("*/*", "library/ruby:3.3", True),
+    ("**/*", "ruby", True),  # **/ is zero or more whole segments
+    ("**/*", "my.registry.tld/group/subgroup/ruby:3.3", True),
+    ("**/*:*", "library/ruby", False),
+    ("my.registry.tld/**", "my.registry.tld", True),  # a trailing /** matches the directory itself
+    ("my.registry.tld/**", "my.registry.tld/a/b:1", True),
+    ("docker:*-dind", "docker:27.5.1-dind", True),
+    ("docker:*-dind", "docker:27.5.1-dind-rootless", False),
+    ("a**b", "axxb", True),  # ** inside a segment is a single star
+    ("a**b", "ax/xb", False),
+    ("docker:2?.*", "docker:27.5.1", True),
+    ("docker:2?.*", "docker:2/.5", False),  # ? is no separator
+    ("{alpine,debian}:*", "debian:12", True),
+    ("{alpine,debian}:*", "ubuntu:24.04", False),
+    ("docker:{2{6,7},28}.*", "docker:27.5.1", True),
+    ("[a-c]x", "bx", True),
+    ("[!a]x", "ax", False),
+    ("[^a]x", "bx", True),
+    ("\\*", "*", True),
+    ("\\*", "a", False),
+    ("*", "", True),  # what a job without an image is matched as
+    ("**/*", "", False),
+    ("alpine", "", False),
+    ("[", "[", False),  # malformed: nothing matches
+    ("[]a]", "a", False),
+    ("{a,b", "a", False),
+])
+def test_glob_match(pattern, name, matches):
+    assert glob_match(pattern, name) is matches
+
+
+@pytest.mark.parametrize("image, patterns, internal, allowed", [
+    ("ruby:3.3", [], (), True),
+    ("ruby:3.3", ["alpine:*"], (), False),
+    ("ruby:3.3", ["alpine:*"], ("ruby:3.3",), True),  # the runner's own images are always allowed
+    ("ruby:3.3", ["alpine:*", "ruby:*"], (), True),
+])
+def test_image_allowed(image, patterns, internal, allowed):
+    assert image_allowed(image, patterns, internal) is allowed
+
+
+@pytest.mark.parametrize("docker, image, privileged", [
+    ({}, "docker:dind", False),
+    ({"privileged": True}, "docker:dind", True),
+    ({"privileged": True, "services_privileged": False}, "docker:dind", False),
+    ({"privileged": False, "services_privileged": True}, "docker:dind", True),
+    ({"privileged": True, "allowed_privileged_services": ["docker:*"]}, "docker:dind", True),
+    ({"privileged": True, "allowed_privileged_services": ["docker:*"]}, "registry.example.com/docker:dind", False),
+])
+def test_service_privileged(docker, image, privileged):
+    assert service_privileged(docker, image) is privileged
+
+
+@pytest.mark.parametrize("docker, image, privileged", [
+    ({"privileged": True}, "", True),
+    ({"privileged": True, "allowed_privileged_images": ["alpine"]}, "alpine", True),
+    ({"privileged": True, "allowed_privileged_images": ["alpine"]}, "", False),
+    ({"services_privileged": True}, "alpine", False),
+])
+def test_job_privileged(docker, image, privileged):
+    assert job_privileged(docker, image) is privileged
+
+
+@pytest.mark.parametrize("docker, message", [
+    ({"privileged": "true"}, "privileged must be true or false"),
+    ({"allowed_privileged_services": "docker:*"}, "allowed_privileged_services must be a list of image patterns"),
+    ({"allowed_privileged_services": [1]}, "allowed_privileged_services must be a list of image patterns"),
+])
+def test_privilege_settings_of_the_wrong_type(docker, message):
+    with pytest.raises(ValueError, match=message):
+        service_privileged(docker, "docker:dind")
+
+
+@pytest.mark.parametrize("docker, effective", [
+    ({}, ["always"]),
+    ({"pull_policy": "if-not-present"}, ["if-not-present"]),
+    ({"pull_policy": ["always", "if-not-present"], "allowed_pull_policies": ["if-not-present"]}, ["if-not-present"]),
+    ({"allowed_pull_policies": ["never", "always"]}, ["always"]),
+])
+def test_pull_policies(docker, effective):
+    assert pull_policies(docker) == effective
+
+
+@pytest.mark.parametrize("docker, message", [
+    ({"pull_policy": ["sometimes"]}, 'pull_policy "sometimes" is not one the runner knows'),
+    ({"allowed_pull_policies": "Always"}, 'allowed_pull_policies "Always" is not one the runner knows'),
+    ({"pull_policy": [1]}, "pull_policy must be a string or a list of strings"),
+    ({"pull_policy": "never", "allowed_pull_policies": ["always"]}, "has no policy that allowed_pull_policies"),
+])
+def test_pull_policies_the_runner_refuses(docker, message):
+    with pytest.raises(ValueError, match=message):
+        pull_policies(docker)
+
+
+@pytest.mark.parametrize("policies, allowed, effective", [
+    ([], ["never"], ["never"]), (["always"], [], ["always"]), (["always", "never"], ["never"], ["never"]),
+    (["always"], ["never"], []),
+])
+def test_effective_pull_policies(policies, allowed, effective):
+    assert effective_pull_policies(policies, allowed) == effective
+
+
+@pytest.mark.parametrize("flags, variables, on", [
+    (None, None, False),
+    ({"FF_NETWORK_PER_BUILD": True}, None, True),
+    ({"FF_NETWORK_PER_BUILD": False}, {"FF_NETWORK_PER_BUILD": "true"}, False),  # the runner's table wins
+    ({"FF_OTHER": True}, {"FF_NETWORK_PER_BUILD": "1"}, True),
+    (None, {"FF_NETWORK_PER_BUILD": "T"}, True),
+    (None, {"FF_NETWORK_PER_BUILD": "yes"}, False),  # not a strconv.ParseBool word
+    (None, {"FF_NETWORK_PER_BUILD": "0"}, False),
+])
+def test_feature_flag(flags, variables, on):
+    assert feature_flag("FF_NETWORK_PER_BUILD", flags, variables) is on
+
+
+@pytest.mark.parametrize("docker, per_build", [({}, True), ({"network_mode": "bridge"}, False), ({"network_mode": ""}, True)])
+def test_network_per_build_needs_no_network_mode(docker, per_build):
+    assert network_per_build(docker, {"FF_NETWORK_PER_BUILD": True}) is per_build
+    assert network_per_build(docker) is False
+
+
+# Go's os.Expand with the runner's lookup (common/spec/variables_test.go TestSpecialVariablesExpansion and
+# TestVariablesExpansion; checked against Go's os.Expand).
+@pytest.mark.parametrize("value, expanded", [
+    ("$$", "$"),
+    ("$/dsa", "$/dsa"),
+    ("aa$@bb", "aabb"),
+    ("aa${@}bb", "aabb"),
+    ("${public} ${private}", "value_of_ value_of_value_of_$undefined"),
+    ("$public$", "value_of_$"),
+    ("${}x", "x"),
+    ("${public", "public"),
+    ("$1x", "x"),
+    ("$-", ""),
+    ("no dollar", "no dollar"),
+])
+def test_expand(value, expanded):
+    variables = [("public", "some_value"), ("private", "value_of_value_of_$undefined"), ("public", "value_of_")]
+    assert expand(value, variables) == expanded
+
+
+def test_expand_variables_is_one_level_against_the_values_as_written():
+    pairs = [("key", "value_of_$public"), ("public", "some_value"), ("private", "value_of_${public}"),
+             ("public", "value_of_$undefined")]
+    assert expand_variables(pairs) == [("key", "value_of_value_of_$undefined"), ("public", "some_value"),
+                                       ("private", "value_of_value_of_$undefined"), ("public", "value_of_")]
+
+
+@pytest.mark.parametrize("token, short", [
+    ("glrt-t1_AbCdEfGhIjKlMn", "AbCdEfGhI"), ("glrtr-AbCdEfGhIjKl", "AbCdEfGhI"), ("glcbt-AbCdEfGhIjKl", "AbCdEfGhI"),
+    ("GR1348941AbCdEfGhIjKl", "AbCdEfGhI"), ("abc", "abc"), ("", ""), (None, ""),
+    ("_abcdefghij", "r_abcdefg"), ("abcdefgh_ij", "abcdefghr"),
+])
+def test_short_token(token, short):
+    assert short_token(token) == short
+
+
+@pytest.mark.parametrize("volumes, shared", [
+    ([], False),
+    (["/cache", "/builds"], False),  # anonymous volumes have no source: not shared
+    (["/builds:/builds"], True),
+    (["ci-builds:/builds"], True),
+    (["/srv:/srv"], False),
+    (["/srv/builds:/builds/sub"], False),
+    (["not a spec::x:y", "/builds:/builds:ro"], True),
+])
+def test_shared_builds_dir(volumes, shared):
+    assert shared_builds_dir(DEFAULT_BUILDS_DIR, volumes) is shared
