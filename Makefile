@@ -23,7 +23,7 @@ export PY_COLORS := 0
 # repositories installs from a signed mirror (needs Go for the package's maintainer scripts: tests/env/fetch-runner-packaging.sh).
 MOLECULE_SCENARIO ?= default reliability repositories
 
-.PHONY: test venv build lint sanity unit schema env molecule bench provision validate demo demo-shell demo-clean demo-test clean
+.PHONY: test venv build lint sanity unit schema env molecule bench mutation provision validate demo demo-shell demo-clean demo-test clean
 
 test: lint build sanity unit molecule demo-test ## Everything, in the order CI runs it
 	@echo "make test: all checks passed"
@@ -119,6 +119,22 @@ demo-test: build env
 bench: build env
 	$(BIN)/python tests/bench/bench_validate.py
 	$(BIN)/python tests/bench/bench_fleet.py
+
+# Figures, not pass/fail, and not part of make test: mutation testing of the rule files of plugins/module_utils/
+# (tests/mutation/run.py lists them with their unit tests), "mutation: <file> killed/total (non-equivalent) <percent>"
+# per file and a total; make mutation MUTATION_FILES="secrets drain" measures a few. It mutates a copy of the
+# checkout (.build/mutation/), never the files being edited. mutmut 2 gets a virtualenv of its own under .build/: its
+# pins (click, pony, parso) stay out of the one make test and the roles' checks use, whose Python runs the tests.
+# mutmut 2 rather than 3: 3 mutates only inside functions (not the rule tables) and finds its mutants by module name,
+# which the collection's import path (ansible_collections.runnerops...) does not match.
+MUTATION_VENV := $(BUILD)/mutation-venv
+MUTATION_FILES ?=
+mutation: venv $(MUTATION_VENV)/.installed
+	nice -n 10 $(MUTATION_VENV)/bin/python tests/mutation/run.py --python $(BIN)/python $(MUTATION_FILES)
+$(MUTATION_VENV)/.installed:
+	$(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/pip install --quiet --disable-pip-version-check mutmut==2.5.1
+	touch $@
 
 clean:
 	rm -rf $(BUILD) tests/output .ansible

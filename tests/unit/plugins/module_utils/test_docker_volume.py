@@ -167,3 +167,120 @@ def test_same_path(first, second, expected):
 )
 def test_path_within(path, parent, expected):
     assert path_within(path, parent) is expected
+
+
+# Docker's option groups (linuxValidMountMode), written out here rather than read from the module under test.
+DOCKER_OPTION_GROUPS = [
+    ("rw", "ro"),
+    ("z", "Z"),
+    ("shared", "rshared", "slave", "rslave", "private", "rprivate"),
+    ("nocopy",),
+    ("consistent", "cached", "delegated"),
+]
+DOCKER_OPTIONS = [option for group in DOCKER_OPTION_GROUPS for option in group]
+
+
+@pytest.mark.parametrize("option", DOCKER_OPTIONS)
+def test_every_docker_option_is_accepted_alone_on_a_volume_or_a_bind(option):
+    source = "/host" if option != "nocopy" else "vol"
+    assert parse_volume("%s:/data:%s" % (source, option))["options"] == [option]
+
+
+def test_the_options_are_docker_options_in_its_order():
+    assert list(VOLUME_OPTIONS) == DOCKER_OPTIONS
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [(a, b) for group in DOCKER_OPTION_GROUPS for a in group for b in group if a != b],
+)
+def test_two_options_of_one_group_conflict(first, second):
+    with pytest.raises(VolumeSpecError, match='conflicting .* options "%s" and "%s"' % (first, second)):
+        parse_volume("/host:/data:%s,%s" % (first, second))
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [(a[0], b[-1]) for a in DOCKER_OPTION_GROUPS for b in DOCKER_OPTION_GROUPS if a is not b and "nocopy" not in a + b],
+)
+def test_options_of_different_groups_go_together(first, second):
+    assert parse_volume("/host:/data:%s,%s" % (first, second))["options"] == [first, second]
+
+
+@pytest.mark.parametrize("option", ["shared", "rshared", "slave", "rslave", "private", "rprivate"])
+def test_every_propagation_option_is_refused_on_a_named_volume(option):
+    with pytest.raises(VolumeSpecError, match='sets propagation "%s" on the named volume "vol"' % option):
+        parse_volume("vol:/data:%s" % option)
+
+
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        # Docker reads a backslash in the container path as a slash when it checks it, and keeps the path as given.
+        ("/host:\\data", _volume("bind", "/host", "\\data")),
+        ("vol:\\data:ro", _volume("volume", "vol", "\\data", ["ro"], True)),
+    ],
+)
+def test_backslash_container_paths(spec, expected):
+    assert parse_volume(spec) == expected
+
+
+def test_a_backslash_alone_is_the_container_root():
+    with pytest.raises(VolumeSpecError, match="mounts over the container's root"):
+        parse_volume("/host:\\")
+
+
+@pytest.mark.parametrize(
+    "spec, kind, fix",
+    [
+        # A name with a slash, or starting with "." or "~", is a relative host path: the fix is an absolute path.
+        ("src/data:/data", "relative host path", 'e.g. "/srv/src/data"'),
+        (".hidden:/data", "relative host path", 'e.g. "/srv/hidden"'),
+        ("~data:/data", "relative host path", 'e.g. "/srv/data"'),
+        # Anything else that is no volume name stays an invalid name.
+        ("a:/data", "invalid volume name", "rename the volume"),
+        ("data@x:/data", "invalid volume name", "rename the volume"),
+    ],
+)
+def test_host_part_that_is_neither_path_nor_name_names_its_fix(spec, kind, fix):
+    with pytest.raises(VolumeSpecError) as error:
+        parse_volume(spec)
+    assert kind in str(error.value)
+    assert fix in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "spec, fix",
+    [
+        ("/data:", 'write "/data" for an anonymous volume or add the container path, e.g. "/data:/data"'),
+        ("/data:ro", 'write "/data" alone for an anonymous volume (they take no options), or "NAME-OR-/HOST/PATH:/data:ro"'),
+        (":/data", "[HOST-PATH-OR-VOLUME-NAME:]CONTAINER-PATH[:OPTIONS]"),
+        ("/a:/b:c:d", "[HOST-PATH-OR-VOLUME-NAME:]CONTAINER-PATH[:OPTIONS]"),
+    ],
+)
+def test_message_names_the_fix_for_the_spec_given(spec, fix):
+    with pytest.raises(VolumeSpecError) as error:
+        parse_volume(spec)
+    assert fix in str(error.value)
+
+
+@pytest.mark.parametrize("option, hint", [("RO", 'write "ro"'), ("Rshared", 'write "rshared"'), ("Foo", None), ("foo", None)])
+def test_case_hint_only_for_a_known_option_in_another_case(option, hint):
+    with pytest.raises(VolumeSpecError) as error:
+        parse_volume("/a:/b:%s" % option)
+    if hint:
+        assert "options are case-sensitive: %s" % hint in str(error.value)
+    else:
+        assert 'unknown option "%s": Docker accepts ' % option in str(error.value)
+
+
+def test_unknown_option_message_lists_the_options_comma_separated():
+    with pytest.raises(VolumeSpecError) as error:
+        parse_volume("/a:/b:bogus")
+    listed = str(error.value).split("Docker accepts ", 1)[1].rsplit(", comma-separated", 1)[0]
+    assert listed.split(", ") == DOCKER_OPTIONS
+
+
+@pytest.mark.parametrize("path, expected", [("//Xfer/a", "/Xfer/a"), ("///X", "/X")])
+def test_normalize_path_keeps_what_follows_the_leading_slashes(path, expected):
+    assert normalize_path(path) == expected

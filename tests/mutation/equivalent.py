@@ -1,0 +1,28 @@
+"""Mutants no test can observe, each with the reason (``make mutation`` leaves them out of the score).
+
+An entry names the file (a module_utils name), the source line as written and the line as the mutant writes it
+(both stripped; a mutant spanning lines has them joined by newlines), and why no behaviour tells them apart. The
+score is killed / (sampled - equivalent). An entry whose line no longer exists simply matches nothing.
+
+WORDING (decided by run.py, not listed here): a mutant that only wraps a piece of a message's prose in mutmut's
+``XX`` (the text of a ``%``-formatted literal, an f-string or the literal an exception is raised with, when it has a
+space in it) is set aside before sampling. The
+tests pin what a message names (the value, the option path, the fix), which other mutants change (a ``parts[0]``
+made ``parts[1]``, a table entry, a format argument); they do not pin the wording.
+"""
+
+EQUIVALENT = [
+    {
+        "file": "docker_volume",
+        "line": '"nocopy": "copy mode",',
+        "mutant": '"nocopy": "XXcopy modeXX",',
+        "reason": "nocopy is the only option of its group: two options of the group never meet, and the group's name "
+                  "shows only in the conflict message",
+    },
+    {
+        "file": "docker_volume",
+        "line": '_SYNTAX = "[HOST-PATH-OR-VOLUME-NAME:]CONTAINER-PATH[:OPTIONS]"',
+        "mutant": '_SYNTAX = "XX[HOST-PATH-OR-VOLUME-NAME:]CONTAINER-PATH[:OPTIONS]XX"',
+        "reason": "wording: the syntax the messages show is still there, with XX around it",
+    },
+]
