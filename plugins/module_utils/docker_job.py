@@ -13,22 +13,13 @@ callable and always removes what it created: containers, the job network,
 per-job volumes, the project directory and any host directory it (or Docker
 on its behalf) created.
 
-What the executor does and this module reproduces (GitLab Runner with
-``FF_NETWORK_PER_BUILD``):
-
-- a user-defined network per job; each service joins it under its aliases:
-  the ``alias`` list and the two names derived from the image
-  (``registry.example.com:5000/group/img:tag`` gives
-  ``registry.example.com__group__img`` and ``registry.example.com-group-img``);
-- ``volumes`` of ``[runners.docker]`` mounted into the job AND the services
-  (binds as written, anonymous volumes as per-job named volumes); the builds
-  directory on a per-job volume unless a volume already covers it;
-- services privileged when ``services_privileged`` (if set) else
-  ``privileged`` is true, with every job variable in their environment;
-- the job container with the image's own entrypoint, the runner's
-  ``environment`` plus the CI variables plus the job's variables, working in
-  ``<builds_dir>/<namespace>/<project>``, after waiting for the services' TCP
-  ports for at most ``wait_for_services_timeout`` seconds.
+What ci_job reproduces of the docker executor, each rule with the runner source
+it follows, and what it does not reproduce, is written once: in the ci_job
+module's DOCUMENTATION (plugins/modules/ci_job.py). The rules it shares with
+the config.toml findings (image names, allow-lists, privileges, the job
+network, variables) are docker_executor's; the mode and the dind-service test
+are docker_modes's (infer_mode, is_dind_service), the same functions the
+findings call.
 """
 
 from __future__ import annotations
@@ -45,8 +36,7 @@ import socket
 import tempfile
 import time
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_auth
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import parse_environment
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_auth, docker_executor, docker_modes
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
@@ -59,42 +49,26 @@ __all__ = [
     "DEFAULT_BUILDS_DIR",
     "JobSetupError",
     "build_script",
-    "derived_aliases",
-    "infer_mode",
     "plan_job",
     "run_job",
     "select_runner",
-    "split_aliases",
 ]
 
-DEFAULT_BUILDS_DIR = "/builds"
-# The executor's default for wait_for_services_timeout (seconds).
-_DEFAULT_WAIT_FOR_SERVICES = 30
-_PULL_POLICIES = ("always", "if-not-present", "never")
+DEFAULT_BUILDS_DIR = docker_executor.DEFAULT_BUILDS_DIR
 _LABEL = "com.runnerops.ci-job"
-_HOST_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
-_DIND_SOCKET = "unix:///var/run/docker.sock"
+_DIND_SOCKET = "unix://" + docker_modes.DOCKER_SOCKET
 # Where the Docker CLI files Docker Hub's credential in its config.json.
 _DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/"
 # Output kept from a job (its tail): enough for any smoke test, bounded for the task result.
 _OUTPUT_LIMIT = 100000
 _SERVICE_LOG_LIMIT = 4000
+# executors/docker/docker.go getContainerIPAndExposedPorts: at most this many exposed ports are waited for.
+_MAX_PORTS_CHECKED = 20
 _PROJECT_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VOLUME_SLUG = re.compile(r"[^a-zA-Z0-9_.-]+")
-
-# github.com/distribution/reference (ReferenceRegexp), which GitLab Runner parses service images with.
-_ALNUM = r"[a-z0-9]+"
-_SEPARATOR = r"(?:[._]|__|[-]+)"
-_PATH_COMPONENT = _ALNUM + r"(?:" + _SEPARATOR + _ALNUM + r")*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = _DOMAIN_COMPONENT + r"(?:\." + _DOMAIN_COMPONENT + r")*(?::[0-9]+)?"
-_NAME = r"(?:" + _DOMAIN + r"/)?" + _PATH_COMPONENT + r"(?:/" + _PATH_COMPONENT + r")*"
-_REFERENCE = re.compile(
-    r"^(" + _NAME + r")(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
-)
-# GitLab Runner's referenceRegexpNoPort: the registry port is dropped from derived aliases.
-_NO_PORT = re.compile(r"^(.*?)(|:[0-9]+)(|/.*)$")
+# strconv.ParseInt(value, 10, 32), which reads HEALTHCHECK_TCP_PORT.
+_INT32 = re.compile(r"^[+-]?[0-9]+\Z")
 
 
 class JobSetupError(Exception):
@@ -103,74 +77,6 @@ class JobSetupError(Exception):
     def __init__(self, message, details=None):
         super(JobSetupError, self).__init__(message)
         self.details = details or {}
-
-
-# --- names and aliases ------------------------------------------------------------
-
-
-def split_aliases(alias):
-    """Split a service ``alias`` the way the runner does: names separated by commas and/or spaces."""
-    if alias is None:
-        return []
-    if not isinstance(alias, str):
-        raise ValueError(
-            'a service alias must be a string (several separated by commas or spaces), got %s %r' % (_kind(alias), alias)
-        )
-    return [part for part in re.split(r"[,\s]+", alias) if part]
-
-
-def derived_aliases(image):
-    """Return the host names GitLab Runner gives a service from its image name.
-
-    Tag, digest and registry port are dropped, then ``/`` becomes ``__`` for
-    the first name and ``-`` for the second (only when different):
-    ``docker:20.10.24-dind`` -> ``["docker"]``;
-    ``registry.example.com:5000/group/img:tag`` ->
-    ``["registry.example.com__group__img", "registry.example.com-group-img"]``.
-    An image name Docker cannot parse gives no name at all, as in the runner.
-    """
-    match = _REFERENCE.match(image)
-    if not match:
-        return []
-    parts = _NO_PORT.match(match.group(1))
-    service = parts.group(1) + parts.group(3)
-    first = service.replace("/", "__")
-    second = service.replace("/", "-")
-    return [first] if first == second else [first, second]
-
-
-def _tag_words(image):
-    match = _REFERENCE.match(image)
-    tag = match.group(2) if match else ""
-    return (tag or "").lower().split("-")
-
-
-def _is_dind_service(service):
-    return "dind" in _tag_words(service["image"]) or "docker" in service["aliases"]
-
-
-def infer_mode(docker, services=None):
-    """Return ``socket``, ``dind`` or None for ``[runners.docker]`` settings, as config_toml_findings's checks infer it.
-
-    ``socket`` when a volume binds the host's Docker socket, else ``dind`` when
-    ``privileged`` or ``services_privileged`` is true or a dind service
-    (image tag with ``dind``, or alias ``docker``) is configured.
-    """
-    for spec in docker.get("volumes") or []:
-        try:
-            volume = parse_volume(spec)
-        except VolumeSpecError:
-            continue
-        if volume["type"] == "bind" and volume["source"] != "/":
-            if any(path_within(host_socket, volume["source"]) for host_socket in _HOST_SOCKETS):
-                return "socket"
-    if docker.get("privileged") is True or docker.get("services_privileged") is True:
-        return "dind"
-    if services is None:
-        services = _services(docker.get("services"), "[runners.docker] services")
-    if any(_is_dind_service(service) for service in services):
-        return "dind"
-    return None
 
 
 # --- input checks -----------------------------------------------------------------
@@ -195,12 +101,9 @@ def select_runner(config, name=None):
     raise ValueError('config.toml has no runner named "%s" (it has %s): pass one of those names' % (name, known))
 
 
-def _string_list(value, what, one_string_allowed=False):
+def _string_list(value, what):
     if value is None:
         return []
-    if isinstance(value, str) and one_string_allowed:
-        # pull_policy is a string or a list of strings in config.toml.
-        return [value]
     if not isinstance(value, (list, tuple)):
         raise ValueError("%s must be a list of strings, got %s %r" % (what, _kind(value), value))
     for index, item in enumerate(value):
@@ -237,7 +140,7 @@ def _variables(value, what):
 
 
 def _service(service, what, job_service):
-    """Normalize a service to ``{image, aliases, command, entrypoint, environment}``."""
+    """Normalize a service to ``{image, alias, command, entrypoint, variables}`` as written (nothing expanded)."""
     if isinstance(service, str):
         service = {"name": service}
     if not isinstance(service, dict):
@@ -247,23 +150,27 @@ def _service(service, what, job_service):
     if unknown:
         raise ValueError("%s has unknown keys %s: a service takes %s" % (what, ", ".join(unknown), ", ".join(allowed)))
     image = service.get("name")
-    if not isinstance(image, str) or not image.strip():
-        raise ValueError('%s needs "name", the image of the service, as a non-empty string, got %r' % (what, image))
-    image = image.strip()
-    aliases = []
-    for alias in split_aliases(service.get("alias")) + derived_aliases(image):
-        if alias not in aliases:
-            aliases.append(alias)
+    if image is None:
+        image = ""
+    if not isinstance(image, str):
+        raise ValueError('%s "name", the image of the service, must be a string, got %s %r' % (what, _kind(image), image))
+    alias = service.get("alias")
+    if alias is not None and not isinstance(alias, str):
+        raise ValueError("%s alias must be a string (several names separated by commas or spaces), got %s %r"
+                         % (what, _kind(alias), alias))
     if job_service:
-        environment = _variables(service.get("variables"), "%s variables" % what)
+        variables = _variables(service.get("variables"), "%s variables" % what)
     else:
-        environment = parse_environment(service.get("environment"), "%s environment" % what)
+        # common/config.go Service.ToImageDefinition: the service's own environment, as the runner parses it.
+        variables = docker_modes.parse_environment(service.get("environment"), "%s environment" % what)
     return {
-        "image": image,
-        "aliases": aliases,
+        "what": what,
+        "image": image.strip(),
+        "alias": alias or "",
         "command": _command_list(service.get("command"), "%s command" % what),
         "entrypoint": _command_list(service.get("entrypoint"), "%s entrypoint" % what),
-        "environment": environment,
+        "variables": list(variables.items()),
+        "job_service": job_service,
     }
 
 
@@ -289,24 +196,6 @@ def _project(project, job_id):
     return "/".join(parts[:-1]), parts[-1]
 
 
-def _bool_setting(docker, key):
-    value = docker.get(key)
-    if value is not None and not isinstance(value, bool):
-        raise ValueError("[runners.docker] %s must be true or false, got %s %r" % (key, _kind(value), value))
-    return value
-
-
-def _pull_policies(docker):
-    policies = _string_list(docker.get("pull_policy"), "[runners.docker] pull_policy", True) or ["always"]
-    for policy in policies:
-        if policy not in _PULL_POLICIES:
-            raise ValueError(
-                '[runners.docker] pull_policy "%s" is not one the runner knows: use %s'
-                % (policy, ", ".join(_PULL_POLICIES))
-            )
-    return policies
-
-
 def _network_mtu(docker):
     """``network_mtu`` of ``[runners.docker]``: the MTU of the job's network (0, the default, leaves Docker's)."""
     mtu = docker.get("network_mtu") or 0
@@ -316,14 +205,24 @@ def _network_mtu(docker):
 
 
 def _wait_timeout(docker):
+    """executors/docker/services.go waitForServices: 0 means the default, a negative value no wait."""
     value = docker.get("wait_for_services_timeout")
     if value is None or value == 0:
-        return _DEFAULT_WAIT_FOR_SERVICES
+        return docker_executor.DEFAULT_WAIT_FOR_SERVICES_TIMEOUT
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(
             "[runners.docker] wait_for_services_timeout must be an integer (seconds), got %s %r" % (_kind(value), value)
         )
-    # A negative value turns the wait off in the runner.
+    return value
+
+
+def _services_limit(docker):
+    """common/config.go DockerConfig.GetServicesLimit: unset (or negative) is no limit."""
+    value = docker.get("services_limit")
+    if value is None:
+        return -1
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("[runners.docker] services_limit must be an integer, got %s %r" % (_kind(value), value))
     return value
 
 
@@ -339,6 +238,27 @@ def _docker_host_args(docker):
     )
 
 
+def _allowed(image, patterns, internal, key, name, what):
+    """common/allowed_images.go VerifyAllowedImage, with the fix in the message."""
+    if not docker_executor.image_allowed(image, patterns, internal):
+        raise ValueError(
+            '%s "%s" is not in [runners.docker] %s %s of runner "%s": GitLab Runner fails the job ("The %s image is '
+            'not present on list of allowed %s"); use an image a pattern allows, or add one that matches it'
+            % (what, image, key, json.dumps(patterns), name, json.dumps(image), key.replace("allowed_", "")))
+
+
+def _user(docker):
+    """The job container's user: the runner's ``user``, within ``allowed_users`` (DockerConfig.IsUserAllowed)."""
+    user = docker.get("user") or ""
+    if not isinstance(user, str):
+        raise ValueError("[runners.docker] user must be a string, got %s %r" % (_kind(user), user))
+    allowed = _string_list(docker.get("allowed_users"), "[runners.docker] allowed_users")
+    if user and allowed and user not in allowed:
+        raise ValueError('[runners.docker] user "%s" is not in allowed_users %s: GitLab Runner fails every job '
+                         '("user is not an allowed user"); add it to allowed_users' % (user, json.dumps(allowed)))
+    return user
+
+
 # --- the plan ---------------------------------------------------------------------
 
 
@@ -348,7 +268,12 @@ def _volume_slug(target):
 
 
 def _mounts(volumes, builds_dir, prefix):
-    """Map ``volumes`` specs to the ``-v`` arguments of the job; add the builds volume when none covers it."""
+    """Map ``volumes`` specs to the ``-v`` arguments of the job; add the builds volume unless one is at builds_dir.
+
+    executors/docker/internal/volumes/manager.go Create (a spec with a source is bound as written, an anonymous
+    one becomes a volume) and executors/docker/docker.go createBuildVolume (a temporary volume at builds_dir,
+    unless a volume is already defined at that very path).
+    """
     mounts = []
     targets = {}
     for index, spec in enumerate(volumes):
@@ -372,7 +297,7 @@ def _mounts(volumes, builds_dir, prefix):
         else:
             mount["argument"] = spec
         mounts.append(mount)
-    if not any(path_within(builds_dir, mount["target"]) for mount in mounts):
+    if builds_dir not in targets:
         mounts.append(
             {
                 "type": "volume",
@@ -410,7 +335,10 @@ def _below(path, top):
 
 
 def _builds(mounts, builds_dir, project_dir):
-    """Where the project lives: on the host (a bind covers it) or in a volume, prepared through a container."""
+    """Where the project lives: on the host (a bind covers it) or in a volume, prepared through a container.
+
+    The deepest mount holding the project directory stores it, as Docker mounts nested volumes.
+    """
     mount = _covering(mounts, project_dir)
     relative = posixpath.relpath(project_dir, mount["target"])
     builds = {
@@ -450,7 +378,8 @@ def _env_args(environment):
 
 
 def _host_config_args(docker, privileged, mounts):
-    """The settings the runner applies to job and service containers alike."""
+    """The settings the runner gives job and service containers alike (docker.go createHostConfig and
+    createHostConfigForService): privileged as decided for each, the volumes' binds, extra_hosts, dns, dns_search."""
     args = []
     if privileged:
         args.append("--privileged")
@@ -465,7 +394,8 @@ def _host_config_args(docker, privileged, mounts):
     return args
 
 
-def _job_only_args(docker):
+def _job_only_args(docker, user):
+    """What only the job container gets (docker.go createHostConfig, getBuildContainerUser)."""
     args = []
     for capability in _string_list(docker.get("cap_add"), "[runners.docker] cap_add"):
         args.extend(["--cap-add", capability])
@@ -475,29 +405,115 @@ def _job_only_args(docker):
         args.extend(["--security-opt", option])
     for device in _string_list(docker.get("devices"), "[runners.docker] devices"):
         args.extend(["--device", device])
-    user = docker.get("user")
     if user:
-        if not isinstance(user, str):
-            raise ValueError("[runners.docker] user must be a string, got %s %r" % (_kind(user), user))
         args.extend(["--user", user])
     return args
 
 
-def _service_argv(service, index, prefix, network, docker, privileged, mounts, environment):
+def _service_argv(service, prefix, network, docker, mounts):
+    """executors/docker/docker.go createServiceContainerConfig and createHostConfigForService as docker run words."""
     argv = ["run", "-d", "--name", service["container"], "--label", "%s=%s" % (_LABEL, prefix), "--network", network]
     for alias in service["aliases"]:
         argv.extend(["--network-alias", alias])
-    argv.extend(_host_config_args(docker, privileged, mounts))
-    argv.extend(_env_args(environment))
+    argv.extend(_host_config_args(docker, service["privileged"], mounts))
+    argv.extend(_env_args(service["environment"]))
     command = list(service["command"] or [])
-    if service["entrypoint"] is not None:
+    # overwriteEntrypoint: a non-empty entrypoint replaces the image's, unless disable_entrypoint_overwrite.
+    entrypoint = service["entrypoint"]
+    if entrypoint:
         # docker run takes one word for --entrypoint; the rest goes before the command, as Docker would run it.
-        entrypoint = service["entrypoint"]
-        argv.extend(["--entrypoint", entrypoint[0] if entrypoint else ""])
+        argv.extend(["--entrypoint", entrypoint[0]])
         command = entrypoint[1:] + command
     argv.append(service["image"])
     argv.extend(command)
     return argv
+
+
+def _pairs_dict(pairs):
+    """Variables as the container gets them: the last value of a name wins (docker run -e, the API's Env)."""
+    variables = {}
+    for name, value in pairs:
+        variables.pop(name, None)
+        variables[name] = value
+    return variables
+
+
+def _job_variables(entry, environment, job_image, given_variables, ci, after):
+    """The job's variables in the runner's order (common/build.go GetAllVariables), then expanded (Variables.Expand).
+
+    Before the job's own: CI_JOB_IMAGE (when the job names an image), the runner's (CI_RUNNER_SHORT_TOKEN, its
+    ``environment``: RunnerConfig.GetVariables), the runner's defaults (Build.GetDefaultVariables); then the job's
+    (GitLab's predefined ones, then the job's ``variables``); then CI_DISPOSABLE_ENVIRONMENT and the others of
+    getBaseVariablesAfterJob. A later value of a name wins.
+    """
+    pairs = []
+    if job_image:
+        pairs.append(("CI_JOB_IMAGE", job_image))
+    pairs.append(("CI_RUNNER_SHORT_TOKEN", docker_executor.short_token(entry.get("token"))))
+    pairs.extend(environment.items())
+    pairs.extend(ci)
+    pairs.extend(given_variables.items())
+    pairs.extend(after)
+    return docker_executor.expand_variables(pairs)
+
+
+def _plan_services(written, pairs, docker, runner, warnings):
+    """The services that start, with their names on the job network, privileges and environment.
+
+    executors/docker/services.go getServicesDefinitions (the runner's services, then the job's, which must be in
+    allowed_services; at most services_limit) and createFromServiceDefinition: each service is named after its
+    image (SplitNameAndVersion) and then its aliases; a name an earlier service holds is skipped with a warning,
+    and a service whose names are all taken is not started. Names and aliases are expanded with the job's
+    variables first (common/config.go GetExpandedServices, common/build.go expandContainerOptions).
+    """
+    internal = []
+    for service in written:
+        service["name"] = docker_executor.expand(service["image"], pairs)
+        service["alias_expanded"] = docker_executor.expand(service["alias"], pairs)
+        if not service["job_service"]:
+            internal.append(service["name"])
+    allowed = docker_executor.allow_list(docker, "allowed_services")
+    for service in written:
+        if service["job_service"]:
+            _allowed(service["name"], allowed, internal, "allowed_services", runner, "service %s" % service["what"])
+    limit = _services_limit(docker)
+    if 0 <= limit < len(written):
+        raise ValueError("the job has %d services but [runners.docker] services_limit of runner \"%s\" is %d: GitLab "
+                         "Runner fails the job (\"too many services requested\"); use fewer services or raise the limit"
+                         % (len(written), runner, limit))
+    names_taken = set()
+    planned = []
+    for service in written:
+        names = docker_executor.derived_aliases(service["name"]) + docker_executor.split_aliases(
+            service["alias_expanded"])
+        # Once each: the runner also warns when an alias repeats the service's own image name (docker:dind with
+        # alias docker), which changes nothing and is left out here.
+        names = [alias for index, alias in enumerate(names) if alias not in names[:index]]
+        started = False
+        for alias in names:
+            if alias in names_taken:
+                warnings.append('%s "%s": its name "%s" is already taken by another service, so it is not reachable '
+                                "under it (GitLab Runner skips it too)" % (service["what"], service["name"], alias))
+                continue
+            if not started and docker_executor.split_image(service["name"]) is None:
+                if not service["name"]:
+                    raise ValueError('%s has an alias but no "name": GitLab Runner fails the job ("invalid service '
+                                     'image name"); give the image of the service' % service["what"])
+                raise ValueError('%s "%s" is not an image name Docker can parse: GitLab Runner fails the job '
+                                 '("invalid service image name"); write it as [registry/]path[:tag][@digest], in '
+                                 "lower case" % (service["what"], service["name"]))
+            started = True
+            names_taken.add(alias)
+        if not started:
+            why = ("all its names are taken by earlier services" if names else
+                   "it has no image name" if not service["name"] else
+                   "Docker cannot parse its image name, so it has no name to be reached under")
+            warnings.append('%s "%s" is not started: %s; GitLab Runner skips it the same way'
+                            % (service["what"], service["name"], why))
+            continue
+        service["aliases"] = names
+        planned.append(service)
+    return planned
 
 
 def plan_job(
@@ -511,14 +527,17 @@ def plan_job(
     project=None,
     job_id=None,
     marker=None,
+    timeout=None,
 ):
     """Return the plan of one job of runner ``runner`` of the parsed ``config`` (see run_job()).
 
     Nothing runs here. ``docker_overrides`` is merged over ``[runners.docker]``
     key by key (a key given replaces the runner's). ``services`` are added
     after the runner's (image strings or dicts with ``name``, ``alias``,
-    ``command``, ``entrypoint``, ``variables``). Raises ValueError, saying what
-    to fix, for settings the runner or Docker would refuse.
+    ``command``, ``entrypoint``, ``variables``). ``timeout`` (seconds) is the
+    job's CI_JOB_TIMEOUT. Raises ValueError, saying what to fix, for settings
+    the runner or Docker would refuse. The plan's ``warnings`` say what the
+    runner would warn about (a service name taken twice, a service not started).
     """
     entry = select_runner(config, runner)
     name = entry.get("name") or "runner #1"
@@ -534,6 +553,7 @@ def plan_job(
     if docker_overrides is not None and not isinstance(docker_overrides, dict):
         raise ValueError("docker_overrides must be a dict of [runners.docker] keys, got %s" % _kind(docker_overrides))
     docker = dict(docker, **(docker_overrides or {}))
+    warnings = []
 
     if job_id is None:
         job_id = random.SystemRandom().randint(10 ** 8, 10 ** 9 - 1)
@@ -541,77 +561,100 @@ def plan_job(
         marker = "runnerops-marker-%032x" % random.SystemRandom().getrandbits(128)
     prefix = "runnerops-ci-job-%s" % job_id
     network = "%s-network" % prefix
+    job_container = "%s-job" % prefix
 
-    job_image = image or docker.get("image")
-    if not isinstance(job_image, str) or not job_image.strip():
+    default_image = docker.get("image") or ""
+    if not isinstance(default_image, str):
+        raise ValueError("[runners.docker] image must be a string, got %s %r" % (_kind(default_image), default_image))
+    job_image = (image or "").strip()
+    if not job_image and not default_image.strip():
         raise ValueError(
             'runner "%s" has no [runners.docker] image and no job image was given: set image (the job image)' % name
         )
-    job_image = job_image.strip()
 
     builds_dir = entry.get("builds_dir") or DEFAULT_BUILDS_DIR
     if not isinstance(builds_dir, str) or not builds_dir.startswith("/"):
         raise ValueError('[[runners]] builds_dir must be an absolute path such as "/builds", got %r' % (builds_dir,))
     builds_dir = normalize_path(builds_dir)
-    namespace, project_name = _project(project, job_id)
-    project_dir = posixpath.join(builds_dir, namespace, project_name)
-
+    if builds_dir == "/":
+        raise ValueError('[[runners]] builds_dir is "/": GitLab Runner refuses the root path; use e.g. "/builds"')
     volumes = _string_list(docker.get("volumes"), "[runners.docker] volumes")
+    namespace, project_name = _project(project, job_id)
+    project_root = builds_dir
+    if docker_executor.shared_builds_dir(builds_dir, volumes):
+        # common/build.go ProjectUniqueDir: a builds dir shared between jobs holds <short token>/<project slot>/.
+        project_root = posixpath.join(builds_dir, docker_executor.short_token(entry.get("token")), "0")
+    project_dir = posixpath.join(project_root, namespace, project_name)
     mounts = _mounts(volumes, builds_dir, prefix)
     builds = _builds(mounts, builds_dir, project_dir)
 
-    privileged = bool(_bool_setting(docker, "privileged"))
-    services_privileged = _bool_setting(docker, "services_privileged")
-    if services_privileged is None:
-        services_privileged = privileged
+    environment = docker_modes.parse_environment(entry.get("environment"), "[[runners]] environment")
+    given_variables = _variables(variables, "variables")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int)):
+        raise ValueError("timeout must be an integer (seconds), got %s %r" % (_kind(timeout), timeout))
+    defaults = [("CI_BUILDS_DIR", builds_dir), ("CI_PROJECT_DIR", project_dir), ("CI_CONCURRENT_ID", "0"),
+                ("CI_CONCURRENT_PROJECT_ID", "0"), ("CI_SERVER", "yes"), ("CI_JOB_STATUS", "running")]
+    if timeout is not None:
+        defaults.append(("CI_JOB_TIMEOUT", str(timeout)))
+    # What GitLab sends with the job (its predefined variables), before the job's own.
+    gitlab = [("CI", "true"), ("GITLAB_CI", "true"), ("CI_JOB_ID", str(job_id)), ("CI_JOB_NAME", "ci_job"),
+              ("CI_PROJECT_NAMESPACE", namespace), ("CI_PROJECT_NAME", project_name),
+              ("CI_PROJECT_PATH", "%s/%s" % (namespace, project_name)), ("CI_RUNNER_DESCRIPTION", name)]
+    after = [("CI_DISPOSABLE_ENVIRONMENT", "true"), ("RUNNER_TEMP_PROJECT_DIR", project_dir + ".tmp")]
+    pairs = _job_variables(entry, environment, job_image, given_variables, defaults + gitlab, after)
+    feature_flags = entry.get("feature_flags")
+    network_mtu = _network_mtu(docker)
+    per_build = docker_executor.network_per_build(docker, feature_flags, _pairs_dict(pairs))
+    if per_build:
+        pairs.append(("CI_BUILD_NETWORK_NAME", network))
+    job_variables = _pairs_dict(pairs)
 
-    all_services = _services(docker.get("services"), "[runners.docker] services") + _services(
-        services, "services", job_services=True
-    )
-    mode = infer_mode(docker, all_services)
+    # executors/docker/docker.go expandImageName: a job's image must be allowed; the runner's default always is.
+    if job_image:
+        job_image = docker_executor.expand(job_image, pairs)
+        _allowed(job_image, docker_executor.allow_list(docker, "allowed_images"),
+                 [docker_executor.expand(default_image, pairs)], "allowed_images", name, "image")
+    run_image = job_image or docker_executor.expand(default_image.strip(), pairs)
 
-    environment = parse_environment(entry.get("environment"), "[[runners]] environment")
-    ci_variables = {
-        "CI": "true",
-        "GITLAB_CI": "true",
-        "CI_SERVER": "yes",
-        "CI_DISPOSABLE_ENVIRONMENT": "true",
-        "CI_JOB_ID": str(job_id),
-        "CI_JOB_NAME": "ci_job",
-        "CI_JOB_IMAGE": job_image,
-        "CI_BUILDS_DIR": builds_dir,
-        "CI_PROJECT_DIR": project_dir,
-        "CI_PROJECT_NAMESPACE": namespace,
-        "CI_PROJECT_NAME": project_name,
-        "CI_PROJECT_PATH": "%s/%s" % (namespace, project_name),
-        "CI_CONCURRENT_ID": "0",
-        "CI_RUNNER_DESCRIPTION": name,
-    }
-    # Later wins, as in the runner: its environment, then the predefined variables, then the job's.
-    job_variables = dict(environment)
-    job_variables.update(ci_variables)
-    job_variables.update(_variables(variables, "variables"))
-
+    written = _services(docker.get("services"), "[runners.docker] services") + _services(
+        services, "services", job_services=True)
+    mode = docker_modes.infer_mode(docker, [{"name": s["image"], "alias": s["alias"]} for s in written])[0]
+    disable_entrypoint = docker.get("disable_entrypoint_overwrite") is True
     planned_services = []
-    for index, service in enumerate(all_services):
-        service = dict(service, container="%s-svc%d" % (prefix, index), privileged=services_privileged)
-        service["dind"] = _is_dind_service(service)
-        service_environment = dict(job_variables)
-        service_environment.update(service["environment"])
-        service["environment"] = service_environment
-        service["argv"] = _service_argv(
-            service, index, prefix, network, docker, services_privileged, mounts, service_environment
-        )
-        planned_services.append(service)
+    for index, service in enumerate(_plan_services(written, pairs, docker, name, warnings)):
+        environment_pairs = list(job_variables.items()) + service["variables"]
+        service_variables = [(key, docker_executor.expand(value, environment_pairs))
+                             for key, value in service["variables"]]
+        entrypoint = service["entrypoint"]
+        if entrypoint and disable_entrypoint:
+            warnings.append('%s "%s": its entrypoint is not used, as disable_entrypoint_overwrite is set (GitLab '
+                            "Runner warns \"Entrypoint override disabled\")" % (service["what"], service["name"]))
+            entrypoint = None
+        planned = {
+            "image": service["name"],
+            "aliases": service["aliases"],
+            "command": service["command"],
+            "entrypoint": entrypoint,
+            "container": "%s-svc%d" % (prefix, index),
+            "privileged": docker_executor.service_privileged(docker, service["name"]),
+            "dind": docker_modes.is_dind_service({"name": service["name"], "alias": service["alias_expanded"]}),
+            # common/build.go GetServiceVariables: the job's variables, then the service's own, expanded.
+            "environment": _pairs_dict(list(job_variables.items()) + service_variables),
+        }
+        planned["argv"] = _service_argv(planned, prefix, network, docker, mounts)
+        planned_services.append(planned)
 
+    privileged = docker_executor.job_privileged(docker, job_image)
     script_text = build_script(script if script is not None else ["true"])
-    job_container = "%s-job" % prefix
     job_argv = ["run", "-d", "--name", job_container, "--label", "%s=%s" % (_LABEL, prefix), "--network", network]
+    if per_build:
+        # docker.go createContainer: the job container is "build" (and its name) on the job's own network.
+        job_argv.extend(["--network-alias", "build", "--network-alias", job_container])
     job_argv.extend(["-w", project_dir])
     job_argv.extend(_host_config_args(docker, privileged, mounts))
-    job_argv.extend(_job_only_args(docker))
+    job_argv.extend(_job_only_args(docker, _user(docker)))
     job_argv.extend(_env_args(job_variables))
-    job_argv.extend([job_image, "sh", "-c", script_text])
+    job_argv.extend([run_image, "sh", "-c", script_text])
 
     return {
         "runner": name,
@@ -619,13 +662,17 @@ def plan_job(
         "job_id": job_id,
         "prefix": prefix,
         "marker": marker,
-        "image": job_image,
-        "pull_policy": _pull_policies(docker),
+        "image": run_image,
+        "pull_policy": docker_executor.pull_policies(docker),
         "docker_host_args": _docker_host_args(docker),
         "network": network,
-        "network_mtu": _network_mtu(docker),
+        "network_per_build": per_build,
+        # networks/manager.go: network_mtu is an option of the per-build network only.
+        "network_mtu": network_mtu if per_build else 0,
         "privileged": privileged,
-        "services_privileged": services_privileged,
+        # The setting, for reference: each service's own "privileged" has allowed_privileged_services applied.
+        "services_privileged": (docker.get("services_privileged") if isinstance(docker.get("services_privileged"), bool)
+                                else docker.get("privileged") is True),
         "volumes": [
             dict((key, mount[key]) for key in ("spec", "type", "source", "target", "read_only", "per_job", "argument"))
             for mount in mounts
@@ -636,6 +683,7 @@ def plan_job(
         "services": planned_services,
         "wait_for_services_timeout": _wait_timeout(docker),
         "job": {"container": job_container, "argv": job_argv, "script": script_text},
+        "warnings": warnings,
     }
 
 
@@ -810,16 +858,31 @@ class _Job(object):
         return data[0] if isinstance(data, list) else data
 
     def _ports(self, service, info):
-        port = service["environment"].get("HEALTHCHECK_TCP_PORT")
-        if port:
-            return [int(port)] if port.isdigit() else []
-        exposed = ((info or {}).get("Config") or {}).get("ExposedPorts") or {}
-        return sorted(int(key.split("/")[0]) for key in exposed if key.endswith("/tcp") and key.split("/")[0].isdigit())
+        """executors/docker/docker.go getContainerIPAndExposedPorts: HEALTHCHECK_TCP_PORT of the container's
+        environment (the image's and the service's, name in any case), else its exposed TCP ports, at most 20."""
+        config = (info or {}).get("Config") or {}
+        for entry in config.get("Env") or []:
+            key, separator, value = entry.partition("=")
+            if separator and key.upper() == "HEALTHCHECK_TCP_PORT":
+                if not _INT32.match(value) or not -2 ** 31 <= int(value) < 2 ** 31:
+                    raise JobSetupError('service "%s": HEALTHCHECK_TCP_PORT is %r, not a port number: GitLab Runner '
+                                        "fails the job (invalid health check tcp port); set it to the port the "
+                                        "service listens on" % (service["image"], value))
+                return [int(value)]
+        exposed = config.get("ExposedPorts") or {}
+        ports = sorted(int(key.split("/")[0]) for key in exposed if key.endswith("/tcp") and key.split("/")[0].isdigit())
+        return ports[:_MAX_PORTS_CHECKED]
 
     def wait_for_services(self):
-        """Wait until a TCP port of each service answers, like the runner's health check; report, never fail."""
+        """Wait until a TCP port of each service answers, like the runner's health check; report, never fail.
+
+        executors/docker/services.go waitForServices: the runner waits for all services at once, each for at most
+        the timeout; here they are probed one after the other against the same deadline.
+        """
         timeout = self.plan["wait_for_services_timeout"]
         states = []
+        started = self.clock()
+        deadline = started + timeout
         for service in self.plan["services"]:
             state = {
                 "image": service["image"],
@@ -831,9 +894,9 @@ class _Job(object):
             }
             states.append(state)
             if timeout < 0:
+                # No wait, but the runner reads the ports anyway, and fails on a bad HEALTHCHECK_TCP_PORT.
+                self._ports(service, self._inspect(service["container"]))
                 continue
-            started = self.clock()
-            deadline = started + timeout
             state["ready"] = False
             while True:
                 info = self._inspect(service["container"])
@@ -844,8 +907,8 @@ class _Job(object):
                     break
                 ports = self._ports(service, info)
                 if not ports:
-                    state["ready"] = True
-                    state["status"] = "running, no TCP port to wait for"
+                    # The runner's health check fails at once: "service ... has no exposed ports".
+                    state["status"] = "no exposed TCP port to wait for"
                     break
                 networks = (info.get("NetworkSettings") or {}).get("Networks") or {}
                 address = (networks.get(self.plan["network"]) or {}).get("IPAddress")
@@ -1044,6 +1107,7 @@ def run_job(plan, docker, timeout=600, preload_images=None, probe=None, sleep=No
     """
     clock = clock or time.monotonic
     job = _Job(plan, docker, probe or _tcp_open, sleep or time.sleep, clock)
+    job.warnings.extend(plan.get("warnings") or [])
     phases = _Phases(clock)
     result = {
         "runner": plan["runner"],

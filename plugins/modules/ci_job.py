@@ -12,29 +12,104 @@ short_description: Run a CI job on a runner host the way GitLab Runner's docker 
 version_added: 0.1.0
 description:
   - Reads the deployed C(config.toml) of GitLab Runner, picks one C([[runners]]) table and runs a job with the
-    host's C(docker) CLI exactly as the docker executor sets it up, to prove that the configuration really works
-    (socket passthrough, bind mounts of the builds directory, Docker-in-Docker with or without TLS, private
-    registries).
-  - "The job gets a network of its own; each service (C([[runners.docker.services]]) and O(services)) joins it under
-    its C(alias) names and the names GitLab derives from its image (C(docker:20.10.24-dind) is C(docker);
-    C(registry.example.com:5000/group/img:tag) is C(registry.example.com__group__img) and
-    C(registry.example.com-group-img)). Services run privileged when C(services_privileged) (if set) else
-    C(privileged) is true, with every job variable in their environment and the runner's C(volumes) mounted."
-  - "Volumes are used as C(config.toml) says: binds as written; an anonymous volume such as C(/certs/client) or
-    C(/cache) becomes a named volume of this job, shared by the job and its services. When a bind covers the builds
-    directory (for example C(/builds:/builds)) the project is created on the host there; otherwise the builds
-    directory is a volume of this job, mounted into the job and the services."
-  - The project is checked out as C(<builds_dir>/<namespace>/<project>) holding C(test/int-00/marker), a file with
-    a random string (RV(marker)), so that a job can prove that what it bind-mounts is the project's data.
-  - The job container runs O(script) with C(sh -c) from the job image, keeping the image's entrypoint (the Docker
-    CLI image's entrypoint chooses C(DOCKER_HOST)), in the project directory, with the runner's C(environment),
-    the C(CI_*) variables (C(CI_PROJECT_DIR), C(CI_BUILDS_DIR), C(CI_JOB_ID)...) and O(variables). Before the
-    script it waits, at most C(wait_for_services_timeout) seconds, until a TCP port each service exposes answers
-    (2375 or 2376 for dind), as the runner's health check does.
+    host's C(docker) CLI as the docker executor sets it up, to prove that the configuration really works (socket
+    passthrough, bind mounts of the builds directory, Docker-in-Docker with or without TLS, private registries).
   - Containers, the network, the volumes, the project directory and any host directory the job created are always
     removed, also when the job fails or cannot be set up.
   - A script that exits non-zero is reported through RV(rc), not as a task failure; the task fails only when the
-    job cannot be set up (unreadable C(config.toml), unknown runner, missing image, a service that cannot start...).
+    job cannot be set up (unreadable C(config.toml), unknown runner, missing image, a service that cannot start, a
+    setting GitLab Runner would fail the job for).
+  - "B(What it reproduces.) Each rule follows GitLab Runner's source, the Go module C(gitlab.com/gitlab-org/gitlab-runner)
+    at C(v1.11.1-0.20260903214710-fc1f1862bd91) (a 19.4.0 development commit); the file and function are named, and
+    where the runner has a table-driven test of the rule, this collection's unit tests run its rows against ci_job
+    (C(tests/unit/plugins/module_utils/test_runner_tables.py))."
+  - "Images: C(pull_policy) within C(allowed_pull_policies), each policy tried in turn (C(common/config.go:
+    GetPullPolicies, GetAllowedPullPolicies), C(helpers/pull_policies/pull_policies.go: ComputeEffectivePullPolicies),
+    C(executors/docker/internal/pull/manager.go: GetDockerImage)), with the registry credential of
+    C(DOCKER_AUTH_CONFIG), the job's over the runner's, longest registry path first
+    (C(helpers/docker/auth/auth.go: Resolver.ConfigForImage)). A job image (O(image)) must match
+    C(allowed_images) unless it is the runner's own image (C(common/allowed_images.go: VerifyAllowedImage),
+    C(executors/docker/docker.go: expandImageName)); the job's services (O(services)) must match
+    C(allowed_services) unless they are the runner's own, and there are at most C(services_limit) services in all
+    (C(executors/docker/services.go: getServicesDefinitions)). Patterns match as bmatcuk/doublestar v4 does."
+  - "Privileges: the job container is privileged when C(privileged) is true and its image matches
+    C(allowed_privileged_images), matched against the job's own image and against an empty name when the job names
+    none (C(executors/docker/docker.go: createHostConfig, isInAllowedPrivilegedImages)); a service when
+    C(services_privileged) (if set) else C(privileged) is true and its image matches C(allowed_privileged_services)
+    (C(executors/docker/docker.go: createHostConfigForService))."
+  - "Services: each is named after its image, tag, digest and registry port dropped (C(docker:20.10.24-dind) is
+    C(docker); C(registry.example.com:5000/group/img:tag) is C(registry.example.com__group__img) and
+    C(registry.example.com-group-img)), then its C(alias) names (C(helpers/container/services/services.go:
+    SplitNameAndVersion)); a name an earlier service holds is skipped with a warning, a service left without a name
+    is not started, and an image name Docker cannot parse fails the job when the service has an alias
+    (C(executors/docker/services.go: createFromServiceDefinition)). A non-empty C(entrypoint) replaces the image's
+    unless C(disable_entrypoint_overwrite); C(command) replaces its command (C(executors/docker/docker.go:
+    createServiceContainerConfig, overwriteEntrypoint))."
+  - "Volumes: the runner's C(volumes) go into the job and every service, binds and named volumes as written, an
+    anonymous volume such as C(/certs/client) or C(/cache) as a volume (C(executors/docker/internal/volumes/manager.go:
+    Create)); the builds directory is a volume of the job unless a volume is defined at that very path
+    (C(executors/docker/docker.go: createBuildVolume)). When a volume with a source holds the builds directory, it is
+    shared between jobs and the project goes to C(<builds_dir>/<short token>/0/<namespace>/<project>)
+    (C(executors/docker/internal/volumes/utils.go: IsHostMountedVolume), C(common/build.go: ProjectUniqueDir),
+    C(helpers/shorten_token.go: ShortenToken)), else to C(<builds_dir>/<namespace>/<project>). The project holds
+    C(test/int-00/marker), a file with a random string (RV(marker)), so that a job can prove that what it
+    bind-mounts is the project's data."
+  - "Variables: in the runner's order, a later value winning: C(CI_JOB_IMAGE) (when O(image) is given), the runner's
+    (C(CI_RUNNER_SHORT_TOKEN), its C(environment)), its defaults (C(CI_BUILDS_DIR), C(CI_PROJECT_DIR),
+    C(CI_SERVER), C(CI_JOB_STATUS), C(CI_JOB_TIMEOUT) from O(timeout)...), GitLab's predefined ones (C(CI),
+    C(GITLAB_CI), C(CI_JOB_ID), C(CI_PROJECT_PATH)...), O(variables), then C(CI_DISPOSABLE_ENVIRONMENT),
+    C(RUNNER_TEMP_PROJECT_DIR) and C(CI_BUILD_NETWORK_NAME) (C(common/build.go: GetAllVariables),
+    C(common/config.go: RunnerConfig.GetVariables)); then C($NAME), C(${NAME}) and C($$) are expanded one level deep
+    (C(common/spec/variables.go: Expand)). Services get every job variable and then their own, expanded
+    (C(common/build.go: GetServiceVariables)): that is how C(DOCKER_TLS_CERTDIR) reaches a dind service. Image names,
+    service names and aliases are expanded with the job's variables (C(common/config.go: GetExpandedServices),
+    C(common/build.go: expandContainerOptions))."
+  - "The job container runs O(script) with C(sh -c) from the job image, keeping the image's entrypoint (the Docker
+    CLI image's entrypoint chooses C(DOCKER_HOST)), in the project directory. Job and services both get
+    C(extra_hosts), C(dns) and C(dns_search); only the job gets C(cap_add), C(cap_drop), C(security_opt),
+    C(devices) and C(user), which must be in C(allowed_users) (C(executors/docker/docker.go: createHostConfig,
+    createHostConfigForService, getBuildContainerUser), C(common/config.go: DockerConfig.IsUserAllowed))."
+  - "The job network: with C(FF_NETWORK_PER_BUILD) on (the runner's C(feature_flags) table wins; else the variable,
+    read by strconv.ParseBool: C(common/build_settings.go: populateFeatureFlags)) and no C(network_mode), the job
+    gets a network of its own with C(network_mtu) as its MTU, the services join it under their names and the job
+    container as C(build) (C(executors/docker/internal/networks/manager.go: Create, networkOptionsFromConfig),
+    C(executors/docker/docker.go: createContainer))."
+  - "Before the script it waits, at most C(wait_for_services_timeout) seconds (default 30, negative for no wait),
+    until a TCP port of each service answers: C(HEALTHCHECK_TCP_PORT) of the service's environment (any letter
+    case; not a number fails the job), else its exposed TCP ports, the lowest 20; a service without one is reported
+    at once (C(executors/docker/services.go: waitForServices), C(executors/docker/docker.go:
+    getContainerIPAndExposedPorts), C(commands/helpers/health_check.go)). A service that does not answer is a
+    warning and the job runs, as with the runner."
+  - "RV(mode) is the same inference as the config.toml findings' (C(docker_modes.infer_mode): the host's socket
+    bound, a dind service, or privileged containers), and so is which service is a dind service for O(preload_images)
+    (C(docker_modes.is_dind_service): a C(dind) word in its tag, a digest or not, or the alias C(docker))."
+  - "B(What it does not reproduce.) Without C(FF_NETWORK_PER_BUILD), or with C(network_mode), the runner puts the job
+    and its services on C(network_mode) or Docker's default bridge and writes each service name with its address
+    into the job container's C(/etc/hosts), so that services cannot reach each other by name
+    (C(executors/docker/services.go: createServices)); ci_job always gives the job a network of its own, without
+    C(network_mtu) then. The names the job resolves are the same."
+  - "The helper container: no git clone or fetch, no cache or artifact upload or download (the project is a
+    generated checkout), no runner-side scripts (C(pre_get_sources_script), C(pre_build_script)...), no job timeout
+    but O(timeout), no C(output_limit) and no log masking; the script runs with C(sh -c), not through the runner's
+    shell detection on standard input."
+  - "An anonymous volume is a fresh volume of this job, removed after it (as with C(disable_cache)); the runner keeps
+    it between jobs as a cache volume, or under C(cache_dir) on the host. C(CI_CONCURRENT_ID) and the project slot
+    are always 0. Volume destinations are not expanded with the job's variables."
+  - "The health check probes the services from the host, one after the other against one deadline; the runner
+    probes them at once, from helper containers on the job's network."
+  - "Variables the runner adds that are not set: the feature flag variables (C(FF_*)), C(CI_RUNNER_VERSION) and the
+    other version variables, file-type and secret variables, and GitLab's predefined variables other than those
+    listed above. O(variables) are public, as C(.gitlab-ci.yml) variables are, so services get them too."
+  - "Settings of a job's C(.gitlab-ci.yml) other than O(image), O(services), O(variables) and O(script): per-image
+    C(pull_policy), C(docker:user), C(docker:platform), service ports."
+  - "C([runners.docker]) options other than those above: resources and devices (C(memory), C(cpus),
+    C(cgroup_parent), C(ulimit), C(gpus), C(services_devices), C(device_cgroup_rules)...), C(shm_size), C(tmpfs),
+    C(services_tmpfs), C(sysctls), C(runtime), C(userns_mode), C(isolation), C(services_security_opt),
+    C(ipc_mode), C(pid_mode), C(oom_kill_disable), C(volume_driver), C(volumes_from), C(links), C(mac_address),
+    C(log_options), C(container_labels), C(volume_keep), C(helper_image). A C(host) other than a local
+    C(unix://) socket is refused: jobs run there, not on this host."
+  - "An C(environment) entry without C(=), which the runner leaves out silently, is refused with a message; the
+    Windows and autoscaler executors are not supported."
 author:
   - runnerops maintainers (@runnerops)
 requirements:
@@ -95,7 +170,8 @@ options:
     default: []
   project:
     description:
-      - Project path C(namespace/project) under the builds directory.
+      - Project path C(namespace/project) under the builds directory (under C(<builds_dir>/<short token>/0) when a
+        volume shares the builds directory, as the description says).
       - Empty uses C(runnerops-smoke/ci-job-<job id>), unique for each run. A project directory that already
         exists is never touched; the module fails instead.
     type: str
@@ -129,17 +205,10 @@ attributes:
 notes:
   - "Run it on the runner host as root (C(become=true)): it uses the host's Docker daemon and writes under the
     builds directory when a bind puts it on the host."
-  - The job uses the docker executor's network-per-job setup (C(FF_NETWORK_PER_BUILD)); C(network_mode) is not
-    applied. C(pull_policy) is honoured for the job and service images; C(allowed_images),
-    C(allowed_privileged_images) and the helper image are not used.
-  - Variables, including the runner's C(environment), appear in RV(argv) and RV(plan).
-  - "It is a check users can run without a GitLab, not a runner. It does not reproduce: the helper container
-    (no git clone or fetch, no cache or artifact upload or download; the project is a generated checkout), the
-    runner's legacy service links when C(FF_NETWORK_PER_BUILD) is off (the real runner then links services on the
-    default bridge; the names a job resolves are the same), job timeouts, C(output_limit), log masking,
-    C(pre_build_script) and the other runner-side scripts, C(extra_hosts), C(dns), device, cgroup and resource
-    options of C([runners.docker]) other than C(privileged), C(volumes) and C(pull_policy), and the Windows and
-    autoscaler executors."
+  - Variables, including the runner's C(environment), appear in RV(argv) and RV(plan); the values of variables
+    named like secrets, proxy passwords and tokens are masked.
+  - It is a check users can run without a GitLab, not a runner; the description says what of the docker executor it
+    reproduces, and what it does not.
 seealso:
   - plugin: runnerops.gitlab_runner.config_toml_findings
     plugin_type: filter
@@ -280,10 +349,13 @@ cleanup_errors:
 plan:
   description:
     - The job as planned from C(config.toml), O(docker_overrides) and the options; with O(plan_only=true) only.
-    - Holds C(runner), C(mode), C(image), C(pull_policy), C(privileged), C(services_privileged), C(volumes) (each
-      with C(spec), C(type), C(source), C(target), C(per_job) and the C(argument) given to C(docker run -v)),
-      C(builds) (where the project lives), C(environment) (the runner's), C(variables) (all job variables),
-      C(services) and C(job) (the C(docker) arguments of each container).
+    - Holds C(runner), C(mode), C(image), C(pull_policy) (the policies in effect), C(privileged) (the job
+      container's), C(services_privileged) (the setting; each service's own C(privileged) has the allow-list
+      applied), C(network), C(network_per_build), C(network_mtu), C(volumes) (each with C(spec), C(type),
+      C(source), C(target), C(per_job) and the C(argument) given to C(docker run -v)), C(builds) (where the project
+      lives), C(environment) (the runner's), C(variables) (all job variables), C(services) (each with C(image),
+      C(aliases), C(privileged), C(dind), C(environment), C(command) and its C(argv)), C(job) (the C(docker)
+      arguments of the job container) and C(warnings) (what GitLab Runner would warn about).
   returned: when O(plan_only=true)
   type: dict
   sample: {runner: docker-dind, mode: dind, image: "docker:20.10.24", volumes: [{spec: /certs/client, target: /certs/client}]}
@@ -349,12 +421,15 @@ def main():
             script=params["script"],
             docker_overrides=params["docker_overrides"],
             project=params["project"] or None,
+            timeout=params["timeout"],
         )
     except ValueError as error:
         module.fail_json(msg="%s: %s" % (params["config_path"], to_native(error)))
     # The job's variables hold the runner's environment: a proxy password, DOCKER_AUTH_CONFIG. Never in the result.
+    # CI_RUNNER_SHORT_TOKEN is public: the runner shows it in every job and in shared project paths.
     for environment in [plan["variables"]] + [service["environment"] for service in plan["services"]]:
-        module.no_log_values.update(secret for secret in secrets.environment_secrets(environment) if len(secret) >= 4)
+        public = dict((name, value) for name, value in environment.items() if name != "CI_RUNNER_SHORT_TOKEN")
+        module.no_log_values.update(secret for secret in secrets.environment_secrets(public) if len(secret) >= 4)
     if params["plan_only"]:
         module.exit_json(changed=False, runner=plan["runner"], mode=plan["mode"], plan=plan)
 

@@ -10,21 +10,23 @@ import subprocess
 
 import pytest
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_job import (
     JobSetupError,
     build_script,
-    derived_aliases,
-    infer_mode,
     plan_job,
     run_job,
     select_runner,
-    split_aliases,
 )
 
 SOCKET_BIND = "/var/run/docker.sock:/var/run/docker.sock"
 JOB_ID = 123456789
 PREFIX = "runnerops-ci-job-123456789"
 PROJECT_DIR = "/builds/runnerops-smoke/ci-job-123456789"
+# A builds dir bound from the host is shared between jobs: <builds_dir>/<short token>/<project slot>/ (token glrt-x).
+SHARED_PROJECT_DIR = "/builds/x/0/runnerops-smoke/ci-job-123456789"
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+PER_BUILD = ["FF_NETWORK_PER_BUILD=1"]
 
 
 def _config(name="docker-socket", environment=None, builds_dir=None, executor="docker", **docker):
@@ -79,48 +81,39 @@ def _env(argv):
 # --- aliases ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "image, aliases",
-    [
-        ("docker:20.10.24-dind", ["docker"]),
-        ("docker", ["docker"]),
-        ("postgres:14@sha256:" + "a" * 64, ["postgres"]),
-        ("tutum/wordpress:latest", ["tutum__wordpress", "tutum-wordpress"]),
-        ("registry.example.com:5000/group/img:tag", ["registry.example.com__group__img", "registry.example.com-group-img"]),
-        # GitLab's documented example: the registry port is dropped.
-        ("registry.gitlab-wp.com:4999/tutum/wordpress", ["registry.gitlab-wp.com__tutum__wordpress", "registry.gitlab-wp.com-tutum-wordpress"]),
-        ("my-registry.com/docker-with-certs:20.10.16-dind", ["my-registry.com__docker-with-certs", "my-registry.com-docker-with-certs"]),
-        # Docker cannot parse these, and the runner derives no name from them.
-        ("Bad/Name", []),
-        ("docker:", []),
-    ],
-)
-def test_derived_aliases(image, aliases):
-    assert derived_aliases(image) == aliases
-
-
-@pytest.mark.parametrize(
-    "alias, aliases",
-    [(None, []), ("", []), ("docker", ["docker"]), ("docker,dind  daemon", ["docker", "dind", "daemon"]), (" a , b ", ["a", "b"])],
-)
-def test_split_aliases(alias, aliases):
-    assert split_aliases(alias) == aliases
-
-
-def test_split_aliases_rejects_a_list():
-    with pytest.raises(ValueError, match="alias must be a string"):
-        split_aliases(["docker"])
-
-
-def test_service_gets_explicit_and_derived_aliases_once():
+def test_service_gets_derived_then_explicit_aliases_once():
     plan = _plan(_dind(services=[{"name": "my-registry.com/docker-with-certs:20.10.24-dind", "alias": "docker, dind"}]))
     service = plan["services"][0]
-    assert service["aliases"] == ["docker", "dind", "my-registry.com__docker-with-certs", "my-registry.com-docker-with-certs"]
+    assert service["aliases"] == ["my-registry.com__docker-with-certs", "my-registry.com-docker-with-certs", "docker", "dind"]
     assert _values(service["argv"], "--network-alias") == service["aliases"]
-    assert service["dind"] is True
+    assert service["dind"] is True and plan["warnings"] == []
 
 
-# --- mode ------------------------------------------------------------------------
+def test_a_name_an_earlier_service_holds_is_skipped_with_a_warning():
+    plan = _plan(_dind(), services=[{"name": "registry.example.com/daemon:1", "alias": "docker,daemon"}])
+    first, second = plan["services"]
+    assert first["aliases"] == ["docker"]
+    # Docker still gets every name of the service (the runner passes them all), but the runner warns.
+    assert second["aliases"] == ["registry.example.com__daemon", "registry.example.com-daemon", "docker", "daemon"]
+    assert len(plan["warnings"]) == 1 and 'its name "docker" is already taken' in plan["warnings"][0]
+
+
+def test_a_service_whose_names_are_all_taken_is_not_started():
+    plan = _plan(_dind(), services=["postgres:16", "postgres:16"])
+    assert [service["image"] for service in plan["services"]] == ["docker:20.10.24-dind", "postgres:16"]
+    assert [service["container"] for service in plan["services"]] == [PREFIX + "-svc0", PREFIX + "-svc1"]
+    assert any('"postgres:16" is not started: all its names are taken' in warning for warning in plan["warnings"])
+
+
+def test_a_service_image_docker_cannot_parse():
+    plan = _plan(_dind(), services=["Postgres:16"])
+    assert len(plan["services"]) == 1
+    assert 'is not started: Docker cannot parse its image name' in plan["warnings"][0]
+    with pytest.raises(ValueError, match='"Postgres:16" is not an image name Docker can parse'):
+        _plan(_dind(), services=[{"name": "Postgres:16", "alias": "db"}])
+
+
+# --- mode: the one rule of docker_modes -------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -133,14 +126,33 @@ def test_service_gets_explicit_and_derived_aliases_once():
         ({"privileged": True}, "dind"),
         ({"services_privileged": True}, "dind"),
         ({"services": [{"name": "docker:27.3.1-dind"}]}, "dind"),
+        ({"services": [{"name": "docker:27.5.1-dind@" + DIGEST}]}, "dind"),
         ({"services": [{"name": "registry.example.com/dind-with-ca:27.3.1", "alias": "docker"}]}, "dind"),
         ({"services": [{"name": "postgres:16"}]}, None),
-        ({"volumes": ["/cache", "not a spec::x:y"]}, None),
+        ({"services": [{"name": "postgres:16@" + DIGEST}]}, None),
+        ({"volumes": ["/cache"]}, None),
         ({}, None),
     ],
 )
-def test_infer_mode(docker, mode):
-    assert infer_mode(docker) == mode
+def test_the_plan_has_the_mode_docker_modes_infers(docker, mode):
+    docker = dict(docker, image="alpine:3")
+    assert _plan(_config(**docker))["mode"] == mode
+    assert docker_modes.infer_mode(docker, docker.get("services", []))[0] == mode
+
+
+@pytest.mark.parametrize("service, dind", [
+    ({"name": "docker:27.5.1-dind@" + DIGEST}, True),  # pinned by digest, without an alias
+    ({"name": "docker:27.5.1-dind"}, True),
+    ({"name": "docker:27.5.1-dind-rootless"}, True),
+    ({"name": "my/daemon:1", "alias": "db, docker"}, True),
+    ({"name": "docker@" + DIGEST}, False),
+    ({"name": "docker:27.5.1"}, False),  # named "docker" on the network, but no daemon
+    ({"name": "postgres:16"}, False),
+])
+def test_a_dind_service_is_the_same_for_the_job_and_the_findings(service, dind):
+    plan = _plan(_config(image="alpine:3"), services=[dict(service)])
+    assert plan["services"][0]["dind"] is dind
+    assert docker_modes.is_dind_service(service) is dind
 
 
 # --- runner selection ------------------------------------------------------------
@@ -175,11 +187,12 @@ def test_socket_plan_keeps_binds_and_puts_the_project_on_the_host():
     assert [v["argument"] for v in plan["volumes"]] == [SOCKET_BIND, "/builds:/builds", PREFIX + "-v2-cache:/cache"]
     assert [v["per_job"] for v in plan["volumes"]] == [False, False, True]
     builds = plan["builds"]
-    assert (builds["kind"], builds["project_dir"], builds["host_project_dir"]) == ("host", PROJECT_DIR, PROJECT_DIR)
+    assert (builds["kind"], builds["project_dir"], builds["host_project_dir"]) == (
+        "host", SHARED_PROJECT_DIR, SHARED_PROJECT_DIR)
     job = plan["job"]["argv"]
     assert _values(job, "-v") == [SOCKET_BIND, "/builds:/builds", PREFIX + "-v2-cache:/cache"]
     assert "--privileged" not in job
-    assert _values(job, "-w") == [PROJECT_DIR]
+    assert _values(job, "-w") == [SHARED_PROJECT_DIR]
     assert _values(job, "--network") == [PREFIX + "-network"]
     # The image's own entrypoint stays: it chooses DOCKER_HOST.
     assert "--entrypoint" not in job
@@ -189,18 +202,33 @@ def test_socket_plan_keeps_binds_and_puts_the_project_on_the_host():
 def test_bind_from_another_host_path_puts_the_project_there():
     plan = _plan(_socket(volumes=[SOCKET_BIND, "/srv/ci-builds:/builds", "/cache"]), project="group/app")
     builds = plan["builds"]
-    assert builds["project_dir"] == "/builds/group/app"
-    assert builds["host_project_dir"] == "/srv/ci-builds/group/app"
-    assert builds["dirs"] == ["/builds/group", "/builds/group/app"]
+    assert builds["project_dir"] == "/builds/x/0/group/app"
+    assert builds["host_project_dir"] == "/srv/ci-builds/x/0/group/app"
+    assert builds["dirs"] == ["/builds/x", "/builds/x/0", "/builds/x/0/group", "/builds/x/0/group/app"]
 
 
-def test_bind_of_a_parent_covers_the_builds_dir():
+@pytest.mark.parametrize("token, short", [
+    ("glrt-t1_AbCdEfGhIjKlMn", "AbCdEfGhI"), ("glrt-AbCdEfGhIjKl", "AbCdEfGhI"), ("t2_AbCdEfGhIjKl", "AbCdEfGhI"),
+    ("GR1348941AbCdEfGhIjKl", "AbCdEfGhI"), ("abc", "abc"), ("-abcdefghij", "r-abcdefg"), ("abcdefgh-ij", "abcdefghr"),
+])
+def test_a_shared_builds_dir_holds_the_short_token_of_the_runner(token, short):
+    config = _socket()
+    config["runners"][0]["token"] = token
+    plan = _plan(config, project="g/p")
+    assert plan["builds"]["project_dir"] == "/builds/%s/0/g/p" % short
+    assert plan["variables"]["CI_RUNNER_SHORT_TOKEN"] == short
+
+
+def test_a_volume_at_a_parent_of_the_builds_dir_shares_it_but_the_builds_volume_stores_the_project():
     plan = _plan(_socket(volumes=[SOCKET_BIND, "/srv:/srv"]), project="ns/p")
-    assert plan["builds"]["kind"] == "volume"  # /builds is not under /srv: a volume of the job
+    assert (plan["builds"]["kind"], plan["builds"]["project_dir"]) == ("volume", "/builds/ns/p")
     config = _config(volumes=["/srv:/srv"], image="alpine:3")
     config["runners"][0]["builds_dir"] = "/srv/builds"
     builds = _plan(config, project="ns/p")["builds"]
-    assert (builds["kind"], builds["host_project_dir"], builds["mount_target"]) == ("host", "/srv/builds/ns/p", "/srv")
+    # IsHostMountedVolume: /srv holds the builds dir, so it is shared; createBuildVolume: only a volume at
+    # /srv/builds itself stops the job's own builds volume, which then holds the project.
+    expected = ("volume", "/srv/builds/x/0/ns/p", "/srv/builds")
+    assert (builds["kind"], builds["project_dir"], builds["mount_target"]) == expected
 
 
 def test_dind_plan_gives_the_builds_dir_and_anonymous_volumes_per_job_volumes():
@@ -239,8 +267,8 @@ def test_custom_builds_dir():
     config = _socket(volumes=[SOCKET_BIND, "/srv/ci:/srv/ci/"])
     config["runners"][0]["builds_dir"] = "/srv/ci/"
     plan = _plan(config, project="a/b/c")
-    assert plan["builds"]["project_dir"] == "/srv/ci/a/b/c"
-    assert plan["builds"]["host_project_dir"] == "/srv/ci/a/b/c"
+    assert plan["builds"]["project_dir"] == "/srv/ci/x/0/a/b/c"
+    assert plan["builds"]["host_project_dir"] == "/srv/ci/x/0/a/b/c"
     assert plan["variables"]["CI_BUILDS_DIR"] == "/srv/ci"
     assert plan["variables"]["CI_PROJECT_NAMESPACE"] == "a/b"
     assert plan["variables"]["CI_PROJECT_NAME"] == "c"
@@ -289,6 +317,139 @@ def test_variables_merge_runner_environment_then_ci_then_job():
     assert _env(plan["services"][0]["argv"]) == job
 
 
+@pytest.mark.parametrize("environment, variables, name, value", [
+    # common/spec/variables.go Expand: one level, against the values as written; the last of a name wins.
+    (["BASE=/opt", "TOOL=$BASE/tool"], {}, "TOOL", "/opt/tool"),
+    (["BASE=/opt"], {"TOOL": "${BASE}/bin", "BASE": "/usr"}, "TOOL", "/usr/bin"),
+    (["PASSWORD=pa$$word"], {}, "PASSWORD", "pa$word"),
+    (["PASSWORD=pa$word"], {}, "PASSWORD", "pa"),
+    (["PRICE=5$"], {}, "PRICE", "5$"),
+    (["ARGS=a$1b$@c"], {}, "ARGS", "abc"),
+    (["WHERE=$CI_PROJECT_DIR/x"], {}, "WHERE", PROJECT_DIR + "/x"),
+    (["NESTED=$A", "A=$B", "B=end"], {}, "NESTED", "$B"),
+])
+def test_variables_are_expanded_as_the_runner_expands_them(environment, variables, name, value):
+    plan = _plan(_config(image="alpine:3", environment=environment), variables=variables)
+    assert plan["variables"][name] == value
+    assert _env(plan["job"]["argv"])[name] == value
+
+
+def test_variables_come_in_the_runners_order():
+    config = _config(image="alpine:3", environment=["CI_SERVER=no", "CI_JOB_ID=1", "CI_DISPOSABLE_ENVIRONMENT=no",
+                                                    "RUNNER_TEMP_PROJECT_DIR=/x"])
+    plan = _plan(config, variables={"CI_PROJECT_DIR": "/mine", "CI_DISPOSABLE_ENVIRONMENT": "no"}, timeout=90)
+    variables = plan["variables"]
+    # The runner's defaults come after its environment, GitLab's and the job's after those, and a few at the end.
+    assert (variables["CI_SERVER"], variables["CI_JOB_ID"], variables["CI_PROJECT_DIR"]) == ("yes", str(JOB_ID), "/mine")
+    assert variables["CI_DISPOSABLE_ENVIRONMENT"] == "true" and variables["RUNNER_TEMP_PROJECT_DIR"] == PROJECT_DIR + ".tmp"
+    assert (variables["CI_JOB_STATUS"], variables["CI_JOB_TIMEOUT"], variables["CI_CONCURRENT_PROJECT_ID"]) == (
+        "running", "90", "0")
+    assert "CI_JOB_TIMEOUT" not in _plan(config)["variables"]
+
+
+def test_ci_job_image_is_the_jobs_own_image_only():
+    assert "CI_JOB_IMAGE" not in _plan(_socket())["variables"]
+    assert _plan(_socket(), image="alpine:3")["variables"]["CI_JOB_IMAGE"] == "alpine:3"
+
+
+def test_images_names_and_aliases_are_expanded_with_the_jobs_variables():
+    config = _config(image="alpine:$ALPINE", environment=["ALPINE=3.20", "DIND=27.5.1"],
+                     services=[{"name": "docker:${DIND}-dind", "alias": "$ALIAS"}])
+    plan = _plan(config, variables={"ALIAS": "daemon"}, services=[{"name": "postgres:$PG"}])
+    assert plan["image"] == "alpine:3.20" and plan["job"]["argv"][-4] == "alpine:3.20"
+    assert [s["image"] for s in plan["services"]] == ["docker:27.5.1-dind"]
+    assert plan["services"][0]["aliases"] == ["docker", "daemon"]
+    assert 'Docker cannot parse its image name' in plan["warnings"][0]  # "postgres:" with $PG unset
+
+
+def test_service_variables_are_expanded_against_the_jobs_and_their_own():
+    plan = _plan(_dind(), variables={"PORT": "8080"},
+                 services=[{"name": "mock:1", "variables": {"LISTEN": ":$PORT", "URL": "http://x$LISTEN"}}])
+    environment = plan["services"][1]["environment"]
+    assert (environment["LISTEN"], environment["URL"]) == (":8080", "http://x:$PORT")
+    assert "LISTEN" not in plan["variables"]
+
+
+@pytest.mark.parametrize("entry, docker, per_build", [
+    ({}, {}, False),
+    ({"environment": PER_BUILD}, {}, True),
+    ({"environment": ["FF_NETWORK_PER_BUILD=true"]}, {}, True),
+    ({"environment": ["FF_NETWORK_PER_BUILD=yes"]}, {}, False),  # strconv.ParseBool refuses it: the default
+    ({"feature_flags": {"FF_NETWORK_PER_BUILD": True}}, {}, True),
+    # The runner's feature_flags table wins over a variable.
+    ({"feature_flags": {"FF_NETWORK_PER_BUILD": False}, "environment": PER_BUILD}, {}, False),
+    ({"environment": PER_BUILD}, {"network_mode": "host"}, False),
+])
+def test_the_job_network_is_per_build_as_the_runner_decides(entry, docker, per_build):
+    config = _config(image="alpine:3", **docker)
+    config["runners"][0].update(entry)
+    plan = _plan(config)
+    assert plan["network_per_build"] is per_build
+    job = plan["job"]["argv"]
+    assert (_values(job, "--network-alias") == ["build", PREFIX + "-job"]) is per_build
+    assert (plan["variables"].get("CI_BUILD_NETWORK_NAME") == PREFIX + "-network") is per_build
+
+
+def test_a_job_variable_turns_the_per_build_network_on():
+    assert _plan(_config(image="alpine:3"), variables={"FF_NETWORK_PER_BUILD": "1"})["network_per_build"] is True
+
+
+@pytest.mark.parametrize("docker, image, job", [
+    ({"privileged": True}, None, True),
+    ({"privileged": True, "allowed_privileged_images": ["alpine:*"]}, "alpine:3.20", True),
+    ({"privileged": True, "allowed_privileged_images": ["alpine:*"]}, "debian:12", False),
+    # Without a job image the runner matches the list against "" (the job names no image): only "*" allows it.
+    ({"privileged": True, "allowed_privileged_images": ["docker:*"]}, None, False),
+    ({"privileged": True, "allowed_privileged_images": ["*"]}, None, True),
+    ({"privileged": False, "allowed_privileged_images": ["*"]}, "alpine:3.20", False),
+])
+def test_the_job_runs_privileged_when_allowed_privileged_images_allows_it(docker, image, job):
+    plan = _plan(_config(**dict(docker, image="docker:27.5.1")), image=image)
+    assert plan["privileged"] is job and ("--privileged" in plan["job"]["argv"]) is job
+
+
+@pytest.mark.parametrize("allowed, services", [
+    ([], [True, True]),
+    (["docker:*-dind"], [True, False]),
+    (["**/*"], [True, True]),
+    (["registry.example.com/**"], [False, True]),
+])
+def test_services_run_privileged_when_allowed_privileged_services_allows_them(allowed, services):
+    plan = _plan(_dind(allowed_privileged_services=allowed), services=["registry.example.com/tools/daemon:1"])
+    assert [service["privileged"] for service in plan["services"]] == services
+    assert [("--privileged" in service["argv"]) for service in plan["services"]] == services
+
+
+def test_allowed_images_and_services_let_the_runners_own_images_through():
+    # VerifyAllowedImage: the runner's default image and its own services are "internal" images.
+    plan = _plan(_dind(allowed_images=["alpine:*"], allowed_services=["postgres:*"]), image="docker:20.10.24",
+                 services=["postgres:16", "docker:20.10.24-dind"])
+    assert plan["image"] == "docker:20.10.24" and len(plan["services"]) == 2
+    assert _plan(_dind(allowed_images=["alpine:*"]))["image"] == "docker:20.10.24"  # no job image: not checked
+
+
+@pytest.mark.parametrize("pull_policy, allowed, effective", [
+    (None, None, ["always"]),
+    (["always", "if-not-present"], ["if-not-present", "never"], ["if-not-present"]),
+    (None, ["always", "never"], ["always"]),
+    ("never", None, ["never"]),
+])
+def test_the_pull_policies_in_effect(pull_policy, allowed, effective):
+    docker = {"image": "alpine:3"}
+    if pull_policy is not None:
+        docker["pull_policy"] = pull_policy
+    if allowed is not None:
+        docker["allowed_pull_policies"] = allowed
+    assert _plan(_config(**docker))["pull_policy"] == effective
+
+
+def test_plan_warnings_are_warnings_of_the_run():
+    docker = FakeDocker()
+    docker.present_images.add("postgres:16")
+    result = _run(_plan(_dind(), services=["postgres:16", "postgres:16"]), docker)
+    assert any("is not started" in warning for warning in result["warnings"])
+
+
 def test_service_environment_and_job_services():
     plan = _plan(
         _dind(services=[{"name": "docker:20.10.24-dind", "environment": ["DOCKERD_FLAG=1"]}]),
@@ -302,7 +463,7 @@ def test_service_environment_and_job_services():
     assert _env(first["argv"])["DOCKERD_FLAG"] == "1"
     assert second["aliases"] == ["postgres"] and second["dind"] is False
     assert "DOCKERD_FLAG" not in _env(second["argv"])
-    assert third["aliases"] == ["mock", "registry.example.com__tools__mock", "registry.example.com-tools-mock"]
+    assert third["aliases"] == ["registry.example.com__tools__mock", "registry.example.com-tools-mock", "mock"]
     assert _env(third["argv"])["PORT"] == "8080"
     # docker run takes one word for --entrypoint: the rest precedes the command.
     assert _values(third["argv"], "--entrypoint") == ["/bin/sh"]
@@ -310,11 +471,17 @@ def test_service_environment_and_job_services():
     assert [s["container"] for s in plan["services"]] == [PREFIX + "-svc0", PREFIX + "-svc1", PREFIX + "-svc2"]
 
 
-def test_empty_entrypoint_resets_it():
+def test_an_empty_entrypoint_keeps_the_images():
     plan = _plan(_dind(), services=[{"name": "busybox:1", "entrypoint": [], "command": ["sleep", "60"]}])
     argv = plan["services"][1]["argv"]
-    assert _values(argv, "--entrypoint") == [""]
+    assert "--entrypoint" not in argv
     assert argv[-3:] == ["busybox:1", "sleep", "60"]
+
+
+def test_disable_entrypoint_overwrite_keeps_the_images_with_a_warning():
+    plan = _plan(_dind(disable_entrypoint_overwrite=True), services=[{"name": "busybox:1", "entrypoint": ["sh"]}])
+    assert "--entrypoint" not in plan["services"][1]["argv"]
+    assert "disable_entrypoint_overwrite" in plan["warnings"][0]
 
 
 def test_job_only_and_shared_host_settings():
@@ -341,7 +508,7 @@ def test_default_project_and_generated_ids_are_unique():
     first = plan_job(_socket(), script=["true"])
     second = plan_job(_socket(), script=["true"])
     assert first["job_id"] != second["job_id"] and first["marker"] != second["marker"]
-    assert first["builds"]["project_dir"] == "/builds/runnerops-smoke/ci-job-%s" % first["job_id"]
+    assert first["builds"]["project_dir"] == "/builds/x/0/runnerops-smoke/ci-job-%s" % first["job_id"]
 
 
 @pytest.mark.parametrize(
@@ -388,7 +555,18 @@ def test_local_docker_host_is_used_for_every_command():
         (_socket(host="tcp://10.0.0.9:2376"), {}, "jobs run on that remote daemon"),
         (_socket(privileged="yes"), {}, "privileged must be true or false"),
         (_socket(wait_for_services_timeout="30s"), {}, "wait_for_services_timeout must be an integer"),
-        (_dind(services=[{"alias": "docker"}]), {}, 'services\\[0\\] needs "name"'),
+        (_dind(services=[{"alias": "docker"}]), {}, 'services\\[0\\] has an alias but no "name"'),
+        (_dind(services=[{"name": 3}]), {}, 'services\\[0\\] "name", the image of the service, must be a string'),
+        (_dind(services=[{"name": "x:1", "alias": ["a"]}]), {}, "services\\[0\\] alias must be a string"),
+        (_socket(allowed_images=["alpine:*"]), {"image": "debian:12"}, 'image "debian:12" is not in .* allowed_images'),
+        (_dind(allowed_services=["docker:*"]), {"services": ["postgres:16"]},
+         'service services\\[0\\] "postgres:16" is not in .* allowed_services'),
+        (_dind(services_limit=1), {"services": ["postgres:16"]}, "the job has 2 services but .* services_limit .* is 1"),
+        (_socket(pull_policy="always", allowed_pull_policies=["if-not-present"]), {}, "has no policy that allowed_pull"),
+        (_socket(allowed_pull_policies=["sometimes"]), {}, 'allowed_pull_policies "sometimes" is not one'),
+        (_socket(user="root", allowed_users=["ci"]), {}, 'user "root" is not in allowed_users'),
+        (_socket(allowed_privileged_images="docker:*"), {}, "allowed_privileged_images must be a list"),
+        (_config(image="x:1", builds_dir="/"), {}, 'builds_dir is "/"'),
         (_dind(services=[{"name": "docker:1-dind", "variables": {}}]), {}, "unknown keys variables"),
         (_dind(), {"services": [{"name": "x:1", "environment": ["A=1"]}]}, "unknown keys environment"),
         (_dind(), {"services": "postgres"}, "services must be a list"),
@@ -446,9 +624,12 @@ class FakeDocker(object):
         self.service_exposes = service_exposes
         self.fail = {}
         self.present_images = {"docker:20.10.24", "docker:20.10.24-dind", "hello-world"}
+        self.environments = {}
 
     def __call__(self, argv):
         self.calls.append(list(argv))
+        if argv[:3] == ["run", "-d", "--name"]:
+            self.environments[argv[3]] = _values(argv, "-e")
         key = tuple(argv[:2])
         for prefix, answer in self.fail.items():
             if tuple(argv[: len(prefix)]) == prefix:
@@ -475,7 +656,8 @@ class FakeDocker(object):
         network = container.rsplit("-svc", 1)[0] + "-network"
         info = {
             "State": {"Running": True, "ExitCode": 0},
-            "Config": {"ExposedPorts": dict((port, {}) for port in self.service_exposes)},
+            "Config": {"ExposedPorts": dict((port, {}) for port in self.service_exposes),
+                       "Env": self.environments.get(container, [])},
             "NetworkSettings": {"Networks": {network: {"IPAddress": "172.19.0.2"}}},
         }
         return 0, json.dumps([info]), ""
@@ -576,11 +758,35 @@ def test_healthcheck_tcp_port_variable_chooses_the_port():
 
     _run(_plan(_dind(), variables={"HEALTHCHECK_TCP_PORT": "2376"}), FakeDocker(), probe=probe)
     assert probed == [("172.19.0.2", 2376)]
+    probed[:] = []
+    # The name in any case, from the container's environment (the image's too).
+    _run(_plan(_dind(), variables={"healthcheck_tcp_port": "2375"}), FakeDocker(), probe=probe)
+    assert probed == [("172.19.0.2", 2375)]
 
 
-def test_service_without_ports_is_not_waited_for():
+@pytest.mark.parametrize("timeout", [None, -1])
+def test_a_healthcheck_tcp_port_that_is_no_number_fails_the_job_as_in_the_runner(timeout):
+    overrides = {} if timeout is None else {"wait_for_services_timeout": timeout}
+    with pytest.raises(JobSetupError, match="HEALTHCHECK_TCP_PORT is 'hello', not a port number"):
+        _run(_plan(_dind(**overrides), variables={"HEALTHCHECK_TCP_PORT": "hello"}), FakeDocker())
+
+
+def test_at_most_20_exposed_ports_are_waited_for_the_lowest_first():
+    probed = set()
+
+    def probe(address, port, timeout):
+        probed.add(port)
+        return False
+
+    ports = ["%d/tcp" % port for port in range(1030, 1000, -1)] + ["53/udp"]
+    _run(_plan(_dind()), FakeDocker(service_exposes=ports), probe=probe)
+    assert probed == set(range(1001, 1021))
+
+
+def test_service_without_ports_fails_the_health_check_at_once():
     result = _run(_plan(_dind()), FakeDocker(service_exposes=()), probe=lambda *args: pytest.fail("probed"))
-    assert result["services"][0]["status"] == "running, no TCP port to wait for"
+    assert (result["services"][0]["ready"], result["services"][0]["status"]) == (False, "no exposed TCP port to wait for")
+    assert "probably did not start properly" in result["warnings"][0] and result["rc"] == 0
 
 
 def test_job_that_runs_too_long_is_killed():
@@ -645,11 +851,12 @@ def test_preload_waits_for_a_starting_daemon_but_not_for_other_errors():
 
 def test_named_volume_that_docker_creates_is_removed_and_its_project_cleaned():
     docker = FakeDocker()
-    docker.fail[("run", "--rm")] = (0, "created /builds/runnerops-smoke\ncreated %s\n" % PROJECT_DIR, "")
+    docker.fail[("run", "--rm")] = (0, "created /builds/x\ncreated /builds/x/0\ncreated %s\n" % SHARED_PROJECT_DIR, "")
     _run(_plan(_dind(volumes=["ci-builds:/builds", "/certs/client"])), docker)
     assert ["volume", "rm", "-f", "ci-builds"] in _cleanup_calls(docker)
     removal = docker.commands("run", "--rm")[-1]
-    assert removal[-1] == "rm -rf %s\nrmdir /builds/runnerops-smoke 2>/dev/null || true" % PROJECT_DIR
+    assert removal[-1] == "rm -rf %s\nrmdir /builds/x/0 2>/dev/null || true\nrmdir /builds/x 2>/dev/null || true" % (
+        SHARED_PROJECT_DIR)
 
 
 def test_existing_named_volume_is_kept():
@@ -695,7 +902,7 @@ def test_project_on_the_host_holds_the_marker_and_is_removed(tmp_path):
 
     plan = _plan(config, project="group/app")
     result = _run(plan, docker_that_looks)
-    assert seen == {"project": str(tmp_path / "builds" / "group" / "app"), "marker": "runnerops-marker-test\n"}
+    assert seen == {"project": str(tmp_path / "builds" / "x" / "0" / "group" / "app"), "marker": "runnerops-marker-test\n"}
     assert result["host_project_dir"] == seen["project"]
     # Builds dir, namespace and project were all created by the job: nothing is left.
     assert os.listdir(str(tmp_path)) == []
@@ -703,14 +910,14 @@ def test_project_on_the_host_holds_the_marker_and_is_removed(tmp_path):
 
 def test_existing_parents_on_the_host_are_kept(tmp_path):
     config, builds = _host_config(tmp_path)
-    os.makedirs(os.path.join(builds, "group", "other"))
+    os.makedirs(os.path.join(builds, "x", "0", "group", "other"))
     _run(_plan(config, project="group/app"), FakeDocker())
-    assert os.listdir(os.path.join(builds, "group")) == ["other"]
+    assert os.listdir(os.path.join(builds, "x", "0", "group")) == ["other"]
 
 
 def test_existing_project_on_the_host_is_never_touched(tmp_path):
     config, builds = _host_config(tmp_path)
-    project = os.path.join(builds, "group", "app")
+    project = os.path.join(builds, "x", "0", "group", "app")
     os.makedirs(project)
     with open(os.path.join(project, "keep"), "w") as handle:
         handle.write("data")
@@ -829,11 +1036,22 @@ def test_the_auth_config_directory_is_removed_after_the_job():
     assert not os.path.exists(config_dir)
 
 
+def _per_build(config):
+    config["runners"][0]["environment"] += PER_BUILD
+    return config
+
+
 def test_the_job_network_gets_network_mtu_as_the_runner_creates_it():
     docker = FakeDocker()
-    _run(_plan(_dind(network_mtu=1400)), docker)
+    _run(_plan(_per_build(_dind(network_mtu=1400))), docker)
     create = docker.commands("network", "create")[0]
     assert create[-3:] == ["-o", "com.docker.network.driver.mtu=1400", PREFIX + "-network"]
+
+
+def test_network_mtu_needs_the_per_build_network():
+    # networks/manager.go: without FF_NETWORK_PER_BUILD the runner creates no network, so network_mtu does nothing.
+    plan = _plan(_dind(network_mtu=1400))
+    assert (plan["network_per_build"], plan["network_mtu"]) == (False, 0)
 
 
 def test_the_job_network_without_network_mtu_has_docker_default():

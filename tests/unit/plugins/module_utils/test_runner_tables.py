@@ -11,15 +11,23 @@ each row as JSON; this collection's rule runs on every row:
 - volume specs: the docker executor's Linux volume parser
   (executors/docker/internal/volumes/parser/linux_parser_test.go) against docker_volume.parse_volume;
 - service names: the aliases the runner derives from a service image
-  (helpers/container/services/test/test.go, the table of services_test.go) against docker_job.derived_aliases;
+  (helpers/container/services/test/test.go, the table of services_test.go) against docker_executor.derived_aliases;
 - registry credentials (helpers/docker/auth/auth_test.go): normalizeImageRef, convertToRegistryPath
   and ConfigForImage against docker_auth;
 - job environments: ``NAME=value`` parsing (common/config_test.go parseVariable and the service
   environment of ToImageDefinition) against docker_modes.parse_environment;
-- pull policies (common/config_test.go GetPullPolicies) against ci_job's reading of pull_policy, and
+- pull policies (common/config_test.go GetPullPolicies) against docker_executor.pull_policies (ci_job's),
+  ComputeEffectivePullPolicies (helpers/pull_policies) against docker_executor.effective_pull_policies, and
   the TOML type of a string-or-array key (StringOrArray) against config_toml_findings;
 - privileged services (executors/docker/services_test.go: privileged, services_privileged and
-  allowed_privileged_services) against the services of a ci_job plan.
+  allowed_privileged_services) and the privileged job (executors/docker/docker_test.go: privileged and
+  allowed_privileged_images) against a ci_job plan;
+- allow-lists (executors/docker/docker_test.go testAllowedImages: VerifyAllowedImage and
+  isInAllowedPrivilegedImages) against a ci_job plan's allowed_images and allowed_privileged_images, and
+  the runner's and the job's services (executors/docker/services_test.go TestGetServiceDefinitions:
+  allowed_services, services_limit) against a ci_job plan;
+- the job network (executors/docker/internal/networks/manager_test.go: FF_NETWORK_PER_BUILD,
+  network_mode, network_mtu) against a ci_job plan.
 
 Each row agrees, or is in KNOWN_DISAGREEMENTS with the reason: a rule this collection takes from the
 Docker engine where the runner's parser is looser (the engine refuses those mounts after the runner
@@ -40,6 +48,7 @@ import runner_module
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     config_toml_findings,
     docker_auth,
+    docker_executor,
     docker_job,
     docker_modes,
     docker_volume,
@@ -50,7 +59,10 @@ SERVICES_DATA = "helpers/container/services/test/test.go"
 AUTH = "helpers/docker/auth/auth_test.go"
 CONFIG = "common/config_test.go"
 DOCKER_SERVICES = "executors/docker/services_test.go"
-FILES = (VOLUMES, SERVICES_DATA, AUTH, CONFIG, DOCKER_SERVICES)
+DOCKER = "executors/docker/docker_test.go"
+NETWORKS = "executors/docker/internal/networks/manager_test.go"
+PULL_POLICIES = "helpers/pull_policies/pull_policies_test.go"
+FILES = (VOLUMES, SERVICES_DATA, AUTH, CONFIG, DOCKER_SERVICES, DOCKER, NETWORKS, PULL_POLICIES)
 
 _DOCKER_REFUSES = (
     "the Docker engine refuses it (moby volume/mounts/linux_parser.go), which docker_volume follows: the runner's "
@@ -69,14 +81,6 @@ KNOWN_DISAGREEMENTS = {
     VOLUMES + "#TestLinuxParser_ParseVolume#testCases#too much colons for bind propagation": _DOCKER_REFUSES + (
         "a fourth ':' part (the runner's own test says 'This is not a valid syntax for Docker')"),
 }
-
-_CI_JOB_ALLOWLIST = (
-    "ci_job: allowed_privileged_services is not applied, so a service the list does not allow still runs "
-    "privileged when privileged or services_privileged is true"
-)
-for _index in (2, 3, 4, 6, 8):  # {true, true, ["*:*"]}, ["*/*"], ["*/*:*"], ["**/*:*"], ["debian"]: not allowed
-    KNOWN_DISAGREEMENTS[DOCKER_SERVICES + "##testAllowedPrivilegedService#%d"
-                        % _index] = _CI_JOB_ALLOWLIST
 
 
 def _row_id(file, function, var, key):
@@ -135,9 +139,9 @@ def _check_volume(row, _data):
 def _check_service(row, _data):
     value = row["value"]
     expected = [value["Alias"]] + ([value["Alternative"]] if value["Alternative"] else [])
-    ours = docker_job.derived_aliases(value["Description"])
+    ours = docker_executor.derived_aliases(value["Description"])
     if ours != expected:
-        return "the runner names the service %r %s; docker_job.derived_aliases gives %s" % (
+        return "the runner names the service %r %s; docker_executor.derived_aliases gives %s" % (
             value["Description"], expected, ours)
     return None
 
@@ -229,7 +233,7 @@ def _check_pull_policies(row, _data):
     value = row["value"]
     policies = (value.get("config") or {}).get("PullPolicy")
     try:
-        ours = docker_job._pull_policies({"pull_policy": policies})  # pylint: disable=protected-access
+        ours = docker_executor.pull_policies({"pull_policy": policies})
     except ValueError as error:
         return None if value.get("expectedErr") else "the runner takes %r; ci_job refuses it: %s" % (policies, error)
     if value.get("expectedErr"):
@@ -254,6 +258,14 @@ def _check_string_or_array(row, _data):
     return None
 
 
+def _plan(docker, environment=None, **options):
+    """A ci_job plan of one docker runner with ``docker`` as its [runners.docker]."""
+    runner = {"name": "r", "url": "https://gitlab.example.com", "token": "x", "executor": "docker", "docker": docker}
+    if environment:
+        runner["environment"] = environment
+    return docker_job.plan_job({"runners": [runner]}, script=["true"], job_id=1, marker="m", **options)
+
+
 def _check_privileged_service(row, _data):
     value = row["value"]
     privileged, allowed, expected = value["privileged"], value["allowedImages"], value["expectedPrivileged"]
@@ -267,15 +279,112 @@ def _check_privileged_service(row, _data):
     wrong = []
     for label, settings in configurations.items():
         docker = dict(settings, image="alpine:3.20", allowed_privileged_services=allowed, services=[{"name": "alpine"}])
-        config = {"runners": [{"name": "r", "url": "https://gitlab.example.com", "token": "x", "executor": "docker",
-                               "docker": docker}]}
-        plan = docker_job.plan_job(config, script=["true"], job_id=1, marker="m")
-        if plan["services"][0]["privileged"] != expected:
+        if _plan(docker)["services"][0]["privileged"] != expected:
             wrong.append(label)
     if wrong:
         return "the runner runs service alpine %sprivileged with allowed_privileged_services %s; ci_job does not (%s)" % (
             "" if expected else "not ", allowed, "; ".join(wrong))
     return None
+
+
+def _check_privileged_job(row, _data):
+    value = row["value"]
+    docker = {"image": "docker:27.5.1", "privileged": value["privileged"],
+              "allowed_privileged_images": value["allowedImages"]}
+    # TestDockerPrivilegedJobSetting: the job's image is "alpine".
+    ours = _plan(docker, image="alpine")["privileged"]
+    if ours != value["expectedPrivileged"]:
+        return "the runner runs the job %sprivileged with %s; ci_job does not" % (
+            "" if value["expectedPrivileged"] else "not ", docker)
+    return None
+
+
+def _check_allowed_image(row, _data):
+    """testAllowedImages: one table for VerifyAllowedImage (allowed_images) and isInAllowedPrivilegedImages."""
+    value = row["value"]
+    image, patterns, allowed = value["image"], value["allowedImages"], value["allowed"]
+    try:
+        _plan({"image": "runner-default:1", "allowed_images": patterns}, image=image)
+        ours = True
+    except ValueError:
+        ours = False
+    privileged = _plan({"image": "runner-default:1", "privileged": True, "allowed_privileged_images": patterns},
+                       image=image)["privileged"]
+    if (ours, privileged) != (allowed, allowed):
+        return "the runner %s %r with %s; ci_job: allowed_images %s, allowed_privileged_images %s" % (
+            "allows" if allowed else "refuses", image, patterns, ours, privileged)
+    return None
+
+
+def _service_option(service):
+    return dict((key.lower(), item) for key, item in service.items() if key in ("Name", "Alias"))
+
+
+def _check_service_definitions(row, _data):
+    """getServicesDefinitions: allowed_services applies to the job's services, services_limit to all."""
+    value = row["value"]
+    docker = {"image": "alpine:3.20", "services": [_service_option(s) for s in value.get("services") or []]}
+    if value.get("allowedServices"):
+        docker["allowed_services"] = value["allowedServices"]
+    limit = value.get("servicesLimit")
+    if isinstance(limit, dict):  # testServicesLimit(n)
+        docker["services_limit"] = limit["args"][0]
+    try:
+        _plan(docker, services=[_service_option(s) for s in value.get("buildServices") or []])
+        ours = None
+    except ValueError as error:
+        ours = str(error)
+    if bool(value.get("expectedErr")) != bool(ours):
+        return "the runner %s; ci_job %s" % (
+            "fails the job (%s)" % value["expectedErr"] if value.get("expectedErr") else "takes the services",
+            "refuses them: %s" % ours if ours else "takes them")
+    return None
+
+
+def _is_network_mode_row(row):
+    # The other rows test how the runner handles Docker's errors.
+    return "expectedErr" not in row["value"] and "buildNetwork" not in row["value"]
+
+
+def _check_job_network(row, _data):
+    value = row["value"]
+    docker = {"image": "alpine:3.20"}
+    if value.get("networkMode"):
+        docker["network_mode"] = value["networkMode"]
+    flag = value.get("networkPerBuild")
+    environment = ["FF_NETWORK_PER_BUILD=%s" % flag] if flag else None
+    expected = value["expectedNetworkMode"]["args"][0] not in ("", value.get("networkMode", ""))
+    ours = _plan(docker, environment)["network_per_build"]
+    if ours != expected:
+        return "the runner %s a network per job; ci_job %s" % ("creates" if expected else "creates no",
+                                                               "does" if ours else "does not")
+    return None
+
+
+def _check_network_mtu(row, _data):
+    value = row["value"]
+    docker = {"image": "alpine:3.20", "network_mtu": value.get("mtu", 0)}
+    environment = ["FF_NETWORK_PER_BUILD=true"] if value.get("networkPerBuild") else None
+    ours = _plan(docker, environment)["network_mtu"]
+    expected = value.get("expectedMTU", 0)
+    return None if ours == expected else "the runner's job network MTU: %s, ci_job's: %s" % (expected, ours)
+
+
+# Kubernetes' pull policy names (the test's v1.Pull* constants) as the docker executor's.
+_K8S_POLICIES = {"v1.PullAlways": "always", "v1.PullNever": "never", "v1.PullIfNotPresent": "if-not-present"}
+
+
+def _check_effective_pull_policies(row, _data):
+    value = row["value"]
+
+    def policies(key):
+        return [_K8S_POLICIES[item["$expr"]] for item in value.get(key) or []]
+
+    ours = docker_executor.effective_pull_policies(policies("pullPolicies"), policies("allowedPullPolicies"))
+    if value.get("wantErr"):
+        return None if ours == [] else "the runner refuses the policies; docker_executor gives %s" % ours
+    theirs = policies("wantPullPolicies")
+    return None if ours == theirs else "the runner: %s, docker_executor: %s" % (theirs, ours)
 
 
 TABLES = (
@@ -297,6 +406,17 @@ TABLES = (
           _check_string_or_array),
     Table("privileged services (allowed_privileged_services)", DOCKER_SERVICES, "",
           "testAllowedPrivilegedService", _check_privileged_service),
+    Table("privileged job (allowed_privileged_images)", DOCKER, "", "testAllowedPrivilegedJob", _check_privileged_job),
+    Table("allowed images (VerifyAllowedImage, isInAllowedPrivilegedImages)", DOCKER, "", "testAllowedImages",
+          _check_allowed_image),
+    Table("services of a job (allowed_services, services_limit)", DOCKER_SERVICES, "TestGetServiceDefinitions",
+          "tests", _check_service_definitions),
+    Table("the job network (FF_NETWORK_PER_BUILD, network_mode)", NETWORKS, "TestCreateNetwork", "testCases",
+          _check_job_network, applies=_is_network_mode_row),
+    Table("the job network's MTU (network_mtu)", NETWORKS, "TestCreateNetworkWithCustomMTU", "testCases",
+          _check_network_mtu),
+    Table("effective pull policies (ComputeEffectivePullPolicies)", PULL_POLICIES, "Test_ComputeEffectivePullPolicies",
+          "tests", _check_effective_pull_policies),
 )
 
 
