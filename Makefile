@@ -21,7 +21,8 @@ export PY_COLORS := 0
 # The scenarios make test runs, in this order. socket and dind each repeat half of default (which runs both modes
 # side by side, the private registry included), so they run one by one: `make molecule MOLECULE_SCENARIO=socket`.
 # repositories installs from a signed mirror (needs Go for the package's maintainer scripts: tests/env/fetch-runner-packaging.sh).
-MOLECULE_SCENARIO ?= default reliability repositories
+# network puts a runner host behind an authenticating proxy on a small-MTU link (squid, a registry with htpasswd).
+MOLECULE_SCENARIO ?= default reliability repositories network
 
 .PHONY: test venv build lint sanity unit schema env molecule bench mutation provision validate demo demo-shell demo-clean demo-test clean
 

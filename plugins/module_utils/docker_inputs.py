@@ -105,8 +105,8 @@ def check(values, report):
                                "services too, and it " + problem + ", or set runner_dind_registry_mirrors")
     _registry_mirror(values, report)
     http_proxy.check(values, "docker", report)
-    if isinstance(options, dict) and "proxies" in options and (values.get("docker_http_proxy")
-                                                                or values.get("docker_https_proxy")):
+    role_proxy = values.get("docker_http_proxy") or values.get("docker_https_proxy")
+    if isinstance(options, dict) and "proxies" in options and role_proxy:
         report.error("docker_daemon_options.proxies", "is set, and so is docker_http_proxy/docker_https_proxy: give "
                                                       "the daemon's proxy once; the role's variables also reach the "
                                                       "package manager, the cache and the runner role")

@@ -609,14 +609,14 @@ def _dind_mtu_findings(services, host_mtu):
         mtu = dind_mtu(service)
         if mtu is not None and mtu <= host_mtu:
             continue
+        given = ("an MTU of %d (--mtu)" % mtu) if mtu is not None else "Docker's default MTU of 1500"
         found.append(_finding(
             "dind-mtu",
             'the host\'s Docker network carries packets of at most %d bytes, but the dind service "%s" gives its '
             "containers %s: their large packets vanish where ICMP \"fragmentation needed\" is filtered, and "
             "clones, pulls and downloads in dind jobs stall; add \"--mtu=%d\" to the service's command "
             "(the runner role's runner_dind_mtu: %d does it for every dind service)"
-            % (host_mtu, service.get("name"), ("an MTU of %d (--mtu)" % mtu) if mtu is not None
-                                              else "Docker's default MTU of 1500", host_mtu, host_mtu)))
+            % (host_mtu, service.get("name"), given, host_mtu, host_mtu)))
     return found
 
 

@@ -204,8 +204,9 @@ def _without_credentials(url):
 def apt_auth(env):
     """The text of an apt auth.conf.d file with the proxies' credentials (apt_auth.conf(5): sources and proxies).
 
-    Empty when no proxy URL holds a user. netrc tokens end at whitespace, so :func:`check` refuses a user or password
-    with whitespace.
+    Empty when no proxy URL holds a user. Each machine is written with its scheme, which apt requires of an http://
+    proxy ("the protocol is not encrypted. Annotate with http:// to use"). netrc tokens end at whitespace, so
+    :func:`check` refuses a user or password with whitespace.
     """
     entries = []
     for name in ("HTTP_PROXY", "HTTPS_PROXY"):
@@ -215,7 +216,8 @@ def apt_auth(env):
         parts = urllib.parse.urlsplit(url)
         if parts.username is None:
             continue
-        entry = "machine %s\nlogin %s\npassword %s\n" % (parts.netloc.rpartition("@")[2],
+        # With its scheme: apt uses credentials for an unencrypted http:// proxy only where the entry names http://.
+        entry = "machine %s://%s\nlogin %s\npassword %s\n" % (parts.scheme.lower(), parts.netloc.rpartition("@")[2],
                                                          urllib.parse.unquote(parts.username),
                                                          urllib.parse.unquote(parts.password or ""))
         if entry not in entries:

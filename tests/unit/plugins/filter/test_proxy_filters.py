@@ -67,7 +67,7 @@ def test_proxy_environment_without_credentials_for_task_environments():
 def test_apt_proxy_auth():
     from ansible_collections.runnerops.gitlab_runner.plugins.filter.apt_proxy_auth import apt_proxy_auth
     env = proxy_environment("http://bot:p%40ss@proxy.corp:3128", "http://bot:p%40ss@proxy.corp:3128")
-    assert apt_proxy_auth(env) == "machine proxy.corp:3128\nlogin bot\npassword p@ss\n"
+    assert apt_proxy_auth(env) == "machine http://proxy.corp:3128\nlogin bot\npassword p@ss\n"
     assert apt_proxy_auth({}) == ""
     with pytest.raises(AnsibleFilterError, match="apt_proxy_auth: the input must be the dict"):
         apt_proxy_auth("http://bot:x@p:1")

@@ -105,8 +105,8 @@ def test_no_proxy_url_entry_says_what_to_write():
 
 
 def test_no_proxy_completion_order_and_duplicates():
-    completed = http_proxy.no_proxy([".corp.example", "LOCALHOST", "docker"], hosts=["10.0.0.5", "gitlab.corp.example",
-                                                                                       "10.0.0.5", "", None])
+    hosts = ["10.0.0.5", "gitlab.corp.example", "10.0.0.5", "", None]
+    completed = http_proxy.no_proxy([".corp.example", "LOCALHOST", "docker"], hosts=hosts)
     assert completed == [".corp.example", "LOCALHOST", "docker", "127.0.0.1", "::1", "docker:2375", "docker:2376",
                          "10.0.0.5", "gitlab.corp.example"]
 
@@ -220,9 +220,9 @@ def test_public_environment_takes_the_credentials_out():
 
 def test_apt_auth_holds_each_proxy_credential_once_decoded():
     env = http_proxy.environment("http://bot:p%40ss@proxy:3128", "http://bot:p%40ss@proxy:3128")
-    assert http_proxy.apt_auth(env) == "machine proxy:3128\nlogin bot\npassword p@ss\n"
+    assert http_proxy.apt_auth(env) == "machine http://proxy:3128\nlogin bot\npassword p@ss\n"
     two = http_proxy.environment("http://a:1234@p1:3128", "http://b:5678@p2:3129")
-    assert http_proxy.apt_auth(two) == "machine p1:3128\nlogin a\npassword 1234\nmachine p2:3129\nlogin b\npassword 5678\n"
+    assert http_proxy.apt_auth(two) == "machine http://p1:3128\nlogin a\npassword 1234\nmachine http://p2:3129\nlogin b\npassword 5678\n"
     assert http_proxy.apt_auth(http_proxy.environment("http://proxy:3128", "http://proxy:3128")) == ""
     assert http_proxy.apt_auth({}) == ""
 
