@@ -234,9 +234,8 @@ def _finding_path(finding, indexes):
 def _dind_registry_mirrors(values, report):
     mirrors = values.get("runner_dind_registry_mirrors") or []
     docker_daemon_config.check_registry_mirrors(mirrors, "runner_dind_registry_mirrors", report.error, report.warning)
-    modes = set([values.get("runner_mode")] + [entry.get("mode") for entry in values.get("runner_entries") or []
-                                               if isinstance(entry, dict)])
-    if "dind" not in modes:
+    entries = values.get("runner_entries")
+    if not docker_modes.any_dind(values.get("runner_mode"), entries if isinstance(entries, list) else []):
         return
     for index, url in enumerate(mirrors):
         problem = isinstance(url, str) and docker_modes.dind_registry_mirror_problem(url)

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_auth,
+    docker_executor,
     docker_modes,
     gitlab_rules,
     http_proxy,
@@ -61,10 +62,8 @@ _DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "din
                            "dind_registry_mirrors", "dind_mtu", "proxy", "registry_credentials", "builds_dir",
                            "docker_defaults", "executor", "global"))
 _PROXY_KEYS = ("http_proxy", "https_proxy", "no_proxy", "gitlab_internal")
-# strconv.ParseBool's true words, which the runner reads feature flags given as variables with.
-_TRUE_WORDS = ("1", "t", "T", "TRUE", "true", "True")
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")
-_RUNNER_DEFAULT_BUILDS_DIR = "/builds"
+_RUNNER_DEFAULT_BUILDS_DIR = docker_executor.DEFAULT_BUILDS_DIR
 
 
 class PlanError(ValueError):
@@ -152,7 +151,9 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
 def _proxy_environment(defaults, entries):
     """The host's proxy variables: NO_PROXY completed with the dind mirrors and an internal GitLab's hosts."""
     proxy = defaults["proxy"]
-    hosts = [http_proxy.host_of(url) for url in defaults["dind_registry_mirrors"]]
+    # Only dind services pull through these mirrors themselves (socket jobs use the host's daemon and its proxy).
+    mirrors = defaults["dind_registry_mirrors"] if docker_modes.any_dind(defaults["mode"], entries) else []
+    hosts = [http_proxy.host_of(url) for url in mirrors]
     if proxy["gitlab_internal"]:
         urls = [defaults["url"]] + [entry.get("url") for entry in entries if isinstance(entry, Mapping)]
         hosts += [http_proxy.host_of(url) for url in urls if isinstance(url, str) and url.strip()]
@@ -382,7 +383,7 @@ class _Runner(object):
         if services is not None:
             docker["services"] = services
         # The job's own network (FF_NETWORK_PER_BUILD) carries the MTU the dind daemons get.
-        if self.mode == "dind" and self.defaults["dind_mtu"] and "network_mtu" not in docker and self._per_build_network():
+        if self.mode == "dind" and self.defaults["dind_mtu"] and "network_mtu" not in docker and self._per_build_network(docker):
             docker["network_mtu"] = self.defaults["dind_mtu"]
         if "services" in docker:
             docker["services"] = self._services(docker["services"], "services" if services is not None
@@ -394,13 +395,11 @@ class _Runner(object):
                 del docker["services"]
         return docker
 
-    def _per_build_network(self):
-        """Whether the runner creates a network per job: FF_NETWORK_PER_BUILD in its feature flags or environment."""
+    def _per_build_network(self, docker):
+        """Whether the runner creates a network per job: docker_executor.network_per_build() of its settings."""
         flags = self.settings.get("feature_flags")
-        if isinstance(flags, Mapping) and flags.get("FF_NETWORK_PER_BUILD") is True:
-            return True
-        return any(item.partition("=")[0] == "FF_NETWORK_PER_BUILD" and item.partition("=")[2] in _TRUE_WORDS
-                   for item in self.environment if isinstance(item, str))
+        variables = parse_environment(self.environment if isinstance(self.environment, list) else [], skip_invalid=True)
+        return docker_executor.network_per_build(docker, flags if isinstance(flags, Mapping) else None, variables)
 
     def _services(self, services, key):
         if not isinstance(services, list):

@@ -199,7 +199,8 @@ def test_a_proxy_password_is_a_secret_and_a_warning_for_the_runner_only():
 
 def test_a_proxy_reaches_the_plan_of_every_runner():
     report, plan = _runner(runner_http_proxy=PROXY, runner_https_proxy=PROXY, runner_no_proxy=[".corp.example.com"],
-                           runner_gitlab_internal=True, runner_dind_registry_mirrors=["http://10.0.0.5:5000"])
+                           runner_gitlab_internal=True, runner_dind_registry_mirrors=["http://10.0.0.5:5000"],
+                           runner_mode="dind")
     assert report.errors == []
     no_proxy = plan["proxy_environment"]["no_proxy"].split(",")
     assert no_proxy[0] == ".corp.example.com" and no_proxy[-2:] == ["10.0.0.5", "gitlab.example.com"]

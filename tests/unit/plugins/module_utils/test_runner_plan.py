@@ -460,7 +460,7 @@ def test_no_proxy_no_environment():
 
 
 def test_proxy_environment_of_the_host_reaches_mirrors_and_an_internal_gitlab_directly():
-    entries = [{"name": "a"}, {"name": "b", "url": "https://gitlab.other.corp:8443"}, "not a runner"]
+    entries = [{"name": "a"}, {"name": "b", "url": "https://gitlab.other.corp:8443", "mode": "dind"}, "not a runner"]
     defaults = _defaults(proxy=dict(PROXY, gitlab_internal=True), dind_registry_mirrors=["http://10.0.0.5:5000"])
     with pytest.raises(ValueError):
         runner_plan(entries, defaults)
@@ -468,6 +468,18 @@ def test_proxy_environment_of_the_host_reaches_mirrors_and_an_internal_gitlab_di
     expected = ".corp,localhost,127.0.0.1,::1,docker,docker:2375,docker:2376,10.0.0.5,gitlab.example.com,gitlab.other.corp"
     assert plan["proxy_environment"]["NO_PROXY"] == plan["proxy_environment"]["no_proxy"] == expected
     assert "NO_PROXY=" + expected in plan["config"]["runners"][1]["environment"]
+
+
+@pytest.mark.parametrize("mode, entries, mirror_direct", [
+    ("socket", [{"name": "a"}], False),
+    ("dind", [{"name": "a"}], True),
+    ("dind", [{"name": "a", "mode": "socket"}], False),
+    ("socket", [{"name": "a"}, {"name": "b", "mode": "dind"}], True),
+])
+def test_the_dind_mirrors_bypass_the_proxy_only_where_a_runner_is_dind(mode, entries, mirror_direct):
+    # docker_modes.any_dind: socket jobs pull through the host's daemon, which has its own proxy settings.
+    plan = runner_plan(entries, _defaults(mode=mode, proxy=PROXY, dind_registry_mirrors=["http://10.0.0.5:5000"]))
+    assert ("10.0.0.5" in plan["proxy_environment"]["NO_PROXY"].split(",")) is mirror_direct
 
 
 def test_gitlab_goes_through_the_proxy_unless_internal():
@@ -519,6 +531,12 @@ def test_mtu_after_the_mirrors_and_not_for_socket_runners():
         pytest.param({"environment": ["FF_NETWORK_PER_BUILD=0"]}, None, id="variable-0"),
         pytest.param({"environment": ["FF_NETWORK_PER_BUILD=1"], "docker": {"network_mtu": 1280}}, 1280,
                      id="own-network-mtu-kept"),
+        # The runner's feature_flags table wins over the variable (common/build_settings.go populateFeatureFlags).
+        pytest.param({"settings": {"feature_flags": {"FF_NETWORK_PER_BUILD": False}},
+                      "environment": ["FF_NETWORK_PER_BUILD=1"]}, None, id="feature-flag-off-wins"),
+        # With network_mode the runner creates no network of its own (networks/manager.go Create).
+        pytest.param({"environment": ["FF_NETWORK_PER_BUILD=1"], "docker": {"network_mode": "ci-net"}}, None,
+                     id="network-mode"),
         pytest.param({}, None, id="no-per-build-network"),
     ],
 )
@@ -538,7 +556,7 @@ CREDENTIALS = [{"registry": "registry.example.com:5000", "username": "ci-pull", 
 def test_registry_credentials_become_docker_auth_config_after_the_proxy():
     table = _table({"name": "r", "environment": ["FOO=bar"]}, registry_credentials=CREDENTIALS, proxy=PROXY)
     names = [item.partition("=")[0] for item in table["environment"]]
-    assert names == [name for name in (item.partition("=")[0] for item in PROXY_ENVIRONMENT)] + [
+    assert names == [item.partition("=")[0] for item in PROXY_ENVIRONMENT] + [
         "DOCKER_AUTH_CONFIG", "FOO"]
     auth = json.loads(table["environment"][-2].partition("=")[2])
     assert list(auth["auths"]) == ["registry.example.com:5000"]
