@@ -30,7 +30,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     runner_plan,
     signing_keys,
 )
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import MAX_RETRIES
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import MAX_BACKOFF_DELAY, MAX_RETRIES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
 
 __all__ = ["GLOBAL_VARIABLES", "check", "listen_address", "plan_defaults"]
@@ -62,6 +62,7 @@ _RANGES = (
     ("runner_graceful_stop_timeout", 0, None, "seconds a stop waits for running jobs"),
     ("runner_api_timeout", 1, None, "seconds each request to GitLab may take"),
     ("runner_api_retries", 0, MAX_RETRIES, "retries of a failed request to GitLab"),
+    ("runner_api_backoff", 0, int(MAX_BACKOFF_DELAY), "seconds before the first repeat of a failed request to GitLab"),
     ("runner_dind_mtu", 0, 65535, "the MTU of the dind services' daemons, 0 for Docker's default of 1500"),
 )
 # The smallest MTU IPv6 works with: a dind daemon's networks below it lose IPv6.

@@ -83,8 +83,8 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     ``dind_mtu`` (``--mtu`` of every dind service, and ``network_mtu`` where a runner asks for per-job networks),
     ``proxy`` (``http_proxy``, ``https_proxy``, ``no_proxy``, ``gitlab_internal``: the host's proxy, in every
     runner's environment), ``registry_credentials`` (``{registry, username, password}`` items, rendered as
-    ``DOCKER_AUTH_CONFIG`` in every runner's environment: docker_auth.build_auth_config()), ``builds_dir``, ``docker_defaults`` (``[runners.docker]`` keys for every runner, over the
-    preset), ``executor`` and ``global``.
+    ``DOCKER_AUTH_CONFIG`` in every runner's environment: docker_auth.build_auth_config()), ``builds_dir``,
+    ``docker_defaults`` (``[runners.docker]`` keys for every runner, over the preset), ``executor`` and ``global``.
     ``source`` names the list in messages (``runner_entries[2].url``);
     ``credential`` ('access', 'registration' or None) is how new runners are
     created, for GitLab's rules on runner types and their ids.

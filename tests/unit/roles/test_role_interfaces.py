@@ -36,11 +36,17 @@ def test_defaults_and_argument_specs_have_the_same_keys(role):
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_every_entry_point_checks_the_options_of_main(role):
-    """Entry points declare main's options, or (preflight) none and start with validate_inputs, which checks
-    main's options itself and reports every problem at once."""
-    _defaults, specs, _readme = _interface(role)
+    """Entry points declare main's options (and options of their own, prefixed and documented in the README), or
+    (preflight) none and start with validate_inputs, which checks main's options itself and reports every problem
+    at once."""
+    _defaults, specs, readme = _interface(role)
+    main = specs["main"]["options"]
     for name, spec in specs.items():
-        if spec["options"] == specs["main"]["options"]:
+        own = dict((option, value) for option, value in spec["options"].items() if option not in main)
+        if spec["options"] and all(spec["options"][option] == main[option] for option in main):
+            for option, value in own.items():
+                assert option.startswith(ROLES[role]) and value.get("description") and value.get("type"), option
+                assert "%s" % option in readme, "entry point %s: %s not in roles/%s/README.md" % (name, option, role)
             continue
         assert spec["options"] == {}, "entry point %s of role %s" % (name, role)
         with open(os.path.join(_ROLES_DIR, role, "tasks", name + ".yml"), encoding="utf-8") as handle:

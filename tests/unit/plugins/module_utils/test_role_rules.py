@@ -340,3 +340,9 @@ def test_a_dind_job_image_the_dind_service_refuses():
     messages = [m for p, m in report.errors if p == "runner_entries[0].docker"]
     assert any("dind-version-mismatch" not in m and 'the Docker CLI of image "docker:24.0.9" speaks API 1.43' in m
                and 'dind service "docker:29.1.3-dind"' in m for m in messages), messages
+
+
+@pytest.mark.parametrize("backoff, errors", [(0, []), (30, []), (31, ["runner_api_backoff"]), (-1, ["runner_api_backoff"])])
+def test_api_backoff_range(backoff, errors):
+    report, _plan = _runner(runner_api_backoff=backoff)
+    assert [path for path, _m in report.errors] == errors
