@@ -6,7 +6,7 @@ score is killed / (sampled - equivalent). An entry whose line no longer exists s
 
 WORDING (decided by run.py, not listed here): a mutant that only wraps a piece of a message's prose in mutmut's
 ``XX`` (the text of a ``%``-formatted literal, an f-string or the literal an exception is raised with, when it has a
-space in it) is set aside before sampling. The
+space in it, and any literal of four words or more) is set aside before sampling. The
 tests pin what a message names (the value, the option path, the fix), which other mutants change (a ``parts[0]``
 made ``parts[1]``, a table entry, a format argument); they do not pin the wording.
 """
@@ -24,5 +24,24 @@ EQUIVALENT = [
         "line": '_SYNTAX = "[HOST-PATH-OR-VOLUME-NAME:]CONTAINER-PATH[:OPTIONS]"',
         "mutant": '_SYNTAX = "XX[HOST-PATH-OR-VOLUME-NAME:]CONTAINER-PATH[:OPTIONS]XX"',
         "reason": "wording: the syntax the messages show is still there, with XX around it",
+    },
+    {
+        "file": "gitlab_rules",
+        "line": '_EXAMPLE = "e.g. https://gitlab.example.com"',
+        "mutant": '_EXAMPLE = "XXe.g. https://gitlab.example.comXX"',
+        "reason": "wording: the example URL the messages show is still there, with XX around it",
+    },
+    {
+        "file": "gitlab_rules",
+        "line": '% (runner_type, wanted, wanted.split("_", maxsplit=1)[0], key)))',
+        "mutant": '% (runner_type, wanted, wanted.split("_", maxsplit=2)[0], key)))',
+        "reason": "wanted is group_type or project_type: one underscore, so a second split changes nothing",
+    },
+    {
+        "file": "secrets",
+        "line": "_PREFIXES = sorted(TOKEN_KINDS, key=len, reverse=True)",
+        "mutant": "_PREFIXES = sorted(TOKEN_KINDS, key=len, reverse=False)",
+        "reason": "no prefix of TOKEN_KINDS starts another (each ends at its dash; GR1348941 has no dash and nothing "
+                  "starts with it), so the order they are tried in never changes which one matches",
     },
 ]

@@ -85,7 +85,7 @@ def _copy_checkout(root, collections):
 
 def _message_lines(source):
     """The lines of message text: a ``%``-formatted literal, an f-string or the literal an exception is raised with,
-    when it has a space in it (prose, not a value)."""
+    when it has a space in it, and any literal of four words or more (prose, not a value)."""
     texts = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
@@ -94,6 +94,8 @@ def _message_lines(source):
             texts.append((node, "".join(part.value for part in node.values if isinstance(part, ast.Constant))))
         elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             texts.extend((argument, argument.value) for argument in node.exc.args if isinstance(argument, ast.Constant))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.count(" ") >= 3:
+            texts.append((node, node.value))  # a phrase of four words or more: prose wherever it stands
     lines = set()
     for node, text in texts:
         if isinstance(text, str) and " " in text:

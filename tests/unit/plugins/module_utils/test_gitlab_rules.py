@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import (
+    RUNNER_ATTRIBUTES,
     is_loopback,
     attribute_problems,
+    credentials_problem,
     http_url_problem,
     is_host,
     normalize_url,
@@ -117,3 +119,106 @@ def test_is_host(text, host):
 ])
 def test_is_loopback(host, loopback):
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("url, message", [
+    # The second scheme right after the first one's "://".
+    ("https://://gitlab.example.com", "has a scheme twice"),
+    # A bare "?" or "#" leaves no query or fragment for urlsplit, and is refused all the same.
+    ("https://gitlab.example.com?", "has a query or fragment"),
+    ("https://gitlab.example.com/#", "has a query or fragment"),
+])
+def test_url_refused_at_the_edges(url, message):
+    assert message in url_problem(url)
+
+
+@pytest.mark.parametrize("url", [None, "", "gitlab.example.com", "https://gitlab .example.com", "https://gitlab:abc",
+                                 "https://gitlab/?a=b", "https://-bad-.example.com"])
+def test_url_problem_names_an_example_of_a_base_url(url):
+    assert "e.g. https://gitlab.example.com" in url_problem(url)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://gitlab.example.com/", "https://gitlab.example.com"),
+    ("https://gitlab.example.com/X/", "https://gitlab.example.com/X"),
+    ("https://X", "https://X"),
+])
+def test_normalize_url_drops_only_trailing_slashes(url, expected):
+    assert normalize_url(url) == expected
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("http://packages.example.com/x", True), ("https://packages.example.com", True),
+    ("http://packages .example.com/", False), ("ftp://packages.example.com/", False), ("https:///x", False),
+    (None, False), (5, False), ("   ", False),
+])
+def test_http_url_table(url, ok):
+    problem = http_url_problem(url)
+    assert (problem is None) is ok
+    assert problem is None or problem.startswith(("is empty", "'"))
+
+
+@pytest.mark.parametrize("value, use, named", [
+    ("gloas-abc", "access", None),
+    ("glpat-abc", "registration", "a runner registration token (GR1348941...) is needed here"),
+    ("glrt-abc", "access", "an access token with the create_runner scope (glpat-...) is needed here"),
+    ("GR1348941abc", "runner", "a runner authentication token (glrt-...) is needed here"),
+])
+def test_token_problem_names_the_token_needed(value, use, named):
+    problem = token_problem(value, use)
+    assert (problem is None) if named is None else problem.endswith(named)
+
+
+@pytest.mark.parametrize("access_token, registration_token, both", [
+    ("glpat-a", "GR1348941b", True), ("glpat-a", "", False), ("", "GR1348941b", False), (None, None, False),
+])
+def test_credentials_problem_only_for_both(access_token, registration_token, both):
+    assert (credentials_problem(access_token, registration_token) is not None) is both
+
+
+@pytest.mark.parametrize("runner_type, key, value, ok", [
+    ("group_type", "group_id", 1, True), ("group_type", "group_id", 0, False), ("project_type", "project_id", 1, True),
+    ("project_type", "project_id", 0, False), ("project_type", "project_id", -1, False),
+])
+def test_the_smallest_gitlab_id_is_1(runner_type, key, value, ok):
+    problems = attribute_problems({"runner_type": runner_type, key: value})
+    assert [problem_key for problem_key, _message in problems] == ([] if ok else [key])
+
+
+@pytest.mark.parametrize("attributes, problem", [
+    # The default credential is the access token: runner_type and its id decide the scope.
+    ({"runner_type": "group_type"}, ("group_id", "is missing: a group_type runner belongs to one group; set group_id "
+                                                 "(its numeric ID) or use runner_type instance_type")),
+    ({"runner_type": "project_type"}, ("project_id", "is missing: a project_type runner belongs to one project; set "
+                                                     "project_id (its numeric ID) or use runner_type instance_type")),
+    ({"project_id": 3}, ("project_id", "is set but runner_type is instance_type: set runner_type project_type for a "
+                                       "project runner, or remove project_id")),
+    ({"runner_type": "project_type", "group_id": 3, "project_id": 4},
+     ("group_id", "is set but runner_type is project_type: set runner_type group_type for a group runner, or remove "
+                  "group_id")),
+])
+def test_attribute_problem_names_the_fix(attributes, problem):
+    assert attribute_problems(attributes) == [problem]
+
+
+@pytest.mark.parametrize("timeout", ["600", 600.0, None])
+def test_maximum_timeout_of_another_type(timeout):
+    problems = attribute_problems({"maximum_timeout": timeout})
+    assert [key for key, _message in problems] == ([] if timeout is None else ["maximum_timeout"])
+
+
+def test_maximum_timeout_message_names_the_bounds_accepted():
+    (_key, message), = attribute_problems({"maximum_timeout": 1})
+    assert "between 600 seconds (10 minutes) and 1 month (2629745 seconds)" in message
+    assert attribute_problems({"maximum_timeout": 2629745}) == []
+
+
+@pytest.mark.parametrize("host, loopback", [("localhostX", False), ("X.localhostX", False), ("[::1]X", False)])
+def test_is_loopback_names_that_merely_contain_localhost(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_runner_attributes_are_those_of_gitlabs_create_runner_endpoint():
+    # POST /api/v4/user/runners takes these besides runner_type, group_id and project_id (GitLab's "Runners API").
+    assert sorted(RUNNER_ATTRIBUTES) == sorted(["description", "paused", "locked", "run_untagged", "tag_list",
+                                                "access_level", "maximum_timeout", "maintenance_note"])

@@ -52,3 +52,59 @@ def test_environment_secrets_of_a_runner_environment():
 def test_environment_secrets_of_a_dict():
     assert secrets.environment_secrets({"HTTP_PROXY": "http://u:pw12@p:1", "NO_PROXY": "docker"}) == {"pw12"}
     assert secrets.environment_secrets(None) == set()
+
+
+# GitLab's "Token overview": every prefix and the kind of token it marks.
+GITLAB_TOKEN_PREFIXES = [
+    ("glrt-", "runner authentication token"),
+    ("glrtr-", "runner authentication token"),
+    ("GR1348941", "runner registration token"),
+    ("glpat-", "personal, project or group access token"),
+    ("gloas-", "OAuth application secret"),
+    ("gldt-", "deploy token"),
+    ("glcbt-", "CI/CD job token"),
+    ("glptt-", "pipeline trigger token"),
+    ("glft-", "feed token"),
+    ("glimt-", "incoming mail token"),
+    ("glagent-", "agent for Kubernetes token"),
+    ("glsoat-", "SCIM token"),
+    ("glffct-", "feature flags client token"),
+]
+
+
+@pytest.mark.parametrize("prefix, kind", GITLAB_TOKEN_PREFIXES)
+def test_every_gitlab_token_prefix_has_its_kind(prefix, kind):
+    assert token_kind(prefix + "abcd1234") == (prefix, kind)
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _kind in GITLAB_TOKEN_PREFIXES])
+def test_every_gitlab_token_prefix_is_masked_in_text(prefix):
+    assert mask("value %sAbCd_12-34 here" % prefix) == "value %s******** here" % prefix
+    assert mask("known", secrets=[prefix + "abcd"]) == "known"
+    assert mask("it is %sabcd" % prefix, secrets=[prefix + "abcd"]) == "it is %s********" % prefix
+
+
+@pytest.mark.parametrize("secrets_given, text, expected", [
+    # A secret of four characters or more is masked, a shorter one would hide common words.
+    (["abcd"], "x abcd y", "x ******** y"),
+    (["abc"], "x abc y", "x abc y"),
+    # A longer secret that holds a shorter one is masked whole, whatever the order given.
+    (["abcd", "abcdefgh"], "x abcdefgh y", "x ******** y"),
+    (["abcdefgh", "abcd"], "x abcdefgh y", "x ******** y"),
+    # What is not a string is no secret to look for.
+    ([None, 12345, b"abcd"], "x 12345 abcd y", "x 12345 abcd y"),
+])
+def test_mask_known_secrets(secrets_given, text, expected):
+    assert mask(text, secrets=secrets_given) == expected
+
+
+@pytest.mark.parametrize("name, at_end, anywhere", [
+    ("token", True, True), ("TOKENS", True, True), ("db_password", True, True), ("client_secret", True, True),
+    ("AccountKey", True, True), ("sentry_dsn", True, True), ("registry_credential", True, True),
+    ("credentials", True, True), ("token_obtained_at", False, True), ("secret_file", False, True),
+    ("dsn_host", False, True), ("credential_helper", False, True), ("password_file", False, True),
+    ("keep_alive", False, False), ("monkey_count", False, False), ("name", False, False), ("url", False, False),
+])
+def test_secret_names(name, at_end, anywhere):
+    assert bool(secrets.SECRET_NAME.search(name)) is at_end
+    assert bool(secrets.SECRET_NAME_ANYWHERE.search(name)) is anywhere
