@@ -22,7 +22,12 @@ import re
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_inputs, role_inputs, runner_inputs
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    docker_inputs,
+    docker_modes,
+    role_inputs,
+    runner_inputs,
+)
 from ansible_collections.runnerops.gitlab_runner.plugins.plugin_utils.role_specs import argument_spec
 
 _CHECKS = {"runner": runner_inputs.check, "docker": docker_inputs.check}
@@ -78,6 +83,9 @@ class ActionModule(ActionBase):
         # Tells the role's preflight whether it already read the host for these very inputs in this run.
         result["inputs_digest"] = hashlib.sha256(
             json.dumps(values, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+        if role == "runner":
+            # Whether any runner of the host runs dind: the one rule, for the preflight's host reads.
+            result["any_dind"] = docker_modes.any_dind(values.get("runner_mode"), values.get("runner_entries"))
         if report.errors:
             problems = report.error_lines()
             result["failed"] = True

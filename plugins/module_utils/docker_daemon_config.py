@@ -45,7 +45,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-__all__ = ["OPTIONS", "UNIT_FLAG_KEYS", "check_daemon_options", "check_registry_mirrors"]
+__all__ = ["OPTIONS", "RELOADABLE", "UNIT_FLAG_KEYS", "check_daemon_options", "check_registry_mirrors", "reload_plan"]
 
 # Type words: "string", "bool", "int", "number", "string-list" (list of strings), "string-map" (object of
 # strings), "object" (free-form object), "list" (free-form list); a dict describes a nested structure:
@@ -1194,3 +1194,59 @@ def _check_storage_driver(ctx, path):
     ctx.error(where, "is %s, not a storage driver dockerd has%s: it refuses to start (driver not supported, or "
                      "configured driver not available); use overlay2 (%s), or a containerd snapshotter with "
                      "features: {containerd-snapshotter: true}" % (_shown(driver), hint, ", ".join(_GRAPH_DRIVERS)))
+
+
+# What dockerd applies on SIGHUP (systemctl reload docker) without stopping a container: Daemon.Reload
+# (daemon/reload.go: reloadPlatform, reloadDebug, reloadMaxConcurrentDownloadsAndUploads, reloadMaxDownloadAttempts,
+# reloadShutdownTimeout, reloadFeatures, reloadLabels, reloadRegistryConfig, reloadLiveRestore,
+# reloadNetworkDiagnosticPort; reload_unix.go: runtimes, default-runtime, default-shm-size, default-cgroupns-mode,
+# default-ipc-mode) and the authorization plugins (cmd/dockerd), Docker 20.10 to 29; the dockerd reference's
+# "Configuration reload behavior" lists them. Value: whether removing the key is reloaded too. Most are applied only
+# when the file sets them (conf.IsValueSet), so a reload keeps the old value of a removed key; these are reset.
+RELOADABLE = {
+    "debug": False,
+    "labels": False,
+    "live-restore": False,
+    "max-concurrent-downloads": True,
+    "max-concurrent-uploads": True,
+    "max-download-attempts": True,
+    "shutdown-timeout": False,
+    "features": True,
+    "insecure-registries": False,
+    "registry-mirrors": False,
+    "allow-nondistributable-artifacts": False,
+    "runtimes": False,
+    "default-runtime": False,
+    "default-shm-size": False,
+    "default-cgroupns-mode": False,
+    "default-ipc-mode": False,
+    "authorization-plugins": False,
+    "network-diagnostic-port": True,
+}
+
+
+def reload_plan(before, after):
+    """How dockerd takes a daemon.json change from ``before`` to ``after`` (dicts; ``before`` None: no file).
+
+    Returns ``{"action": "none" | "reload" | "restart", "changed": [keys], "restart_keys": [keys], "message"}``:
+    ``reload`` when every changed key is one dockerd applies on SIGHUP (a removed key only where the reload resets
+    it), ``restart`` otherwise, with the keys that need it.
+    """
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    changed = sorted(key for key in set(before) | set(after) if before.get(key, _ABSENT) != after.get(key, _ABSENT))
+    restart_keys = [key for key in changed if key not in RELOADABLE or (key not in after and not RELOADABLE[key])]
+    if not changed:
+        return {"action": "none", "changed": [], "restart_keys": [], "message": "daemon.json is unchanged"}
+    if restart_keys:
+        return {"action": "restart", "changed": changed, "restart_keys": restart_keys,
+                "message": "daemon.json changed %s; dockerd reads %s only when it starts, so Docker restarts (the "
+                           "containers of running jobs stop unless live-restore is on)"
+                           % (", ".join(changed), ", ".join(
+                               ("%s (removed)" % key) if key not in after else key for key in restart_keys))}
+    return {"action": "reload", "changed": changed, "restart_keys": [],
+            "message": "daemon.json changed %s, which dockerd applies on SIGHUP: Docker is reloaded, not restarted, "
+                       "and running containers keep running" % ", ".join(changed)}
+
+
+_ABSENT = object()

@@ -217,8 +217,8 @@ def apt_auth(env):
         if parts.username is None:
             continue
         # With its scheme: apt uses credentials for an unencrypted http:// proxy only where the entry names http://.
-        entry = "machine %s://%s\nlogin %s\npassword %s\n" % (parts.scheme.lower(), parts.netloc.rpartition("@")[2],
-                                                         urllib.parse.unquote(parts.username),
+        machine = "%s://%s" % (parts.scheme.lower(), parts.netloc.rpartition("@")[2])
+        entry = "machine %s\nlogin %s\npassword %s\n" % (machine, urllib.parse.unquote(parts.username),
                                                          urllib.parse.unquote(parts.password or ""))
         if entry not in entries:
             entries.append(entry)

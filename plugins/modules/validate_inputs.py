@@ -72,4 +72,11 @@ inputs_digest:
   returned: always
   type: str
   sample: 3f1c0a9e5b7d2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e
+any_dind:
+  description:
+    - Whether any runner of the host is in dind mode (its own C(mode), else C(runner_mode); runners to remove do not
+      count), for the preflight's host reads.
+  returned: for O(role=runner)
+  type: bool
+  sample: true
 """

@@ -52,6 +52,38 @@ def test_daemon_json_change_restarts_docker_once_and_a_rerun_restarts_nothing(ho
                   % change.seconds)
 
 
+def _reloads(hosts):
+    """How often docker.service was reloaded (SIGHUP) since the host booted, from the journal."""
+    script = "journalctl --no-pager -o cat -u docker.service | grep -c '^Reloaded docker.service' || true"
+    return int(hosts.shell(hosts.runner, script).strip())
+
+
+def test_turning_the_cache_on_reloads_docker_and_a_running_socket_job_survives(hosts, report):
+    """registry-mirrors is one of the keys dockerd applies on SIGHUP: the role reloads, and says so."""
+    starts, reloads = _starts(hosts, "docker"), _reloads(hosts)
+    hosts.shell(hosts.runner, "docker rm -f reload-job >/dev/null 2>&1; "
+                              "docker run -d --name reload-job hello-world /bin/busybox sleep 600 >/dev/null")
+    job_started = hosts.shell(hosts.runner, "docker inspect -f '{{.State.StartedAt}}' reload-job").strip()
+    try:
+        turn_on = hosts.playbook({"docker_registry_mirror": True}, label="restarts-cache-on", callback="default")
+        assert turn_on.rc == 0, turn_on.describe()
+        assert "which dockerd applies on SIGHUP: Docker is reloaded, not restarted" in turn_on.output, turn_on.describe()
+        assert _starts(hosts, "docker") == starts, "turning the cache on restarted Docker"
+        assert _reloads(hosts) == reloads + 1, "Docker was not reloaded once"
+        state = hosts.shell(hosts.runner, "docker inspect -f '{{.State.Running}} {{.State.StartedAt}}' reload-job")
+        assert state.split() == ["true", job_started], "the running job did not survive: %s" % state
+        mirrors = hosts.shell(hosts.runner, "docker info --format '{{json .RegistryConfig.Mirrors}}'")
+        assert ":5000/" in mirrors, "the daemon does not pull through the cache: %s" % mirrors
+    finally:
+        # Removing registry-mirrors is no reload (dockerd keeps a key the file no longer sets): a restart.
+        back = hosts.converge(label="restarts-cache-off")
+        hosts.shell(hosts.runner, "docker rm -f reload-job >/dev/null 2>&1 || true")
+    assert "Docker restarts" in back.output, back.describe()
+    assert _starts(hosts, "docker") == starts + 1, "taking the cache out did not restart Docker once"
+    report.append("restarts: turning the cache on reloaded Docker (a running container kept running, %.0f s); taking "
+                  "it out restarted Docker once" % turn_on.seconds)
+
+
 def _job(hosts, name, suffix):
     text = hosts.shell(hosts.runner, "cat %s/%s.%s 2>/dev/null || true" % (JOBS, name, suffix))
     return json.loads(text) if text.strip() else None

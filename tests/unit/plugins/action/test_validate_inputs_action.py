@@ -52,9 +52,20 @@ PLAYBOOK = """\
         runner_config_dir: /etc/gitlab-runner-2
       register: other
 
+    - name: One dind runner among socket ones
+      runnerops.gitlab_runner.validate_inputs:
+        role: runner
+      vars:
+        runner_entries: [{name: r1}, {name: r2, mode: dind}, {name: r3, mode: dind, state: absent}]
+      register: dind
+
     - name: Hand the digests to the test
       ansible.builtin.debug:
         msg: "DIGESTS {{ [first.inputs_digest, converted.inputs_digest, other.inputs_digest] | to_json }}"
+
+    - name: Hand the dind answers to the test
+      ansible.builtin.debug:
+        msg: "DIND {{ [first.any_dind, dind.any_dind] | to_json }}"
 """
 
 
@@ -73,3 +84,5 @@ def test_the_digest_follows_the_converted_inputs(tmp_path):
     assert first == converted and len(first) == 64
     assert other != first
     assert "glpat-digest-test-0001" not in run.stdout
+    dind = next(line for line in run.stdout.splitlines() if "DIND" in line)
+    assert json.loads(dind.split("DIND", 1)[1].strip().rstrip('"').replace('\\"', '"')) == [False, True]

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_daemon_config
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_daemon_config import (
     OPTIONS,
     UNIT_FLAG_KEYS,
@@ -333,3 +334,33 @@ def test_any_value_is_reported_not_raised(key):
     for value in ODD_VALUES:
         for install_source in ("docker-ce", "distro"):
             _check({key: value, "log-driver": "json-file", "runtimes": {"x": {"path": "/x"}}}, install_source)
+
+
+@pytest.mark.parametrize("before, after, action, restart_keys", [
+    pytest.param({}, {}, "none", [], id="nothing"),
+    pytest.param(None, {}, "none", [], id="no-file-empty"),
+    pytest.param({"debug": True}, {"debug": True}, "none", [], id="same"),
+    pytest.param({}, {"registry-mirrors": ["http://10.0.0.5:5000"]}, "reload", [], id="mirror-added"),
+    pytest.param({"registry-mirrors": ["http://a:5000"]}, {"registry-mirrors": ["http://b:5000"]}, "reload", [],
+                 id="mirror-changed"),
+    pytest.param({"registry-mirrors": ["http://a:5000"]}, {}, "restart", ["registry-mirrors"], id="mirror-removed"),
+    pytest.param({"max-concurrent-downloads": 6}, {}, "reload", [], id="reset-on-reload-removed"),
+    pytest.param({}, {"debug": True, "labels": ["a=b"], "live-restore": True}, "reload", [], id="several"),
+    pytest.param({}, {"log-opts": {"max-size": "10m"}}, "restart", ["log-opts"], id="log-opts"),
+    pytest.param({}, {"mtu": 1400, "debug": True}, "restart", ["mtu"], id="mixed"),
+    pytest.param({"runtimes": {"x": {"path": "/x"}}}, {"runtimes": {"x": {"path": "/y"}}}, "reload", [],
+                 id="runtime-changed"),
+    pytest.param({"default-runtime": "x"}, {}, "restart", ["default-runtime"], id="default-runtime-removed"),
+])
+def test_reload_plan(before, after, action, restart_keys):
+    plan = docker_daemon_config.reload_plan(before, after)
+    assert plan["action"] == action
+    assert plan["restart_keys"] == restart_keys
+    if action == "restart":
+        assert "restarts" in plan["message"] and all(key in plan["message"] for key in restart_keys)
+    if action == "reload":
+        assert "reloaded, not restarted" in plan["message"]
+
+
+def test_reloadable_keys_are_daemon_json_keys():
+    assert set(docker_daemon_config.RELOADABLE) <= set(docker_daemon_config.OPTIONS)
