@@ -44,4 +44,23 @@ EQUIVALENT = [
         "reason": "no prefix of TOKEN_KINDS starts another (each ends at its dash; GR1348941 has no dash and nothing "
                   "starts with it), so the order they are tried in never changes which one matches",
     },
+    {
+        "file": "runner_plan",
+        "line": 'proxy = dict((key, proxy.get(key) or ([] if key == "no_proxy" else "" if key != "gitlab_internal" else False))',
+        "mutant": 'proxy = dict((key, proxy.get(key) or ([] if key == "no_proxy" else "" if key != "XXgitlab_internalXX" else False))',
+        "reason": "an unset gitlab_internal becomes \"\" instead of False: both are false, and the value is only "
+                  "tested for truth",
+    },
+    {
+        "file": "runner_plan",
+        "line": 'self._problem("environment" + index, message.replace("must be", "must be", 1).strip())',
+        "mutant": 'self._problem("environment" + index, message.replace("must be", "must be", 2).strip())',
+        "reason": "the replacement is the text replaced: the message is the same however many are replaced",
+    },
+    {
+        "file": "runner_plan",
+        "line": 'proxy = dict((key, proxy.get(key) or ([] if key == "no_proxy" else "" if key != "gitlab_internal" else False))',
+        "mutant": 'proxy = dict((key, proxy.get(key) or ([] if key == "XXno_proxyXX" else "" if key != "gitlab_internal" else False))',
+        "reason": "an unset no_proxy becomes \"\" instead of []: http_proxy.no_proxy() reads both as no entries",
+    },
 ]

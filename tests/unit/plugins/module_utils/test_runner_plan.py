@@ -572,3 +572,98 @@ def test_a_runner_own_docker_auth_config_wins():
 def test_bad_registry_credentials_stop_the_plan():
     with pytest.raises(ValueError, match="defaults registry_credentials"):
         runner_plan([{"name": "r"}], _defaults(registry_credentials=[{"registry": "https://r.example.com"}]))
+
+
+def _problems(entries, defaults=None):
+    with pytest.raises(ValueError) as error:
+        runner_plan(entries, defaults or _defaults())
+    return [path for path, _message in error.value.problems]
+
+
+def test_runners_after_an_absent_one_are_planned():
+    plan = runner_plan([{"name": "a"}, {"name": "old", "state": "absent"}, {"name": "b"}, {"name": "c"}], _defaults())
+    assert [table["name"] for table in plan["config"]["runners"]] == ["a", "b", "c"]
+    assert plan["absent"] == ["old"]
+    assert [request["name"] for request in plan["registrations"]] == ["a", "old", "b", "c"]
+
+
+@pytest.mark.parametrize("entries, paths", [
+    # Every runner is checked, whatever the ones before it: a nameless one, a duplicate name, a runner with problems.
+    ([{"mode": "dind"}, {"name": "b", "mode": "x"}],
+     ["runner_entries[0].name", "runner_entries[1].mode"]),
+    ([{"name": "a"}, {"name": "a"}, {"name": "b", "mode": "x"}],
+     ["runner_entries[1].name", "runner_entries[2].mode"]),
+    ([{"name": "a", "mode": "x"}, {"name": "b", "state": "gone"}],
+     ["runner_entries[0].mode", "runner_entries[1].state"]),
+    # Every service is checked, whatever the ones before it.
+    ([{"name": "a", "services": [5, {"alias": "b"}, {"name": "c", "port": 1}]}],
+     ["runner_entries[0].services[0]", "runner_entries[0].services[1].name", "runner_entries[0].services[2].port"]),
+    ([{"name": "a", "docker": {"services": [{"alias": "b"}, 7]}}],
+     ["runner_entries[0].docker.services[0].name", "runner_entries[0].docker.services[1]"]),
+])
+def test_every_problem_of_the_list_is_reported(entries, paths):
+    assert _problems(entries) == paths
+
+
+@pytest.mark.parametrize("entries", [5, 3.5, True, "a", {"name": "a"}, b"a"])
+def test_entries_that_are_no_list(entries):
+    assert _problems(entries) == ["runner_entries"]
+
+
+@pytest.mark.parametrize("url, paths", [
+    # A bad default URL is reported once, where it is set; an empty one for each runner that needs it.
+    ("gitlab.example.com", ["defaults.url"]),
+    ("", ["runner_entries[0].url", "runner_entries[1].url"]),
+    (None, ["runner_entries[0].url", "runner_entries[1].url"]),
+])
+def test_where_a_default_url_problem_is_reported(url, paths):
+    assert _problems([{"name": "a"}, {"name": "b"}], _defaults(url=url)) == paths
+
+
+def test_the_default_mode_is_socket():
+    defaults = _defaults()
+    del defaults["mode"]
+    assert runner_plan([{"name": "a"}], defaults)["modes"] == {"a": "socket"}
+
+
+@pytest.mark.parametrize("key", ["name", "url", "token", "id", "token_obtained_at", "token_expires_at", "executor",
+                                 "docker", "builds_dir", "cache_dir", "environment"])
+def test_every_reserved_setting_is_refused(key):
+    with pytest.raises(ValueError) as error:
+        runner_plan([{"name": "a", "settings": {key: "x"}}], _defaults())
+    (path, message), = error.value.problems
+    assert path == "runner_entries[0].settings.%s" % key
+    assert message.startswith("is written by the role itself: use ")
+
+
+def test_known_global_keys_come_first_in_their_order():
+    settings = {"extra": 1, "session_server": {"listen_address": "[::]:8093"}, "listen_address": ":9252",
+                "shutdown_timeout": 30, "log_format": "json", "log_level": "info", "check_interval": 3,
+                "concurrent": 4}
+    config = runner_plan([], _defaults(**{"global": settings}))["config"]
+    assert list(config) == ["concurrent", "check_interval", "log_level", "log_format", "shutdown_timeout",
+                            "listen_address", "session_server", "extra", "runners"]
+
+
+def test_the_proxy_environment_for_tasks_has_no_credentials():
+    plan = runner_plan([{"name": "a"}], _defaults(proxy={"https_proxy": "http://u:secret@proxy.corp:3128"}))
+    assert plan["proxy_environment"]["https_proxy"] == "http://u:secret@proxy.corp:3128"
+    assert plan["proxy_task_environment"]["https_proxy"] == "http://proxy.corp:3128"
+
+
+def test_a_name_too_long_for_its_pending_file_is_reported_on_name():
+    assert _problems([{"name": "n" * 300}]) == ["runner_entries[0].name"]
+
+
+def test_an_environment_item_without_equals_is_reported_on_the_item():
+    with pytest.raises(ValueError) as error:
+        runner_plan([{"name": "a", "environment": ["A=1", "B"]}], _defaults())
+    (path, message), = error.value.problems
+    assert path == "runner_entries[0].environment[1]"
+    assert not message.startswith("[")
+
+
+def test_a_project_runner_registers_with_its_project():
+    plan = runner_plan([{"name": "a", "runner_type": "project_type", "project_id": 5}], _defaults())
+    assert plan["registrations"][0]["project_id"] == 5
+    assert "group_id" not in plan["registrations"][0]
