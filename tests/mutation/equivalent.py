@@ -63,4 +63,35 @@ EQUIVALENT = [
         "mutant": 'proxy = dict((key, proxy.get(key) or ([] if key == "XXno_proxyXX" else "" if key != "gitlab_internal" else False))',
         "reason": "an unset no_proxy becomes \"\" instead of []: http_proxy.no_proxy() reads both as no entries",
     },
+    {
+        "file": "registration",
+        "line": "self.changed = False",
+        "mutant": "self.changed = None",
+        "reason": "changed is only tested for truth (save writes when it is true)",
+    },
+    {
+        "file": "registration",
+        "line": "with concurrent.futures.ThreadPoolExecutor(max_workers=min(concurrency, len(reads)) or 1) as pool:",
+        "mutant": "with concurrent.futures.ThreadPoolExecutor(max_workers=min(concurrency, len(reads)) or 2) as pool:",
+        "reason": "the fallback applies only when there is nothing to read: a pool of 1 or 2 threads then runs nothing",
+    },
+    {
+        "file": "registration",
+        "line": "if not path or not name:",
+        "mutant": "if not path and not name:",
+        "reason": "with one of them missing the live entries are {} (no config_path) or keyed by names (no name), so "
+                  "the lookup finds nothing and returns all the same",
+    },
+    {
+        "file": "registration",
+        "line": 'same_gitlab = normalize_url(entry.get("url") or "") == api.url',
+        "mutant": 'same_gitlab = normalize_url(entry.get("url") or "XXXX") == api.url',
+        "reason": "an entry without a URL: normalize_url refuses \"\" and \"XXXX\" alike, so it is another GitLab's",
+    },
+    {
+        "file": "registration",
+        "line": 'params["runner_token"] = params["runner_id"] = None',
+        "mutant": 'params["runner_token"] = params["runner_id"] = ""',
+        "reason": "both options are only tested for truth once dropped: \"\" and None are the same to every caller",
+    },
 ]

@@ -6,13 +6,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 
 import pytest
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabAPIError
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import pending_credentials, runner_attributes
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
+    MANAGE_RUNNER,
+    GitLabAPIError,
+)
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.registration import (
     MAX_CONCURRENCY,
     RunnerError,
@@ -411,3 +415,337 @@ def test_a_failed_verification_is_reported_for_its_runner_in_order():
     with pytest.raises(RunnerError) as error:
         ensure_runners(lambda url: fake, _runners(3), concurrency=1)
     assert error.value.name == "r1" and isinstance(error.value.error, GitLabAPIError)
+
+
+# -- option checks, one rule per row -----------------------------------------------------------
+
+@pytest.mark.parametrize("changes, message", [
+    ({"registration_token": "glpat-abcd", "access_token": None}, "registration_token is a personal, project or group "
+                                                                 "access token"),
+    ({"runner_token": "glpat-abcd"}, "runner_token is a personal, project or group access token"),
+    ({"pending_path": "ci.json"}, "pending_path 'ci.json' is not an absolute path"),
+    ({"state": "absent", "access_token": None, "config_path": "/etc/gitlab-runner/config.toml"},
+     "state=absent needs runner_token"),
+    ({"state": "absent", "access_token": None, "name": "ci"}, "state=absent needs runner_token"),
+])
+def test_validate_params_rejects_one_rule(changes, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        validate_params(dict(_GOOD, **changes))
+
+
+@pytest.mark.parametrize("changes", [
+    {"state": "absent", "access_token": None, "config_path": "/etc/gitlab-runner/config.toml", "name": "ci"},
+    {"state": "absent", "access_token": None, "pending_path": "/etc/gitlab-runner/.runner_pending/ci.json"},
+    {"pending_path": "/etc/gitlab-runner/.runner_pending/ci.json"},
+])
+def test_validate_params_accepts_the_runner_found_on_the_host(changes):
+    validate_params(dict(_GOOD, **changes))
+
+
+# -- what reaches GitLab ------------------------------------------------------------------------
+
+class _SeeingAPI(_FakeAPI):
+    """_FakeAPI that also records the arguments of each call."""
+
+    def __init__(self, exists=True):
+        super().__init__(exists)
+        self.arguments = []
+
+    def verify_runner(self, token, system_id=None):
+        self.arguments.append(("verify_runner", token, system_id))
+        return super().verify_runner(token, system_id)
+
+    def register_runner(self, registration_token, attributes=None):
+        self.arguments.append(("register_runner", registration_token))
+        return super().register_runner(registration_token, attributes)
+
+    def delete_runner_by_id(self, access_token, runner_id):
+        self.arguments.append(("delete_runner_by_id", runner_id))
+        return super().delete_runner_by_id(access_token, runner_id)
+
+
+def test_the_registration_token_and_the_system_id_reach_gitlab():
+    fake = _SeeingAPI()
+    ensure_runner(fake, dict(_BASE, registration_token="GR1348941abcd", runner_token="glrt-old-token",
+                             system_id="s_0123456789ab"))
+    assert fake.arguments == [("verify_runner", "glrt-old-token", "s_0123456789ab"),
+                              ("register_runner", "GR1348941abcd")]
+
+
+def test_a_project_runner_is_created_in_its_project():
+    fake = _FakeAPI()
+    ensure_runner(fake, dict(_BASE, access_token=CREATOR, runner_type="project_type", project_id=9))
+    assert fake.created_with == ("project_type", None, 9, {})
+
+
+def test_absent_with_an_id_and_no_access_token_deletes_nothing(tmp_path):
+    fake = _FakeAPI()
+    result = ensure_runner(fake, dict(_BASE, state="absent", runner_id=5,
+                                      pending_path=str(tmp_path / "pending" / "ci.json")))
+    assert fake.calls == [] and result["changed"] is False
+
+
+def test_the_live_runner_id_settles_a_rotated_token(tmp_path):
+    # config.toml holds a token GitLab no longer takes, and the runner's id: the access token deletes it by id.
+    fake = _SeeingAPI()
+    path = _live_config(tmp_path, token="glrt-stale-token", runner_id=5)
+    result = ensure_runner(fake, dict(_BASE, state="absent", access_token=MANAGER, config_path=path, name="ci"))
+    assert fake.arguments == [("verify_runner", "glrt-stale-token", None), ("delete_runner_by_id", 5)]
+    assert result["deleted"] is True
+
+
+def test_the_live_token_is_handed_to_keep_secret(tmp_path):
+    kept = []
+    ensure_runner(_FakeAPI(), dict(_BASE, access_token=CREATOR, config_path=_live_config(tmp_path), name="ci"),
+                  keep_secret=kept.append)
+    assert kept == ["glrt-live-token"]
+
+
+# -- attributes followed at GitLab, and the host's record of them ---------------------------------
+
+class _AttributesAPI(_FakeAPI):
+    """Runner 5 with attributes at GitLab; ``refuse`` maps get_runner/update_runner to an HTTP status it answers."""
+
+    def __init__(self, attributes=None, refuse=None, exists=True):
+        super().__init__(exists)
+        self.attributes = dict(attributes or {"description": "ci", "tag_list": ["docker"], "paused": False})
+        self.refuse = refuse or {}
+        self.updates = []
+
+    def _refused(self, method):
+        if method in self.refuse:
+            raise GitLabAPIError("GitLab at https://gitlab.example.com answered %d" % self.refuse[method],
+                                 status=self.refuse[method])
+
+    def get_runner(self, access_token, runner_id):
+        self.calls.append("get_runner")
+        self._refused("get_runner")
+        return dict(self.attributes, id=runner_id) if self.exists and runner_id == 5 else None
+
+    def update_runner(self, access_token, runner_id, attributes):
+        self.calls.append("update_runner")
+        self._refused("update_runner")
+        self.updates.append(attributes)
+        self.attributes.update(attributes)
+        return dict(self.attributes, id=runner_id)
+
+
+def _records(tmp_path):
+    path = tmp_path / ".runner_attributes.json"
+    return json.loads(path.read_text())["runners"] if path.exists() else None
+
+
+def _write_records(tmp_path, runners):
+    (tmp_path / ".runner_attributes.json").write_text(json.dumps({"runners": runners}))
+
+
+def _follow(tmp_path, fake, check_mode=False, **params):
+    values = dict(_BASE, config_path=_live_config(tmp_path), name="ci", description="ci", tag_list=["docker"],
+                  paused=False, runner_token="glrt-live-token")
+    values.update(params)
+    return ensure_runner(fake, values, check_mode=check_mode)
+
+
+def test_attributes_as_asked_are_recorded_as_confirmed(tmp_path):
+    fake = _AttributesAPI()
+    result = _follow(tmp_path, fake, access_token=MANAGER)
+    assert fake.calls == ["verify_runner", "get_runner"] and result["changed"] is False
+    assert _records(tmp_path) == {"ci": {"url": "https://gitlab.example.com", "id": 5, "confirmed": True,
+                                         "attributes": {"description": "ci", "tag_list": ["docker"], "paused": False}}}
+
+
+def test_attributes_that_differ_are_changed_at_gitlab(tmp_path):
+    fake = _AttributesAPI()
+    result = _follow(tmp_path, fake, access_token=MANAGER, paused=True, tag_list=["docker", "linux"])
+    assert fake.updates == [{"paused": True, "tag_list": ["docker", "linux"]}]
+    assert result["changed"] is True
+    assert result["attributes_changed"] == {"paused": {"before": False, "after": True},
+                                            "tag_list": {"before": ["docker"], "after": ["docker", "linux"]}}
+    assert _records(tmp_path)["ci"]["attributes"] == {"description": "ci", "tag_list": ["docker", "linux"],
+                                                      "paused": True}
+
+
+def test_attributes_that_differ_in_check_mode(tmp_path):
+    fake = _AttributesAPI()
+    result = _follow(tmp_path, fake, check_mode=True, access_token=MANAGER, paused=True)
+    assert fake.calls == ["verify_runner", "get_runner"] and fake.updates == []
+    assert result["changed"] is True and result["attributes_changed"] == {"paused": {"before": False, "after": True}}
+    assert _records(tmp_path) is None
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_attributes_gitlab_will_not_show(tmp_path, status):
+    result = _follow(tmp_path, _AttributesAPI(refuse={"get_runner": status}), access_token=READER)
+    assert result["changed"] is False
+    assert result["warnings"] == [
+        "its attributes at GitLab cannot be compared with the ones asked, as GitLab at https://gitlab.example.com "
+        "answered %d, and this host has no record of them: the ones asked are recorded as GitLab's, and later "
+        "changes reported; to have them followed, fix access_token as that answer says" % status]
+    assert _records(tmp_path)["ci"]["confirmed"] is False
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_attributes_gitlab_will_not_change(tmp_path, status):
+    fake = _AttributesAPI(refuse={"update_runner": status})
+    _write_records(tmp_path, {"ci": {"url": "https://gitlab.example.com", "id": 5, "confirmed": True,
+                                     "attributes": {"paused": False}}})
+    result = _follow(tmp_path, fake, access_token=READER, paused=True)
+    assert result["changed"] is False
+    assert result["warnings"] == [
+        "its attributes at GitLab differ from the ones asked (paused false -> true) and were not changed: GitLab at "
+        "https://gitlab.example.com answered %d" % status]
+    assert _records(tmp_path)["ci"]["attributes"] == {"paused": False}
+
+
+@pytest.mark.parametrize("method", ["get_runner", "update_runner"])
+def test_other_answers_of_gitlab_stop_the_run(tmp_path, method):
+    with pytest.raises(GitLabAPIError):
+        _follow(tmp_path, _AttributesAPI(refuse={method: 500}), access_token=MANAGER, paused=True)
+
+
+def test_a_runner_gitlab_does_not_find(tmp_path):
+    class _Gone(_AttributesAPI):
+        def get_runner(self, access_token, runner_id):
+            self.calls.append("get_runner")
+            return None
+
+    result = _follow(tmp_path, _Gone(), access_token=MANAGER)
+    assert result["warnings"][0].startswith(
+        "its attributes at GitLab cannot be compared with the ones asked, as GitLab at https://gitlab.example.com "
+        "answered 404 to GET /api/v4/runners/5: ")
+
+
+@pytest.mark.parametrize("check_mode, recorded", [(False, "are"), (True, "would be")])
+def test_without_an_access_token_the_first_run_records_what_is_asked(tmp_path, check_mode, recorded):
+    fake = _AttributesAPI()
+    result = _follow(tmp_path, fake, check_mode=check_mode)
+    assert fake.calls == ["verify_runner"]
+    assert result["warnings"] == [
+        "its attributes at GitLab cannot be compared with the ones asked, as no access_token was given, and this host "
+        "has no record of them: the ones asked %s recorded as GitLab's, and later changes reported; to have them "
+        "followed, give access_token (the runner role's runner_access_token) %s" % (recorded, MANAGE_RUNNER)]
+    assert (_records(tmp_path) is None) is check_mode
+
+
+def test_without_an_access_token_a_change_from_the_record_is_reported(tmp_path):
+    _write_records(tmp_path, {"ci": {"url": "https://gitlab.example.com", "id": 5, "confirmed": True,
+                                     "attributes": {"description": "ci", "tag_list": ["docker"], "paused": False}}})
+    result = _follow(tmp_path, _AttributesAPI(), paused=True)
+    assert result["changed"] is False
+    assert result["warnings"] == [
+        "its attributes differ from the ones last set at GitLab (paused false -> true) and were not changed, as no "
+        "access_token was given; to have them followed, give access_token (the runner role's runner_access_token) "
+        "%s (the runner is never registered again to change them)" % MANAGE_RUNNER]
+
+
+@pytest.mark.parametrize("entry", [
+    {"url": "https://gitlab.example.com", "id": 4, "confirmed": True, "attributes": {"paused": False}},
+    {"url": "https://old-gitlab.example.com", "id": 5, "confirmed": True, "attributes": {"paused": False}},
+])
+def test_a_record_of_another_runner_is_not_used(tmp_path, entry):
+    _write_records(tmp_path, {"ci": entry})
+    result = _follow(tmp_path, _AttributesAPI(), paused=False)
+    assert "this host has no record of them" in result["warnings"][0]
+    assert _records(tmp_path)["ci"] == {"url": "https://gitlab.example.com", "id": 5, "confirmed": False,
+                                        "attributes": {"description": "ci", "tag_list": ["docker"], "paused": False}}
+
+
+def test_a_new_runner_is_recorded_as_created(tmp_path):
+    fake = _AttributesAPI()
+    ensure_runner(fake, dict(_BASE, access_token=CREATOR, config_path=str(tmp_path / "config.toml"), name="ci",
+                             paused=True))
+    assert _records(tmp_path) == {"ci": {"url": "https://gitlab.example.com", "id": 6, "confirmed": True,
+                                         "attributes": {"paused": True}}}
+
+
+def test_a_deleted_runner_leaves_the_record(tmp_path):
+    _write_records(tmp_path, {"ci": {"url": "https://gitlab.example.com", "id": 5, "confirmed": True,
+                                     "attributes": {"paused": False}},
+                              "other": {"url": "https://gitlab.example.com", "id": 8, "confirmed": True,
+                                        "attributes": {"paused": True}}})
+    ensure_runner(_FakeAPI(), dict(_BASE, state="absent", config_path=_live_config(tmp_path), name="ci"))
+    assert list(_records(tmp_path)) == ["other"]
+
+
+def test_deleting_a_runner_without_a_record_writes_none(tmp_path):
+    ensure_runner(_FakeAPI(), dict(_BASE, state="absent", config_path=_live_config(tmp_path), name="ci"))
+    assert _records(tmp_path) is None
+
+
+def test_a_record_that_cannot_be_written_is_a_warning(tmp_path, monkeypatch):
+    def _full(path, records):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runner_attributes, "save_records", _full)
+    result = _follow(tmp_path, _AttributesAPI(), access_token=MANAGER)
+    assert result["warnings"] == [
+        "cannot write %s (No space left on device): changes of runner attributes may go unnoticed without an access "
+        "token that may read them" % (tmp_path / ".runner_attributes.json")]
+
+
+# -- ensure_runners: reads first, then each runner in order ---------------------------------------
+
+class _BatchAPI(_AttributesAPI):
+    url = "https://gitlab.example.com"
+
+    def verify_runner(self, token, system_id=None):
+        self.calls.append(("verify_runner", token))
+        return {"id": 5, "token_expires_at": None} if token == "glrt-live-token" else None
+
+    def get_runner(self, access_token, runner_id):
+        self.calls.append(("get_runner", runner_id))
+        return dict(self.attributes, id=runner_id)
+
+    def create_runner(self, access_token, runner_type, group_id=None, project_id=None, attributes=None):
+        self.calls.append(("create_runner", attributes.get("description")))
+        return {"id": 6, "token": "glrt-new-token", "token_expires_at": None}
+
+    def delete_runner_by_token(self, token):
+        self.calls.append(("delete_runner_by_token", token))
+        return True
+
+    def delete_runner_by_id(self, access_token, runner_id):
+        self.calls.append(("delete_runner_by_id", runner_id))
+        return True
+
+
+def test_a_batch_reads_first_then_settles_each_runner_in_order(tmp_path):
+    fake = _BatchAPI()
+    made = []
+    pending_path = str(tmp_path / "pending" / "old.json")
+    pending_credentials.write(pending_path, _LIVE_PENDING)
+
+    def make_api(url):
+        made.append(url)
+        return fake
+
+    runners = [
+        dict(_BASE, url="https://gitlab.example.com/", name="new", description="new", access_token=CREATOR),
+        dict(_BASE, name="kept", runner_token="glrt-live-token", runner_id=5, access_token=MANAGER,
+             description="ci", config_path=str(tmp_path / "config.toml")),
+        dict(_BASE, name="old", state="absent", pending_path=pending_path, access_token=MANAGER, runner_id=7,
+             description="old"),
+    ]
+    results = ensure_runners(make_api, runners, concurrency=1)
+    assert made == ["https://gitlab.example.com"]
+    assert fake.calls == [("verify_runner", "glrt-live-token"), ("get_runner", 5),
+                          ("verify_runner", "glrt-live-token"), ("create_runner", "new"),
+                          ("delete_runner_by_id", 7), ("delete_runner_by_token", "glrt-live-token")]
+    assert [(result["name"], result["created"], result["deleted"]) for result in results] == [
+        ("new", True, False), ("kept", False, False), ("old", False, True)]
+    assert _records(tmp_path) == {"kept": {"url": "https://gitlab.example.com", "id": 5, "confirmed": True,
+                                           "attributes": {"description": "ci"}}}
+
+
+def test_a_batch_names_the_runner_whose_config_cannot_be_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[[runners]\n")
+    with pytest.raises(RunnerError) as error:
+        ensure_runners(lambda url: _BatchAPI(), [dict(_BASE, name="ci", access_token=CREATOR, config_path=str(path))])
+    assert error.value.name == "ci"
+
+
+def test_absent_with_a_rejected_token_and_an_id_but_no_access_token_deletes_nothing():
+    fake = _FakeAPI()
+    result = ensure_runner(fake, dict(_BASE, state="absent", runner_token="glrt-old-token", runner_id=5))
+    assert fake.calls == ["verify_runner"] and result["changed"] is False and result["runner_id"] is None
