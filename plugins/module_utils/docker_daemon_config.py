@@ -45,7 +45,8 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-__all__ = ["OPTIONS", "RELOADABLE", "UNIT_FLAG_KEYS", "check_daemon_options", "check_registry_mirrors", "reload_plan"]
+__all__ = ["OPTIONS", "RELOADABLE", "UNIT_FLAG_KEYS", "check_daemon_options", "check_registry_mirrors", "reload_plan",
+           "size_ok"]
 
 # Type words: "string", "bool", "int", "number", "string-list" (list of strings), "string-map" (object of
 # strings), "object" (free-form object), "list" (free-form list); a dict describes a nested structure:
@@ -1130,6 +1131,11 @@ def _check_default_runtime(ctx, path):
                      "runtimes: {%s: {path: /usr/bin/%s}}" % (_shown(name), _shown(name), name, name))
 
 
+def size_ok(text):
+    """Whether ``text`` is a log size dockerd takes for max-size (units.FromHumanSize, more than 0)."""
+    return isinstance(text, str) and bool(_SIZE.match(text)) and bool(re.search(r"[1-9]", text.split(" ")[0]))
+
+
 def _check_log_options(ctx, path):
     opts = ctx.valid.get("log-opts")
     if not opts:
@@ -1153,7 +1159,7 @@ def _check_log_options(ctx, path):
     if driver not in ("json-file", "local"):
         return
     max_size, max_file, compress = opts.get("max-size"), opts.get("max-file"), opts.get("compress")
-    if max_size is not None and (not _SIZE.match(max_size) or not re.search(r"[1-9]", max_size.split(" ")[0])):
+    if max_size is not None and not size_ok(max_size):
         ctx.error(_join(where, "max-size"), "is %s, not a positive size: every container fails to start with the %s "
                                             "log driver; write e.g. '10m'" % (_shown(max_size), driver))
     if max_file is not None and (not re.match(r"^[0-9]+\Z", max_file) or int(max_file) < 1):

@@ -68,6 +68,26 @@ def _registry_mirror(values, report):
                                                              "cache too, and it " + problem)
 
 
+def _log_rotation(values, report):
+    """docker_container_log_max_size / _max_files, merged into daemon.json's log-opts (see vars/main.yml)."""
+    size, files = values.get("docker_container_log_max_size"), values.get("docker_container_log_max_files")
+    if not size:
+        return
+    if not docker_daemon_config.size_ok(size):
+        report.error("docker_container_log_max_size", "is %r, not a size as Docker reads it: a number with k, m or g "
+                                                      "(10m, 100k, 1g), or empty for no rotation" % size)
+    if isinstance(files, int) and files < 1:
+        report.error("docker_container_log_max_files", "is %d: keep at least 1 file" % files)
+    options = values.get("docker_daemon_options")
+    driver = options.get("log-driver", "json-file") if isinstance(options, dict) else "json-file"
+    if driver not in ("json-file", "local"):
+        report.warning("docker_container_log_max_size", "has no effect: docker_daemon_options sets log-driver %s, and "
+                                                        "GitLab Runner starts job containers with json-file, which "
+                                                        "then gets no log-opts from daemon.json: job logs grow "
+                                                        "without bound; keep json-file, or rotate in %s itself"
+                       % (driver, driver))
+
+
 def check(values, report):
     """Report every problem of the docker role's inputs."""
     version = values.get("docker_version")
@@ -104,6 +124,7 @@ def check(values, report):
                                "serves the host's daemon, but the runner role gives the daemon's mirrors to dind "
                                "services too, and it " + problem + ", or set runner_dind_registry_mirrors")
     _registry_mirror(values, report)
+    _log_rotation(values, report)
     http_proxy.check(values, "docker", report)
     role_proxy = values.get("docker_http_proxy") or values.get("docker_https_proxy")
     if isinstance(options, dict) and "proxies" in options and role_proxy:

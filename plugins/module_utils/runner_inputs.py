@@ -20,6 +20,7 @@ import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     config_toml_findings,
+    docker_cleanup,
     docker_api_versions,
     docker_auth,
     docker_daemon_config,
@@ -163,6 +164,16 @@ def _scalars(values, report):
     if label is not None and not _LABEL.match(label):
         report.error("runner_docker_cleanup_keep_label", "is %r, not a label key (or key=value) without spaces or "
                                                          "commas, as docker's label filters take it" % label)
+    for variable, what in (("runner_docker_cleanup_min_free", "free space"),
+                           ("runner_docker_cleanup_min_free_inodes", "inodes")):
+        threshold = values.get(variable)
+        if threshold:
+            problem = docker_cleanup.threshold_problem(threshold, what)
+            if problem:
+                report.error(variable, problem)
+            elif not values.get("runner_docker_cleanup_schedule"):
+                report.error(variable, "is set, but runner_docker_cleanup_schedule is empty, so no timer checks the "
+                                       "free space: give a schedule such as '*:0/15' (every 15 minutes)")
     schedule = values.get("runner_docker_cleanup_schedule")
     if schedule and (schedule != schedule.strip() or "\n" in schedule):
         report.error("runner_docker_cleanup_schedule", "is %r: an OnCalendar expression is one line without "

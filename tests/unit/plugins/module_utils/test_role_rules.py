@@ -346,3 +346,21 @@ def test_a_dind_job_image_the_dind_service_refuses():
 def test_api_backoff_range(backoff, errors):
     report, _plan = _runner(runner_api_backoff=backoff)
     assert [path for path, _m in report.errors] == errors
+
+
+@pytest.mark.parametrize("changes, errors, warnings", [
+    ({}, [], []),
+    ({"docker_container_log_max_size": ""}, [], []),
+    ({"docker_container_log_max_size": "100k", "docker_container_log_max_files": 1}, [], []),
+    ({"docker_container_log_max_size": "10 mb"}, [], []),
+    ({"docker_container_log_max_size": "ten megs"}, ["docker_container_log_max_size"], []),
+    ({"docker_container_log_max_size": "0m"}, ["docker_container_log_max_size"], []),
+    ({"docker_container_log_max_files": 0}, ["docker_container_log_max_files"], []),
+    ({"docker_daemon_options": {"log-driver": "journald"}}, [], ["docker_container_log_max_size"]),
+    ({"docker_daemon_options": {"log-driver": "local"}}, [], []),
+    ({"docker_daemon_options": {"log-driver": "journald"}, "docker_container_log_max_size": ""}, [], []),
+])
+def test_container_log_rotation(changes, errors, warnings):
+    report = _docker(**changes)
+    assert [path for path, _m in report.errors] == errors
+    assert [path for path, _m in report.warnings if path.startswith("docker_container_log")] == warnings
