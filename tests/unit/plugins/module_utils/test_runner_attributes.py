@@ -68,3 +68,15 @@ def test_a_damaged_record_is_not_trusted(tmp_path, content):
     path = tmp_path / ".runner_attributes.json"
     path.write_text(content)
     assert attrs.load_records(str(path)) == {}
+
+
+@pytest.mark.parametrize("want, have, changed", [
+    # The same non-empty text is no change; another text, or text for none, is one.
+    ({"description": "ci"}, {"description": "ci"}, []),
+    ({"maintenance_note": "n"}, {"maintenance_note": "n"}, []),
+    ({"description": "ci"}, {"description": "cd"}, ["description"]),
+    ({"description": "ci"}, {}, ["description"]),
+    ({"maintenance_note": ""}, {"maintenance_note": "n"}, ["maintenance_note"]),
+])
+def test_differences_of_texts(want, have, changed):
+    assert sorted(attrs.differences(want, have)) == changed
