@@ -155,3 +155,21 @@ def test_the_pull_through_cache_serves_the_host_and_every_dind_service(host):
     pair = ["--registry-mirror", mirror]
     assert services and all(any(service["command"][index:index + 2] == pair for index in range(len(service["command"])))
                             for service in services)
+
+
+def test_a_proxy_reaches_the_services_through_files_only_root_reads(host):
+    """docker_http_proxy: EnvironmentFile drop-ins for Docker and gitlab-runner, the files 0600 root; none without."""
+    files = {"/etc/docker/http-proxy.env": "/etc/systemd/system/docker.service.d/http-proxy.conf",
+             "/etc/gitlab-runner/http-proxy.env": "/etc/systemd/system/gitlab-runner.service.d/http-proxy.conf"}
+    proxy = _optional(host, "docker_http_proxy") or _optional(host, "docker_https_proxy")
+    for env_file, dropin in files.items():
+        if not proxy:
+            assert not host.file(env_file).exists and not host.file(dropin).exists
+            continue
+        assert (host.file(env_file).user, host.file(env_file).mode) == ("root", 0o600)
+        assert "EnvironmentFile=%s" % env_file in host.file(dropin).content_string
+        assert env_file in host.check_output("systemctl show -p EnvironmentFiles %s"
+                                             % ("docker" if "docker" in dropin else "gitlab-runner"))
+    if proxy:
+        # systemctl show prints Environment= lines to every user: the proxy is not among them.
+        assert "PROXY" not in host.check_output("systemctl show -p Environment docker gitlab-runner")
