@@ -181,4 +181,46 @@ EQUIVALENT = [
         "mutant": 'home = tempfile.mkdtemp(prefix="XXrunnerops-gpg-XX")',
         "reason": "the name of the throwaway home is read by nothing",
     },
+    {
+        "file": "pending_credentials",
+        "line": 'return urllib.parse.quote(runner_name, safe="") + ".json"',
+        "mutant": 'return urllib.parse.quote(runner_name, safe="XXXX") + ".json"',
+        "reason": "X is a letter, which quote() never encodes: the safe set is the same",
+    },
+    {
+        "file": "pending_credentials",
+        "line": "record = None",
+        "mutant": 'record = ""',
+        "reason": "what is not JSON becomes \"\" instead of None: neither is a dict, so the same error follows",
+    },
+    {
+        "file": "drain",
+        "line": 'same = normalize_url(entry.get("url") or "") == url',
+        "mutant": 'same = normalize_url(entry.get("url") or "XXXX") == url',
+        "reason": "a runner without a URL: normalize_url refuses \"\" and \"XXXX\" alike, so it is another GitLab's",
+    },
+    {
+        "file": "drain",
+        "line": "same = False",
+        "mutant": "same = None",
+        "reason": "same is only tested for truth",
+    },
+    {
+        "file": "pending_credentials",
+        "line": "same_gitlab = False",
+        "mutant": "same_gitlab = None",
+        "reason": "same_gitlab is only tested for truth",
+    },
+    {
+        "file": "role_inputs",
+        "line": "hint = difflib.get_close_matches(str(value), [str(choice) for choice in choices], 1)",
+        "mutant": "hint = difflib.get_close_matches(str(value), [str(choice) for choice in choices], 2)",
+        "reason": "only the best match (the first) is shown, and asking for two does not change which one it is",
+    },
+    {
+        "file": "role_inputs",
+        "line": "hint = difflib.get_close_matches(str(key), list(options), 1)",
+        "mutant": "hint = difflib.get_close_matches(str(key), list(options), 2)",
+        "reason": "only the best match (the first) is shown, and asking for two does not change which one it is",
+    },
 ]

@@ -49,7 +49,7 @@ TARGETS = {
     "signing_keys": ["module_utils/test_signing_keys.py"],
     "runner_attributes": ["module_utils/test_runner_attributes.py"],
     "drain": ["module_utils/test_drain.py"],
-    "pending_credentials": ["module_utils/test_pending_credentials.py"],
+    "pending_credentials": ["module_utils/test_pending_credentials.py", "module_utils/test_registration.py"],
     "runner_inputs": ["module_utils/test_role_rules.py"],
     "docker_inputs": ["module_utils/test_role_rules.py"],
     "role_inputs": ["module_utils/test_role_inputs.py"],

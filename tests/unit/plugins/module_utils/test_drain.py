@@ -17,7 +17,10 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.drain impo
     record_path,
     resume,
 )
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabRunnerAPI
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
+    GitLabAPIError,
+    GitLabRunnerAPI,
+)
 from ansible_collections.runnerops.gitlab_runner.tests.gitlab_api_double.server import GitLabAPIDouble
 
 CREATOR = "glpat-creator-token-0001"
@@ -237,3 +240,149 @@ def test_a_damaged_record_is_a_clear_error(tmp_path, api, gitlab, content):
 def test_no_config_toml_drains_nothing(tmp_path, api):
     result = drain(api, MANAGER, str(tmp_path / "config.toml"), timeout=0)
     assert (result["changed"], result["paused"]) == (False, [])
+
+
+# -- the rules alone, on a fake of the API client -------------------------------------------------
+
+class _FakeGitLab:
+    """GitLab as drain sees it: runners by id (their details), the jobs each runs, tokens that verify."""
+
+    url = "https://gitlab.example.com"
+
+    def __init__(self, runners, jobs=None, tokens=None):
+        self.runners = runners
+        self.jobs = jobs or {}
+        self.tokens = tokens or {}
+        self.updates = []
+
+    def verify_runner(self, token):
+        return {"id": self.tokens[token]} if token in self.tokens else None
+
+    def get_runner(self, access_token, runner_id):
+        return dict(self.runners[runner_id], id=runner_id) if runner_id in self.runners else None
+
+    def update_runner(self, access_token, runner_id, attributes):
+        self.updates.append((runner_id, attributes))
+        self.runners[runner_id].update(attributes)
+        return self.runners[runner_id]
+
+    def running_jobs(self, access_token, runner_id):
+        return self.jobs.get(runner_id, [])
+
+
+def _config(tmp_path, runners):
+    """config.toml with (name, url, id or None, token) runners."""
+    path = tmp_path / "config.toml"
+    path.write_text("".join(
+        '[[runners]]\n  name = "%s"\n  url = "%s"\n%s  token = "%s"\n  executor = "docker"\n'
+        % (name, url, "  id = %d\n" % runner_id if runner_id is not None else "", token)
+        for name, url, runner_id, token in runners))
+    return str(path)
+
+
+_URL = "https://gitlab.example.com"
+
+
+def test_the_record_is_named_and_written_as_documented(tmp_path):
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    drain(_FakeGitLab({3: {"paused": False}}), MANAGER, config, timeout=0)
+    assert record_path(config) == str(tmp_path / ".runner_drained.json")
+    with open(record_path(config)) as handle:
+        record = json.load(handle)
+    assert sorted(record) == ["about", "paused", "url"]
+    assert (record["url"], record["paused"]) == (_URL, {"a": 3})
+    assert "No secret" in record["about"]
+
+
+def test_runners_of_another_gitlab_or_a_bad_url_are_left_alone(tmp_path):
+    config = _config(tmp_path, [("a", _URL + "/", 3, "glrt-a"), ("b", "https://other.example.com", 4, "glrt-b"),
+                                ("c", "not a url", 5, "glrt-c")])
+    fake = _FakeGitLab({3: {"paused": False}, 4: {"paused": False}, 5: {"paused": False}})
+    result = drain(fake, MANAGER, config, timeout=0)
+    assert (result["paused"], result["other_gitlab"]) == (["a"], ["b", "c"])
+    assert fake.updates == [(3, {"paused": True})]
+
+
+def test_a_runner_without_an_id_in_config_toml_is_found_by_its_token(tmp_path):
+    config = _config(tmp_path, [("a", _URL, None, "glrt-a")])
+    fake = _FakeGitLab({7: {"paused": False}}, tokens={"glrt-a": 7})
+    assert drain(fake, MANAGER, config, timeout=0)["paused"] == ["a"]
+    assert fake.updates == [(7, {"paused": True})]
+
+
+def test_a_runner_whose_token_gitlab_rejects_stops_the_drain(tmp_path):
+    config = _config(tmp_path, [("a", _URL, None, "glrt-a")])
+    with pytest.raises(DrainError) as err:
+        drain(_FakeGitLab({}), MANAGER, config, timeout=0)
+    assert str(err.value).startswith('runner "a": GitLab rejects its token (403)')
+
+
+@pytest.mark.parametrize("details, paused", [
+    ({"paused": True}, []), ({"paused": False}, ["a"]),
+    # GitLabs older than "paused" say "active".
+    ({"active": False}, []), ({"active": True}, ["a"]), ({}, ["a"]),
+    ({"paused": False, "active": False}, ["a"]),
+])
+def test_which_runners_a_drain_pauses(tmp_path, details, paused):
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    assert drain(_FakeGitLab({3: details}), MANAGER, config, timeout=0, check_mode=True) == {
+        "changed": bool(paused), "paused": paused, "waited": 0.0, "other_gitlab": [],
+        "record": record_path(config)}
+
+
+def test_the_wait_is_measured_from_its_start(tmp_path, clock):
+    clock.now = 1000.0
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    fake = _FakeGitLab({3: {"paused": False}}, jobs={3: [41]})
+
+    def job_done(seconds):
+        clock.sleep(seconds)
+        fake.jobs = {}
+
+    result = drain(fake, MANAGER, config, timeout=60, interval=1.234, sleep=job_done, clock=clock)
+    assert result["waited"] == 1.2
+
+
+def test_the_wait_looks_every_5_seconds_by_default_and_last_at_the_timeout(tmp_path, clock):
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    fake = _FakeGitLab({3: {"paused": False}}, jobs={3: [41]})
+    with pytest.raises(DrainError):
+        drain(fake, MANAGER, config, timeout=10.05, sleep=clock.sleep, clock=clock)
+    assert clock.sleeps == pytest.approx([5.0, 5.0, 0.1])
+
+
+def test_a_record_that_cannot_be_read_is_named_with_why(tmp_path):
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    os.mkdir(record_path(config))
+    with pytest.raises(DrainError) as err:
+        resume(_FakeGitLab({}), MANAGER, config)
+    assert str(err.value) == "%s cannot be read (Is a directory): it lists the runners a drain paused; fix or " \
+                             "remove it" % record_path(config)
+    os.rmdir(record_path(config))
+    with open(record_path(config), "w") as handle:
+        handle.write("not json")
+    with pytest.raises(DrainError, match=r"cannot be read \(JSONDecodeError\)"):
+        resume(_FakeGitLab({}), MANAGER, config)
+
+
+def test_a_record_that_lists_nothing(tmp_path):
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    with open(record_path(config), "w") as handle:
+        json.dump({"url": _URL, "paused": {}}, handle)
+    assert resume(_FakeGitLab({}), MANAGER, config, check_mode=True)["changed"] is False
+    assert os.path.exists(record_path(config))
+    assert resume(_FakeGitLab({}), MANAGER, config)["changed"] is False
+    assert not os.path.exists(record_path(config))
+
+
+def test_jobs_that_cannot_be_listed_stop_the_wait(tmp_path):
+    class _NoJobs(_FakeGitLab):
+        def running_jobs(self, access_token, runner_id):
+            raise GitLabAPIError("GitLab at %s answered 500" % self.url, status=500)
+
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    with pytest.raises(DrainError) as err:
+        drain(_NoJobs({3: {"paused": False}}), MANAGER, config, timeout=0)
+    assert str(err.value) == ('the jobs of runner "a" (id 3) cannot be listed (the runners paused stay paused): GitLab '
+                              "at %s answered 500" % _URL)
+    assert err.value.status == 500

@@ -88,3 +88,139 @@ def test_secrets_are_never_shown():
     report = Report({"s3cr3t-value"})
     report.error("name", "has s3cr3t-value and glrt-abcdefgh1234 in https://u:pw@host")
     assert report.error_lines() == ["name: has ******** and glrt-******** in https://u:********@host"]
+
+
+def _one(spec, values, nested=False, path=""):
+    report = Report()
+    converted = coerce(spec, values, path, report, nested=nested)
+    return converted, report.errors, report.warnings
+
+
+@pytest.mark.parametrize("value, shown", [
+    # A value is shown whole up to 60 characters of its repr, else its first 57 and "...".
+    ("x" * 58, repr("x" * 58)), ("x" * 59, repr("x" * 59)[:57] + "..."),
+])
+def test_a_long_value_is_shortened_in_messages(value, shown):
+    _converted, errors, _warnings = _one({"count": {"type": "int"}}, {"count": value})
+    assert errors == [("count", "must be an integer, got %s" % shown)]
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    # An option without a type is a string, and so is a path.
+    ({}, 8, "8"), ({"type": "path"}, 8, "8"), ({"type": "path"}, "/srv", "/srv"),
+    ({"type": "float"}, "1.5", 1.5), ({"type": "float"}, 2, 2.0),
+    ({"type": "raw"}, [1], [1]),
+])
+def test_types_of_the_argument_spec(option, value, expected):
+    converted, errors, _warnings = _one({"x": option}, {"x": value})
+    assert errors == [] and converted["x"] == expected
+
+
+def test_a_float_option_refuses_what_is_no_number():
+    _converted, errors, _warnings = _one({"x": {"type": "float"}}, {"x": "fast"})
+    assert errors == [("x", "must be a number, got 'fast'")]
+
+
+@pytest.mark.parametrize("option, value, example", [
+    ({"type": "list"}, "root", "[root]"),
+    ({"type": "list"}, "x" * 39, "[%s]" % ("x" * 39)),
+    ({"type": "list"}, "x" * 40, "[...]"),
+    ({"type": "list", "no_log": True}, "root", "[...]"),
+    ({"type": "list"}, 5, "[...]"),
+])
+def test_a_list_given_as_something_else_gets_an_example(option, value, example):
+    _converted, errors, _warnings = _one({"users": option}, {"users": value})
+    assert errors[0][1].endswith("write it as a YAML list, e.g. %s" % example)
+
+
+def test_choices_of_a_list_are_those_of_its_items():
+    spec = {"policies": {"type": "list", "elements": "str", "choices": ["always", "never"]}}
+    converted, errors, _warnings = _one(spec, {"policies": ["never", "always"]})
+    assert errors == [] and converted["policies"] == ["never", "always"]
+    _converted, errors, _warnings = _one(spec, {"policies": ["nevr", "always", "sometimes"]})
+    assert errors == [("policies[0]", "is 'nevr', not one of always, never (did you mean never?)"),
+                      ("policies[2]", "is 'sometimes', not one of always, never")]
+
+
+def test_items_of_a_list_without_elements_are_kept_as_given():
+    converted, errors, _warnings = _one({"x": {"type": "list", "options": {"a": {"type": "int"}}}},
+                                        {"x": [{"a": "1"}, 5]})
+    assert errors == [] and converted["x"] == [{"a": "1"}, 5]
+
+
+def test_every_null_item_is_reported():
+    _converted, errors, _warnings = _one(SPEC, {"users": [None, "a", None]})
+    assert [path for path, _message in errors] == ["users[0]", "users[2]"]
+
+
+def test_a_dict_with_options_is_checked_inside():
+    converted, errors, _warnings = _one({"x": {"type": "dict", "options": {"a": {"type": "int"}}}},
+                                        {"x": {"a": "2", "b": 1}})
+    assert converted["x"] == {"a": 2} and [path for path, _message in errors] == ["x.b"]
+
+
+def test_a_raw_option_with_options_is_kept_as_given():
+    converted, errors, _warnings = _one({"x": {"type": "raw", "options": {"a": {"type": "int"}}}},
+                                        {"x": {"a": "2", "b": 1}})
+    assert errors == [] and converted["x"] == {"a": "2", "b": 1}
+
+
+def test_a_dict_option_without_options_is_kept_as_given():
+    converted, errors, _warnings = _one({"x": {"type": "str", "options": {"a": {"type": "int"}}}}, {"x": "s"})
+    assert errors == [] and converted["x"] == "s"
+
+
+def test_nested_defaults_are_not_filled_in():
+    converted, errors, _warnings = _one({"a": {"type": "int", "default": 3}, "b": {"type": "int"}}, {}, nested=True)
+    assert (converted, errors) == ({}, [])
+
+
+@pytest.mark.parametrize("option, nested, message", [
+    # At the top level a null value is an error, with the empty value of its type when it is optional.
+    ({"type": "str"}, False, "is null (a key left empty in YAML?): give a value, or '' for none"),
+    ({}, False, "is null (a key left empty in YAML?): give a value, or '' for none"),
+    ({"type": "int"}, False, "is null (a key left empty in YAML?): give a value"),
+    ({"type": "str", "required": True}, False, "is null (a key left empty in YAML?): give a value"),
+    ({"type": "str", "required": True}, True, "is null (a key left empty in YAML?): give a value"),
+    ({"type": "str"}, True, None),
+])
+def test_null_values(option, nested, message):
+    converted, errors, _warnings = _one({"x": option, "y": {"type": "int"}}, {"x": None, "y": None}, nested=nested)
+    assert [m for p, m in errors if p.endswith("x")] == ([message] if message else [])
+    assert "x" not in converted
+
+
+@pytest.mark.parametrize("description, fix", [
+    ("The runner's name. It identifies the runner.", "The runner's name"),
+    (["Where jobs run, O(builds_dir) in C(config.toml).", "Second sentence."], "Where jobs run, builds_dir in config.toml"),
+    ("Ends with a dot.", "Ends with a dot"),
+    ("", "give a value"),
+    (None, "give a value"),
+])
+def test_a_missing_required_option_says_what_it_is(description, fix):
+    _converted, errors, _warnings = _one({"x": {"type": "str", "required": True, "description": description}},
+                                         {}, nested=True, path="item")
+    assert errors == [("item.x", "is required: %s" % fix)]
+
+
+def test_a_report_lists_its_warnings():
+    report = Report()
+    report.warning("docker_users", "lists 'ci' more than once")
+    assert report.warning_lines() == ["docker_users: lists 'ci' more than once"]
+
+
+def test_a_list_of_lists_takes_its_items_as_lists():
+    converted, errors, _warnings = _one({"x": {"type": "list", "elements": "list"}}, {"x": [[1, 2], "a"]})
+    assert errors == [("x[1]", "must be a list, got a str 'a': write it as a YAML list, e.g. [a]")]
+    assert converted["x"] == [[1, 2]]
+
+
+def test_options_after_a_null_one_are_still_converted():
+    converted, errors, _warnings = _one({"x": {"type": "str"}, "y": {"type": "int"}}, {"x": None, "y": "8"})
+    assert converted == {"y": 8} and [path for path, _message in errors] == ["x"]
+
+
+def test_the_description_keeps_a_sentence_ending_in_x():
+    _converted, errors, _warnings = _one({"x": {"type": "str", "required": True, "description": "Runs on host X."}},
+                                         {}, nested=True, path="item")
+    assert errors == [("item.x", "is required: Runs on host X")]

@@ -364,3 +364,65 @@ def test_container_log_rotation(changes, errors, warnings):
     report = _docker(**changes)
     assert [path for path, _m in report.errors] == errors
     assert [path for path, _m in report.warnings if path.startswith("docker_container_log")] == warnings
+
+
+# --- docker_inputs, one rule per row ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", ["27.3.1", "5:27.3.1-1~debian.12~bookworm", "5:27.3*", "3:27.3.1-1.el9"])
+def test_docker_versions_accepted(version):
+    assert _docker(docker_version=version).errors == []
+
+
+@pytest.mark.parametrize("state, version, errors", [
+    ("latest", "", []), ("latest", "27.3.1", ["docker_packages_state"]), ("present", "27.3.1", []),
+])
+def test_latest_packages_and_a_pinned_version(state, version, errors):
+    assert [path for path, _m in _docker(docker_version=version, docker_packages_state=state).errors] == errors
+
+
+@pytest.mark.parametrize("port, errors", [(1, []), (65535, []), (0, ["docker_registry_mirror_port"]),
+                                          (65536, ["docker_registry_mirror_port"])])
+def test_registry_mirror_port_range(port, errors):
+    report = _docker(docker_registry_mirror=True, docker_registry_mirror_port=port)
+    assert [path for path, _m in report.errors] == errors
+
+
+@pytest.mark.parametrize("address, errors", [("", []), ("X0.0.0.0", []), ("[::]", ["docker_registry_mirror_address"])])
+def test_registry_mirror_addresses(address, errors):
+    report = _docker(docker_registry_mirror=True, docker_registry_mirror_address=address)
+    assert [path for path, _m in report.errors] == errors
+
+
+@pytest.mark.parametrize("variable", ["docker_apt_key_fingerprint", "docker_rpm_key_fingerprint"])
+def test_docker_key_fingerprints(variable):
+    report = _docker(**{variable: "0EBFCD88"})
+    assert [path for path, _m in report.errors] == [variable]
+    assert _docker(**{variable: None}).errors == []
+
+
+@pytest.mark.parametrize("variable, empty_ok", [
+    ("docker_apt_repository_url", True), ("docker_apt_key_url", True), ("docker_rpm_repository_url", False),
+    ("docker_rpm_key_url", False),
+])
+def test_docker_repository_urls(variable, empty_ok):
+    assert [path for path, _m in _docker(**{variable: "ftp://mirror.example.com"}).errors] == [variable]
+    assert [path for path, _m in _docker(**{variable: ""}).errors] == ([] if empty_ok else [variable])
+    assert _docker(**{variable: None}).errors == []
+    assert _docker(**{variable: "https://mirror.example.com/docker"}).errors == []
+
+
+@pytest.mark.parametrize("source, dockerd", [("distro", "/usr/sbin/dockerd"), (None, "/usr/bin/dockerd"),
+                                             ("docker-ce", "/usr/bin/dockerd")])
+def test_daemon_options_are_checked_for_the_install_source(source, dockerd):
+    report = _docker(docker_install_source=source, docker_daemon_options={"hosts": ["unix:///var/run/docker.sock"]})
+    assert dockerd in report.errors[0][1]
+
+
+@pytest.mark.parametrize("variable", ["docker_http_proxy", "docker_https_proxy"])
+def test_either_role_proxy_and_daemon_proxies_are_one_setting_too_many(variable):
+    report = _docker(**{variable: PROXY, "docker_daemon_options": {"proxies": {"http-proxy": PROXY}}})
+    assert "docker_daemon_options.proxies" in [path for path, _m in report.errors]
+
+
+def test_users_listed_once_are_not_warned():
+    assert _docker(docker_users=["ci", "gitlab-runner"]).warnings == []
