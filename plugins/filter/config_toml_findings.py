@@ -11,10 +11,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import findings
 
 
-def config_toml_findings(text, modes=None, host_mtu=None, docker_engine=None, runner_version=None):
+def config_toml_findings(text, modes=None, host_mtu=None, docker_engine=None, runner_version=None, runner_types=None):
     """Return the findings for a config.toml text; TOML syntax errors are findings too."""
     try:
-        return findings(text, modes, host_mtu, docker_engine, runner_version)
+        return findings(text, modes, host_mtu, docker_engine, runner_version, runner_types)
     except ValueError as error:
         raise AnsibleFilterError("config_toml_findings: %s" % error)
 

@@ -12,11 +12,11 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_mod
 
 
 def docker_executor_findings(docker, mode, builds_dir="/builds", services=None, variables=None, host_mtu=None,
-                             docker_engine=None):
+                             docker_engine=None, shared=None):
     """Return the findings for a [runners.docker] table in socket or dind mode."""
     try:
         return findings(docker, mode, builds_dir=builds_dir, services=services, variables=variables, host_mtu=host_mtu,
-                        docker_engine=docker_engine)
+                        docker_engine=docker_engine, shared=shared)
     except ValueError as error:
         raise AnsibleFilterError("docker_executor_findings: %s" % error)
 

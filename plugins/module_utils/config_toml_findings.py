@@ -15,9 +15,11 @@ the file and reports, for every table and key:
 - ``value-invalid``: a value of the right type that the runner rejects or
   misreads (``concurrent = 0``, an unknown executor, two runners with the
   same name, ``"30"`` as a duration...);
+- ``value-meaning``: a valid value the runner gives a meaning that may surprise (``limit = 0`` is no limit):
+  config_toml_meanings holds them, and a value it gives a meaning is never an error;
 
-and, for every Docker executor runner, the socket / dind findings of
-``docker_modes.findings()``.
+and, for every Docker executor runner, the socket / dind findings and the dangerous settings of
+``docker_modes.findings()``. Each finding names the paths of the values it is about (``keys``).
 
 The text is parsed by ``config_toml_reader.loads()`` (``tomllib``, or the
 bundled parser on Python < 3.11).
@@ -33,6 +35,7 @@ from collections.abc import Mapping
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_schema import SCHEMA
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    config_toml_meanings,
     docker_api_versions,
     docker_executor,
     docker_modes,
@@ -49,7 +52,9 @@ __all__ = [
     "FINDING_CODES",
     "check_data",
     "findings",
+    "key_path",
     "runners_overview",
+    "without_location",
 ]
 
 # code -> (usual severity, what it means). Some value-invalid and unknown-key findings are
@@ -66,6 +71,11 @@ FINDING_CODES = {
         "error",
         "A value of the right type that the runner rejects or misreads (warning for integer durations, "
         "read as nanoseconds).",
+    ),
+    "value-meaning": (
+        "warning",
+        "A valid value the runner gives a meaning that may surprise (limit = 0 is no limit, check_interval = 0 the "
+        "default of 3 s, a listen_address without a host every address): what the runner does with it.",
     ),
 }
 
@@ -116,14 +126,18 @@ _TYPE_PHRASES = {
 _TYPE_ALIASES = {"api.Capability": "string"}
 
 
-def findings(text, modes=None, host_mtu=None, docker_engine=None, runner_version=None):
+def findings(text, modes=None, host_mtu=None, docker_engine=None, runner_version=None, runner_types=None):
     """Return the findings for config.toml ``text``, errors first.
 
     Each finding is ``{"severity": "error"|"warning", "code", "message",
-    "runner": name or None, "table": section or None}``; ``table`` is the
+    "runner": name or None, "table": section or None, "keys": [...]}``; ``table`` is the
     schema section name of the table holding the problem (``global`` for the
     top level, ``runners.docker`` for any ``[runners.docker]``), so
-    ``SCHEMA[finding["table"]]`` lists the keys allowed there.
+    ``SCHEMA[finding["table"]]`` lists the keys allowed there. ``keys`` are the paths in the file of the values the
+    finding is about (``runners[0].docker.volumes[2]``, ``concurrent``; several when it is about how they go
+    together), so a caller that built the file can name where each came from; empty for the whole file.
+    ``runner_types`` maps runner names to GitLab's runner type (``instance_type``, ``group_type``,
+    ``project_type``) where known: a runner several projects share gets the pull-policy-shared check.
 
     ``modes`` maps runner names to ``"socket"`` or ``"dind"`` for the Docker
     checks (see check_data()); ``host_mtu``, the MTU of the host's Docker
@@ -137,7 +151,7 @@ def findings(text, modes=None, host_mtu=None, docker_engine=None, runner_version
         data = loads(text)
     except TomlSyntaxError as error:
         return [_finding("error", "toml-syntax", str(error), None, None)]
-    return check_data(data, modes, host_mtu, docker_engine, runner_version)
+    return check_data(data, modes, host_mtu, docker_engine, runner_version, runner_types)
 
 
 def runners_overview(text):
@@ -177,7 +191,7 @@ def runners_overview(text):
     return overview
 
 
-def check_data(data, modes=None, host_mtu=None, docker_engine=None, runner_version=None):
+def check_data(data, modes=None, host_mtu=None, docker_engine=None, runner_version=None, runner_types=None):
     """Return the findings for config.toml already parsed into a dict (see findings()).
 
     Docker executor runners (``docker``, ``docker+machine``,
@@ -191,12 +205,16 @@ def check_data(data, modes=None, host_mtu=None, docker_engine=None, runner_versi
     """
     _check_modes(modes)
     modes = modes or {}
+    if runner_types is not None and not isinstance(runner_types, Mapping):
+        raise ValueError("runner_types must be a dict of runner name -> instance_type, group_type or project_type, "
+                         "got %s" % _kind(runner_types))
     if not isinstance(data, Mapping):
         raise ValueError("config.toml data must be a dict (the parsed document), got %s" % _kind(data))
     found = []
     _walk_table(data, "global", _Location(), found)
     runners = data.get("runners")
-    found.extend(_runners_findings(runners if isinstance(runners, list) else [], modes, host_mtu, docker_engine))
+    found.extend(_runners_findings(runners if isinstance(runners, list) else [], modes, host_mtu, docker_engine,
+                                   runner_types))
     found.extend(_runner_client_findings(runner_version, docker_engine))
     errors = [f for f in found if f["severity"] == "error"]
     return errors + [f for f in found if f["severity"] != "error"]
@@ -219,13 +237,14 @@ def _check_modes(modes):
 
 
 class _Location(object):
-    """Where a table sits: its runner, its schema section and how to name it in messages."""
+    """Where a table sits: its runner, its schema section, its path in the file and how to name it in messages."""
 
-    def __init__(self, runner=None, runner_label=None, section="global", label="top level"):
+    def __init__(self, runner=None, runner_label=None, section="global", label="top level", path=""):
         self.runner = runner
         self.runner_label = runner_label
         self.section = section
         self.label = label
+        self.path = path
 
     def child(self, section, index=None, count=None):
         if index is None:
@@ -234,7 +253,9 @@ class _Location(object):
             label = "[[%s]]" % section
         else:
             label = "[[%s]] #%d" % (section, index + 1)
-        return _Location(self.runner, self.runner_label, section, label)
+        key = section.rpartition(".")[2]
+        path = key_path(self.path, key) + ("[%d]" % index if index is not None else "")
+        return _Location(self.runner, self.runner_label, section, label, path)
 
     def runner_entry(self, entry, index):
         name = entry.get("name")
@@ -242,20 +263,44 @@ class _Location(object):
             runner, runner_label = name, 'runner "%s"' % name
         else:
             runner, runner_label = None, "runner #%d (no name)" % (index + 1)
-        return _Location(runner, runner_label, "runners", "[[runners]]")
+        return _Location(runner, runner_label, "runners", "[[runners]]", "runners[%d]" % index)
 
     def prefix(self):
         if self.runner_label:
             return "%s %s" % (self.runner_label, self.label)
         return self.label
 
+    def key(self, key):
+        """The path of ``key`` (a key of this table, or a path below it such as ``volumes[2]``) in the file."""
+        return key_path(self.path, key)
 
-def _finding(severity, code, message, runner, table):
-    return {"severity": severity, "code": code, "message": message, "runner": runner, "table": table}
+
+def key_path(path, key):
+    """``path`` extended by ``key``: ``runners[0]`` and ``docker`` give ``runners[0].docker``; ``[2]`` is appended."""
+    if not path:
+        return key
+    return path + key if key.startswith("[") else "%s.%s" % (path, key)
 
 
-def _report(found, location, severity, code, text):
-    found.append(_finding(severity, code, "%s: %s" % (location.prefix(), text), location.runner, location.section))
+def _finding(severity, code, message, runner, table, keys=()):
+    return {"severity": severity, "code": code, "message": message, "runner": runner, "table": table,
+            "keys": list(keys)}
+
+
+def _report(found, location, severity, code, text, key=None):
+    keys = [location.key(key)] if key is not None else ([location.path] if location.path else [])
+    found.append(_finding(severity, code, "%s: %s" % (location.prefix(), text), location.runner, location.section,
+                          keys))
+
+
+def without_location(finding):
+    """The message of ``finding`` without the place it starts with (``runner "a" [runners.docker]: ``), for callers
+    that name the place themselves (its ``keys``); a message that starts otherwise is returned whole."""
+    message = finding["message"]
+    runner = finding.get("runner")
+    owner = r'runner (?:"%s"|#\d+ \(no name\)) ' % re.escape(runner) if runner is not None else r"(?:runner #\d+ \(no name\) )?"
+    match = re.match(r"^(?:%s)?(?:top level|\[\[?[A-Za-z0-9_.-]+\]\]?(?: #\d+)?): " % owner, message)
+    return message[match.end():] if match else message
 
 
 def _child_section(section, key):
@@ -305,9 +350,10 @@ def _canonical_key(key, allowed, section, location, found):
             "unknown-key",
             'key "%s" is spelled "%s" by GitLab Runner: the runner only reads it through its case-insensitive '
             'fallback; write "%s"' % (key, folded[0], folded[0]),
+            key=key,
         )
         return folded[0]
-    _report(found, location, "error", "unknown-key", _unknown_key_text(key, allowed, section))
+    _report(found, location, "error", "unknown-key", _unknown_key_text(key, allowed, section), key=key)
     return None
 
 
@@ -434,7 +480,7 @@ def _report_wrong_type(found, location, key, value, type_word, where=None):
         text += '; write it as a string with a unit, such as "%ss"' % value
     else:
         text += "; fix the value"
-    _report(found, location, "error", "wrong-type", text)
+    _report(found, location, "error", "wrong-type", text, key=key)
 
 
 def _matches(value, type_word):
@@ -485,12 +531,21 @@ def _check_value(found, location, key, value, type_word):
             "value-invalid",
             '"%s" = %s is no RFC 3339 date-time: GitLab Runner refuses to load it; write a TOML date-time such '
             "as 2024-01-01T00:00:00Z (unquoted)" % (key, _shown(key, value)),
+            key=key,
         )
+    # A value the runner gives a meaning of its own is valid: the rules below are for the other values.
+    meant = config_toml_meanings.meaning(location.section, key, value)
+    if meant is not None:
+        if meant.say:
+            _report(found, location, "warning", "value-meaning", "%s = %s means %s (%s)%s" % (
+                key, _shown(key, value), meant.means, meant.source,
+                "; if that is not what you meant, write %s" % meant.instead if meant.instead else ""), key=key)
+        return
     rule = _VALUE_RULES.get((location.section, key))
     if rule is not None:
         text = rule(value)
         if text:
-            _report(found, location, "error", "value-invalid", text)
+            _report(found, location, "error", "value-invalid", text, key=key)
 
 
 def _check_duration(found, location, key, value):
@@ -503,6 +558,7 @@ def _check_duration(found, location, key, value):
                 "value-invalid",
                 '"%s" = %s is no Go duration: GitLab Runner refuses to load it; write a number with a unit '
                 '(ns, us, ms, s, m, h), such as "30s", "15m" or "1h30m"' % (key, _shown(key, value)),
+                key=key,
             )
     elif value != 0:
         _report(
@@ -512,6 +568,7 @@ def _check_duration(found, location, key, value):
             "value-invalid",
             '"%s" = %d is an integer, which GitLab Runner reads as %d nanoseconds, not seconds; write it as a '
             'string with a unit, such as "%ds"' % (key, value, value, value),
+            key=key,
         )
 
 
@@ -533,10 +590,13 @@ def _one_of(key, allowed, fold_case=False, hint=""):
     return rule
 
 
-def _pull_policy_rule(key):
+def _pull_policy_rule(key, empty_is_default=False):
+    """Docker reads an empty policy as one it does not know (DockerConfig.GetPullPolicies); Kubernetes as the cluster's
+    default (KubernetesConfig.ConvertFromDockerPullPolicy)."""
     def rule(value):
         policies = [value] if isinstance(value, str) else value
-        bad = [policy for policy in policies if policy and policy not in docker_executor.PULL_POLICIES]
+        bad = [policy for policy in policies
+               if (policy or not empty_is_default) and policy not in docker_executor.PULL_POLICIES]
         if not bad:
             return None
         return '%s has %s: GitLab Runner only knows %s and fails every job with another value; use those' % (
@@ -596,7 +656,7 @@ _CACHE_TYPES = ("s3", "gcs", "azure", "s3v2", "gcsv2")
 # docker/go-units RAMInBytes, which the runner uses for memory sizes; multipliers are powers of 1024.
 _RAM_SIZE = re.compile(r"^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$")
 _DOCKER_MINIMUM_MEMORY = 6 * 1024 * 1024  # dockerd: "Minimum memory limit allowed is 6MB"
-_LISTEN_ADDRESS = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[^:\[\]\s]*)(?::(\d{1,5}))?\Z")
+_LISTEN_ADDRESS = config_toml_meanings.LISTEN_ADDRESS
 
 
 def listen_address_problem(key, value):
@@ -604,12 +664,12 @@ def listen_address_problem(key, value):
     if value == "":
         return None
     match = _LISTEN_ADDRESS.match(value)
-    if not match or (match.group(1) is None and value.count(":") > 0 and not value.startswith("[")):
+    if not match or (match.group(2) is None and value.count(":") > 0 and not value.startswith("[")):
         return ('%s = %s is not host:port, [ipv6]:port or :port (e.g. ":9252"): gitlab-runner cannot open it and '
                 "stops at start" % (key, json.dumps(value)))
-    if match.group(1) is not None and not 1 <= int(match.group(1)) <= 65535:
+    if match.group(2) is not None and not 1 <= int(match.group(2)) <= 65535:
         return '%s = %s has port %s: a port is 1 to 65535; gitlab-runner stops at start' % (
-            key, json.dumps(value), match.group(1))
+            key, json.dumps(value), match.group(2))
     return None
 
 
@@ -637,13 +697,15 @@ def _feature_flags_rule(value):
 
 
 def _memory_rule(key, minimum=None):
+    """Sizes as common/config.go getMemoryBytes reads them; "" and "0" (no limit) are config_toml_meanings'."""
     def rule(value):
-        if value == "":
-            return None
         match = _RAM_SIZE.match(value.strip())
         if not match or value.strip().startswith("-"):
-            return ('%s = %s is not a size: the runner fails every job; write a number with a unit, e.g. "512m" or '
-                    '"2g"' % (key, json.dumps(value)))
+            # getMemoryBytes calls logrus.Fatalf: the first job's preparation stops the whole runner process.
+            return ('%s = %s is not a size: the runner stops (a fatal error) when it prepares a job; write a number '
+                    'with a unit, e.g. "512m" or "2g"%s' % (key, json.dumps(value), (
+                        ', or leave it out for no limit (Docker\'s "-1" is not read here)'
+                        if value.strip().startswith("-") else "")))
         number = float(".".join(match.group(1).split(".")[:2]))
         size = number * 1024 ** "bkmgtp".index((match.group(2) or "b").lower())
         if minimum is not None and size < minimum:
@@ -655,6 +717,13 @@ def _memory_rule(key, minimum=None):
     return rule
 
 
+def _output_limit_rule(value):
+    if value >= 0:
+        return None
+    return ("output_limit = %d: the runner cuts every job log at its first byte (a negative limit leaves no room), "
+            "so job logs are empty; write a size in KB, or leave it out for 4096" % value)
+
+
 _VALUE_RULES = {
     ("global", "concurrent"): _concurrent_rule,
     ("global", "log_level"): _one_of("log_level", _LOG_LEVELS, fold_case=True),
@@ -663,8 +732,8 @@ _VALUE_RULES = {
     ("runners", "shell"): _shell_rule,
     ("runners.docker", "pull_policy"): _pull_policy_rule("pull_policy"),
     ("runners.docker", "allowed_pull_policies"): _pull_policy_rule("allowed_pull_policies"),
-    ("runners.kubernetes", "pull_policy"): _pull_policy_rule("pull_policy"),
-    ("runners.kubernetes", "allowed_pull_policies"): _pull_policy_rule("allowed_pull_policies"),
+    ("runners.kubernetes", "pull_policy"): _pull_policy_rule("pull_policy", empty_is_default=True),
+    ("runners.kubernetes", "allowed_pull_policies"): _pull_policy_rule("allowed_pull_policies", empty_is_default=True),
     ("global", "listen_address"): _listen_address_rule("listen_address"),
     ("session_server", "listen_address"): _listen_address_rule("listen_address"),
     ("session_server", "advertise_address"): _listen_address_rule("advertise_address"),
@@ -675,6 +744,9 @@ _VALUE_RULES = {
     ("runners.docker", "service_memory"): _memory_rule("service_memory", _DOCKER_MINIMUM_MEMORY),
     ("runners.docker", "memory_reservation"): _memory_rule("memory_reservation"),
     ("runners.docker", "service_memory_reservation"): _memory_rule("service_memory_reservation"),
+    ("runners.docker", "memory_swap"): _memory_rule("memory_swap"),
+    ("runners.docker", "service_memory_swap"): _memory_rule("service_memory_swap"),
+    ("runners", "output_limit"): _output_limit_rule,
 }
 
 
@@ -691,9 +763,9 @@ def _table_rules(table, section, location, found):
             # The runner accepts a runner without a name: only this collection needs one, so that is a warning.
             severity = "warning" if key == "name" else "error"
             if key not in table:
-                _report(found, location, severity, "value-invalid", '"%s" is missing: %s; set it' % (key, why))
+                _report(found, location, severity, "value-invalid", '"%s" is missing: %s; set it' % (key, why), key=key)
             elif key != "executor" and table[key] == "":
-                _report(found, location, severity, "value-invalid", '"%s" is empty: %s; set it' % (key, why))
+                _report(found, location, severity, "value-invalid", '"%s" is empty: %s; set it' % (key, why), key=key)
         builds_dir = table.get("builds_dir")
         executor = table.get("executor")
         # An empty builds_dir is unset: the runner uses its default (executors/abstract.go).
@@ -705,6 +777,7 @@ def _table_rules(table, section, location, found):
                 "value-invalid",
                 'builds_dir = "%s" is not an absolute path: the %s executor uses it inside the job container and '
                 'needs an absolute path such as "/builds"' % (builds_dir, executor),
+                key="builds_dir",
             )
     if section == "runners.docker.services" and not (isinstance(table.get("name"), str) and table.get("name")):
         _report(
@@ -713,7 +786,10 @@ def _table_rules(table, section, location, found):
             "error",
             "value-invalid",
             'the service has no "name": the runner cannot start a service without an image; set name = "image:tag"',
+            key="name",
         )
+    if section == "runners.docker":
+        _services_limit_rule(table, location, found)
     environment = table.get("environment")
     if SCHEMA.get(section, {}).get("environment") == "list[string]" and _matches(environment, "list[string]"):
         for index, entry in enumerate(environment):
@@ -722,10 +798,22 @@ def _table_rules(table, section, location, found):
             except ValueError as error:
                 # Checked one by one to report every bad entry; put its real index back.
                 text = str(error).replace("environment[0]", "environment[%d]" % index, 1)
-                _report(found, location, "error", "value-invalid", text)
+                _report(found, location, "error", "value-invalid", text, key="environment[%d]" % index)
 
 
-def _runners_findings(runners, modes, host_mtu=None, docker_engine=None):
+def _services_limit_rule(docker, location, found):
+    """executors/docker/services.go getServicesDefinitions counts [[runners.docker.services]] against services_limit."""
+    limit, services = docker.get("services_limit"), docker.get("services")
+    if not (_is_int(limit) and _matches(services, "array-of-tables")) or limit < 0 or len(services) <= limit:
+        return
+    _report(found, location, "error", "value-invalid",
+            "services_limit = %d, but [[runners.docker.services]] gives every job %d service%s: the runner counts "
+            "them too and fails every job (\"too many services requested\"); raise services_limit to at least %d "
+            "plus what jobs may add, or leave it out for no limit"
+            % (limit, len(services), "" if len(services) == 1 else "s", len(services)), key="services_limit")
+
+
+def _runners_findings(runners, modes, host_mtu=None, docker_engine=None, runner_types=None):
     """Findings across [[runners]] entries, and the Docker findings of each."""
     found = []
     seen = {}
@@ -746,10 +834,11 @@ def _runners_findings(runners, modes, host_mtu=None, docker_engine=None):
                     'another [[runners]] entry (#%d) has the same name "%s": the runner runs both, but GitLab, its '
                     "logs and this collection cannot tell them apart (re-running gitlab-runner register appends such "
                     "duplicates); remove or rename one" % (seen[name] + 1, name),
+                    key="name",
                 )
             else:
                 seen[name] = index
-        found.extend(_docker_findings(entry, location, modes, host_mtu, docker_engine))
+        found.extend(_docker_findings(entry, location, modes, host_mtu, docker_engine, runner_types))
     for name in modes:
         if name not in seen:
             found.append(
@@ -766,10 +855,11 @@ def _runners_findings(runners, modes, host_mtu=None, docker_engine=None):
     return found
 
 
-def _docker_findings(entry, location, modes, host_mtu=None, docker_engine=None):
+def _docker_findings(entry, location, modes, host_mtu=None, docker_engine=None, runner_types=None):
     executor = entry.get("executor")
     name = entry.get("name")
     mode = modes.get(name) if isinstance(name, str) else None
+    runner_type = (runner_types or {}).get(name) if isinstance(name, str) else None
     docker = entry.get("docker", {})
     if executor not in DOCKER_EXECUTORS:
         if mode is not None:
@@ -794,7 +884,8 @@ def _docker_findings(entry, location, modes, host_mtu=None, docker_engine=None):
         # Wrong types are reported by the schema walk already; guessing past them adds only noise.
         return []
     # Services without a name are reported by the schema walk; the runner cannot start them.
-    services = [s for s in docker.get("services", []) if s.get("name")]
+    service_indexes = [index for index, service in enumerate(docker.get("services", [])) if service.get("name")]
+    services = [docker["services"][index] for index in service_indexes]
     # Entries the runner cannot read are reported by _table_rules and left out, as the runner leaves them out.
     variables = docker_modes.parse_environment(entry.get("environment"), skip_invalid=True)
     builds_dir = entry.get("builds_dir") or docker_executor.DEFAULT_BUILDS_DIR
@@ -806,9 +897,9 @@ def _docker_findings(entry, location, modes, host_mtu=None, docker_engine=None):
     try:
         results = docker_modes.findings(
             docker_settings, checked_mode, builds_dir=builds_dir, services=services, variables=variables,
-            host_mtu=host_mtu, docker_engine=docker_engine)
+            host_mtu=host_mtu, docker_engine=docker_engine, shared=_SHARED_TYPES.get(runner_type))
     except ValueError as error:
-        results = [{"severity": "error", "code": "value-invalid", "message": str(error)}]
+        results = [{"severity": "error", "code": "value-invalid", "message": str(error), "keys": []}]
     if mode is None:
         results = [r for r in results if r["code"] != "mode-invalid"]
     if inferred:
@@ -823,10 +914,33 @@ def _docker_findings(entry, location, modes, host_mtu=None, docker_engine=None):
     docker_location = location.child("runners.docker")
     return [
         _finding(
-            r["severity"], r["code"], "%s: %s" % (docker_location.prefix(), r["message"]), location.runner, "runners.docker"
+            r["severity"], r["code"], "%s: %s" % (docker_location.prefix(), r["message"]), location.runner,
+            "runners.docker", [location.key(key) for key in (_docker_key(key, entry, service_indexes)
+                                                             for key in r["keys"]) if key]
         )
         for r in results
     ]
+
+
+def _docker_key(key, entry, service_indexes):
+    """Where a docker_modes finding's key (``image``, ``services[0].name``, ``variables.DOCKER_HOST``) is in the
+    runner's table: ``docker.image``, the service's own index, the environment entry that sets the variable."""
+    if key.startswith("variables."):
+        name = key.partition(".")[2]
+        environment = entry.get("environment") if isinstance(entry.get("environment"), list) else []
+        # The runner reads the entries in order: the last one that sets the variable wins.
+        indexes = [index for index, item in enumerate(environment)
+                   if isinstance(item, str) and item.partition("=")[0] == name]
+        return "environment[%d]" % indexes[-1] if indexes else "environment"
+    match = re.match(r"^services\[(\d+)\](.*)\Z", key)
+    if match:
+        number = int(match.group(1))
+        if number >= len(service_indexes):
+            return None  # a job's own service: not in config.toml
+        return "docker.services[%d]%s" % (service_indexes[number], match.group(2))
+    if key == "builds_dir":
+        return key
+    return "docker." + key
 
 
 def _runner_client_findings(runner_version, docker_engine):
@@ -842,6 +956,10 @@ def _runner_client_findings(runner_version, docker_engine):
         return []
     severity, message = result
     return [_finding(severity, "docker-api-incompatible", message, None, "global")]
+
+
+# GitLab's runner types that several projects share: a project runner serves one project.
+_SHARED_TYPES = {"instance_type": True, "group_type": True, "project_type": False}
 
 
 # Passed to docker_modes.findings() when no mode applies: it runs the mode-independent

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_api_versions, docker_executor, gitlab_rules
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    config_toml_meanings,
+    docker_api_versions,
+    docker_executor,
+    gitlab_rules,
+)
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
@@ -63,6 +68,24 @@ FINDING_CODES = {
         "A Docker client and the Docker Engine it talks to have no API version in common: the job image's CLI and "
         "the host's engine (socket mode) or the dind service's (dind mode), or gitlab-runner and the host's engine.",
     ),
+    "host-namespace": (
+        "warning",
+        "Job containers share a namespace of the host: network_mode, pid_mode, ipcmode or userns_mode \"host\".",
+    ),
+    "isolation-weakened": (
+        "warning",
+        "cap_add, security_opt, devices or device_cgroup_rules give unprivileged job or service containers a way "
+        "past their isolation (SYS_ADMIN, seccomp=unconfined, the host's disks...).",
+    ),
+    "pull-policy-shared": (
+        "warning",
+        "A runner several projects share uses, or lets jobs ask for, the if-not-present pull policy: a private image "
+        "one project pulled runs for another without its credentials.",
+    ),
+    "oom-kill-disabled": (
+        "warning",
+        "oom_kill_disable = true without a memory limit: a job that runs out of memory exhausts the host's instead.",
+    ),
 }
 # The MTU a Docker daemon gives its networks unless told otherwise.
 DEFAULT_MTU = 1500
@@ -84,8 +107,10 @@ _VERSION_TAG = re.compile(r"^(\d+(?:\.\d+)*(?:-(?:rc|beta|alpha)\.?\d+)?)(?:-(.+
 _DEFAULT_TLS_CERTDIR = "/certs"
 
 
-def _finding(code, message):
-    return {"severity": FINDING_CODES[code][0], "code": code, "message": message}
+def _finding(code, message, keys=()):
+    """A finding; ``keys`` name the settings it is about (``image``, ``volumes[2]``, ``services[0].name``,
+    ``variables.DOCKER_HOST``), so that a caller can say where each came from."""
+    return {"severity": FINDING_CODES[code][0], "code": code, "message": message, "keys": list(keys)}
 
 
 def parse_environment(entries, what="environment", skip_invalid=False):
@@ -246,6 +271,10 @@ def _variables(value):
     return value
 
 
+def _volume_key(volume):
+    return "volumes[%d]" % volume["index"]
+
+
 def _socket_exposure(volume):
     """Return where a bind makes the host's Docker socket appear in the container, or None."""
     if volume["type"] != "bind":
@@ -275,27 +304,31 @@ def _volume_findings(volumes):
     """Check each spec; return the findings and the (spec, parsed) pairs that Docker accepts."""
     found = []
     parsed = []
-    for spec in volumes:
+    for index, spec in enumerate(volumes):
         try:
-            parsed.append((spec, parse_volume(spec)))
+            # The volume's place in the list goes with it: findings name it (volumes[2]).
+            parsed.append((spec, dict(parse_volume(spec), index=index)))
         except VolumeSpecError as error:
             found.append(
                 _finding(
                     "volume-invalid",
                     'volume "%s" in [runners.docker] volumes would be rejected by Docker and fail every job: %s'
                     % (spec, error),
+                    ["volumes[%d]" % index],
                 )
             )
     by_target = {}
     for spec, volume in parsed:
-        by_target.setdefault(volume["target"], []).append(spec)
-    for target, specs in by_target.items():
-        if len(specs) > 1:
+        by_target.setdefault(volume["target"], []).append((spec, volume))
+    for target, pairs in by_target.items():
+        if len(pairs) > 1:
             found.append(
                 _finding(
                     "volume-duplicate-target",
                     "volumes %s all mount at container path %s: Docker refuses duplicate mount points and "
-                    "every job fails to start; keep only one of them" % (", ".join('"%s"' % s for s in specs), target),
+                    "every job fails to start; keep only one of them"
+                    % (", ".join('"%s"' % spec for spec, _volume in pairs), target),
+                    [_volume_key(volume) for _spec, volume in pairs],
                 )
             )
     for spec, volume in parsed:
@@ -310,6 +343,7 @@ def _volume_findings(volumes):
                     "sensitive-host-path",
                     'volume "%s" binds the host\'s %s into every job and service container: any job can %s %s; '
                     "bind only the directory the jobs need" % (spec, volume["source"], access, what),
+                    [_volume_key(volume)],
                 )
             )
     return found, parsed
@@ -325,6 +359,7 @@ def _socket_findings(docker, volumes, builds_dir):
                 "socket mode, but no volume binds the host's Docker socket to %s: docker commands in jobs find "
                 'no daemon ("Cannot connect to the Docker daemon"); add "%s" to [runners.docker] volumes'
                 % (_SOCKET_TARGET, _SOCKET_BIND),
+                ["volumes"],
             )
         )
 
@@ -340,6 +375,7 @@ def _socket_findings(docker, volumes, builds_dir):
                 "builds-not-shared",
                 "socket mode, but builds_dir %s is not bind-mounted from the same host path: %s; %s"
                 % (builds_dir, why, same_path_fix),
+                ["volumes"],
             )
         )
     else:
@@ -350,6 +386,7 @@ def _socket_findings(docker, volumes, builds_dir):
                     "builds-not-shared",
                     'socket mode, but builds_dir %s lies on the Docker volume of "%s", not on a bind of the same '
                     "host path: %s; replace it: %s" % (builds_dir, spec, why, same_path_fix),
+                    [_volume_key(volume)],
                 )
             )
         elif volume["source"] != volume["target"]:
@@ -368,6 +405,7 @@ def _socket_findings(docker, volumes, builds_dir):
                         volume["source"],
                         volume["source"],
                     ),
+                    [_volume_key(volume)],
                 )
             )
 
@@ -378,6 +416,7 @@ def _socket_findings(docker, volumes, builds_dir):
                 "socket mode with privileged = true: jobs already control the host daemon through the socket, and "
                 "privileged also gives every job container all devices and capabilities of the host, which socket "
                 "mode never needs; set privileged = false",
+                ["privileged"],
             )
         )
     for spec, volume in socket_binds:
@@ -388,6 +427,7 @@ def _socket_findings(docker, volumes, builds_dir):
                     'the Docker socket bind "%s" is read-only, but :ro only protects the socket file, not the Docker '
                     "API behind it: jobs still control the host daemon (root-equivalent); drop \":ro\" so the "
                     "config does not suggest a restriction, or use dind mode to keep jobs off the host daemon" % spec,
+                    [_volume_key(volume)],
                 )
             )
     return found
@@ -408,17 +448,19 @@ def _dind_findings(docker, volumes, services, variables):
                 "dind mode, but %s: dockerd in the dind service needs a privileged container and fails to start, so "
                 "jobs cannot reach tcp://docker:2375/2376; set privileged = true, or services_privileged = true to "
                 "keep job containers unprivileged" % state,
+                [key for key in ("services_privileged", "privileged") if key in docker] or ["privileged"],
             )
         )
     else:
-        for service in services:
+        for number, service in enumerate(services):
             if is_dind_service(service) and not docker_executor.service_privileged(docker, service["name"]):
                 found.append(_finding(
                     "dind-not-privileged",
                     'dind mode, but allowed_privileged_services %s has no pattern that matches the dind service "%s": '
                     "the runner starts it unprivileged, and dockerd fails to start; add its image to "
                     "allowed_privileged_services (the patterns match the image as written, tag included)"
-                    % (docker.get("allowed_privileged_services"), service["name"])))
+                    % (docker.get("allowed_privileged_services"), service["name"]),
+                    ["allowed_privileged_services", "services[%d].name" % number]))
 
     for spec, volume in volumes:
         exposed_at = _socket_exposure(volume)
@@ -429,10 +471,12 @@ def _dind_findings(docker, volumes, services, variables):
                     'dind mode, but volume "%s" exposes the host\'s Docker socket at %s: [runners.docker] volumes '
                     "are mounted into service containers too, so jobs and services reach the host daemon (root on "
                     "the host) and the isolation dind is for is lost; remove that volume" % (spec, exposed_at),
+                    [_volume_key(volume)],
                 )
             )
 
-    dind_images = [_Image(service["name"]) for service in services if is_dind_service(service)]
+    dind_numbers = [number for number, service in enumerate(services) if is_dind_service(service)]
+    dind_images = [_Image(services[number]["name"]) for number in dind_numbers]
     if not dind_images:
         found.append(
             _finding(
@@ -441,6 +485,7 @@ def _dind_findings(docker, volumes, services, variables):
                 'a service such as "docker:<version>-dind" (reached as host "docker"), or docker fails with '
                 '"Cannot connect to the Docker daemon at tcp://docker:2375"; add it to [[runners.docker.services]] '
                 "to give it to every job",
+                ["services"],
             )
         )
 
@@ -451,8 +496,8 @@ def _dind_findings(docker, volumes, services, variables):
     dind_version = next((d.version for d in dind_images if d.version and not d.unpinned_reason()), "")
     example = dind_version or (cli.version if cli is not None and cli.version else "X.Y.Z")
     pin_fix = 'pin both to the same version, e.g. "docker:%s" and "docker:%s-dind"' % (example, example)
-    for role, ref in ([("Docker CLI image", cli)] if cli is not None else []) + [
-        ("dind service image", d) for d in dind_images
+    for role, ref, key in ([("Docker CLI image", cli, "image")] if cli is not None else []) + [
+        ("dind service image", d, "services[%d].name" % number) for number, d in zip(dind_numbers, dind_images)
     ]:
         reason = ref.unpinned_reason()
         if reason:
@@ -461,10 +506,11 @@ def _dind_findings(docker, volumes, services, variables):
                     "dind-image-unpinned",
                     '%s "%s" is not pinned to a version (%s): the CLI and the dind daemon drift apart whenever the '
                     "tag moves; %s" % (role, ref.ref, reason, pin_fix),
+                    [key],
                 )
             )
     if cli is not None and cli.version:
-        for dind in dind_images:
+        for number, dind in zip(dind_numbers, dind_images):
             if dind.version and dind.version != cli.version:
                 found.append(
                     _finding(
@@ -473,6 +519,7 @@ def _dind_findings(docker, volumes, services, variables):
                         "images are made to run at the same version, a mismatch fails with API version errors or "
                         'missing features; use one version for both, e.g. "docker:%s" with "%s"'
                         % (cli.ref, cli.version, dind.ref, dind.version, dind.version, dind.ref),
+                        ["image", "services[%d].name" % number],
                     )
                 )
 
@@ -485,6 +532,7 @@ def _dind_findings(docker, volumes, services, variables):
                 "anything on the job network can drive it, and dockerd waits about 15 s before it listens on TCP "
                 'without TLS; prefer TLS: leave DOCKER_TLS_CERTDIR at "/certs" and add "/certs/client" to '
                 "[runners.docker] volumes",
+                ["variables.DOCKER_TLS_CERTDIR"],
             )
         )
     else:
@@ -498,6 +546,7 @@ def _dind_findings(docker, volumes, services, variables):
                     "and the job container cannot see them, so docker fails to connect to tcp://docker:2376; add "
                     '"%s" to [runners.docker] volumes (runner volumes are shared by the job and its services), or '
                     'set DOCKER_TLS_CERTDIR="" to run without TLS' % (shown, client_dir, client_dir),
+                    ["volumes"],
                 )
             )
     host = variables.get("DOCKER_HOST") or ""
@@ -511,13 +560,14 @@ def _dind_findings(docker, volumes, services, variables):
                 "DOCKER_HOST=tcp://docker:%s or leave it out (the docker image picks the right one)" % (
                     host, "listens on 2376 with TLS (DOCKER_TLS_CERTDIR is set)" if wanted == "2376"
                     else 'listens on 2375 without TLS (DOCKER_TLS_CERTDIR="")', wanted),
+                ["variables.DOCKER_HOST"],
             )
         )
     return found
 
 
 def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, services=None, variables=None, host_mtu=None,
-             docker_engine=None):
+             docker_engine=None, shared=None):
     """Check a runner's ``[runners.docker]`` settings for ``mode`` (``socket`` or ``dind``).
 
     ``docker`` is the ``[runners.docker]`` table as a dict; its ``services``
@@ -528,10 +578,13 @@ def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, servic
     the default ``/builds``. ``host_mtu`` is the MTU of the host's Docker network (the smaller of its bridge and the
     link it goes out on) where known: below 1500, a dind service needs ``--mtu`` at or below it. ``docker_engine``
     is the host's Docker Engine where known (its version, or a dict, see docker_api_versions.engine_input()): in
-    socket mode the job image's CLI must be able to talk to it.
+    socket mode the job image's CLI must be able to talk to it. ``shared`` tells whether several projects use the
+    runner (GitLab's instance and group runners), None when unknown: such a runner should not pull if-not-present.
 
-    Returns a list of ``{"severity", "code", "message"}`` dicts, errors before
-    warnings, each group in check order; an empty list when all is well.
+    Returns a list of ``{"severity", "code", "message", "keys"}`` dicts, errors before
+    warnings, each group in check order; an empty list when all is well. ``keys`` name the settings a finding is
+    about: ``[runners.docker]`` keys (``volumes[2]``), the services (``services[0].name``, counting ``docker``'s
+    before ``services``), ``variables.NAME``.
     Raises ValueError when an input has the wrong type.
     """
     if not isinstance(docker, dict):
@@ -551,6 +604,8 @@ def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, servic
     all_services = _services(docker.get("services"), "[[runners.docker.services]]") + _services(services, "services")
     variables = _variables(variables)
     host_engine = docker_api_versions.engine_input(docker_engine)
+    if shared is not None and not isinstance(shared, bool):
+        raise ValueError("shared must be true, false or null (not known), got %s %r" % (type(shared).__name__, shared))
 
     found = []
     if mode not in MODES:
@@ -570,7 +625,164 @@ def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, servic
         found.extend(_dind_mtu_findings(all_services, host_mtu))
     if mode in MODES:
         found.extend(_api_findings(docker.get("image"), mode, all_services, variables, host_engine))
+    found.extend(_isolation_findings(docker, mode))
+    found.extend(_pull_policy_findings(docker, mode, shared))
     return [f for f in found if f["severity"] == "error"] + [f for f in found if f["severity"] == "warning"]
+
+
+# Capabilities that reach past a container (Docker's default set holds none of them), and what each allows
+# (capabilities(7)); any other capability stays within the container's own namespaces.
+_RISKY_CAPABILITIES = {
+    "ALL": "every capability",
+    "SYS_ADMIN": "mounting file systems and most of what root may do",
+    "SYS_MODULE": "loading kernel modules",
+    "SYS_RAWIO": "raw access to devices and memory",
+    "SYS_PTRACE": "tracing any process it sees",
+    "SYS_BOOT": "rebooting the host",
+    "SYS_TIME": "setting the host's clock",
+    "DAC_READ_SEARCH": "opening any file of a bind-mounted file system by handle, outside the mounted directory",
+    "BPF": "loading BPF programs into the host's kernel",
+    "MAC_ADMIN": "changing the host's AppArmor or SELinux policy",
+    "MAC_OVERRIDE": "overriding the host's AppArmor or SELinux policy",
+}
+# Security options that switch a protection off (docker run --security-opt, either separator).
+_RISKY_SECURITY_OPTS = {
+    ("seccomp", "unconfined"): "no seccomp filter: every system call, those Docker blocks by default included",
+    ("apparmor", "unconfined"): "no AppArmor profile",
+    ("label", "disable"): "no SELinux separation",
+    ("systempaths", "unconfined"): "/proc and /sys without their masked and read-only paths",
+}
+# Host devices that hold the host's memory or disks: with one, a job reads and writes any file of the host.
+_RISKY_DEVICE = re.compile(r"^/dev(?:/(?:mem|kmem|port|sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(?:n\d+)?"
+                           r"(?:p\d+)?|dm-\d+|md\d*|mapper(?:/.*)?|disk(?:/.*)?))?/?\Z")
+# device_cgroup_rules that allow every device (a, any major and minor) or every block device.
+_RISKY_CGROUP_RULE = re.compile(r"^\s*[ab]\s+\*:\*\s+\S*[rw]")
+_HOST_NAMESPACES = (
+    ("network_mode", "every job and service container uses the host's network stack: jobs reach whatever listens "
+                     "on the host's loopback (a Docker API on tcp://127.0.0.1, the registry mirror, the runner's "
+                     "metrics), and services of concurrent jobs compete for the host's ports",
+     'remove network_mode (the default bridge; FF_NETWORK_PER_BUILD gives each job a network of its own)'),
+    ("pid_mode", "job containers see every process of the host and, as root, can signal or trace them (gitlab-runner "
+                 "and dockerd too); the runner's docs rate it like privileged mode",
+     "remove pid_mode, or keep this runner to trusted projects"),
+    ("ipcmode", "job containers share the host's System V IPC and /dev/shm: they read and write the shared memory of "
+                "the host's processes", "remove ipcmode (or use \"shareable\" between job containers)"),
+    ("userns_mode", "job and service containers run without the daemon's user namespace remapping (userns-remap): "
+                    "root in a job is root on the host for every file it reaches through a bind mount",
+     "remove userns_mode, unless the host's daemon does not remap users at all"),
+)
+
+
+def _strings(value):
+    """``value`` as a list of strings: a string alone, or a list's strings (other types are the schema's to report)."""
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _isolation_findings(docker, mode):
+    """Settings that take job or service containers past their isolation, where they have any left to lose.
+
+    A socket job already drives the host's daemon and a privileged container already has every capability and
+    device: saying more about them would only repeat privileged-with-socket and the dind preset's design.
+    """
+    found = []
+    jobs_have_host = mode == "socket" or docker.get("privileged") is True
+    services_privileged = docker.get("services_privileged")
+    services_have_host = mode == "socket" or (
+        docker.get("privileged") is True if services_privileged is None else services_privileged is True)
+    for key, what, fix in _HOST_NAMESPACES:
+        # The host's network is a matter of ports and reach whatever the containers may do otherwise.
+        if docker.get(key) == "host" and (key == "network_mode" or not jobs_have_host):
+            found.append(_finding("host-namespace", '%s = "host": %s; %s' % (key, what, fix), [key]))
+    # cap_add reaches job containers only (services get privileged or nothing: createServiceHostConfig).
+    risky = []
+    for index, capability in enumerate(_strings(docker.get("cap_add")) if not jobs_have_host else []):
+        name = capability.upper()
+        name = name[4:] if name.startswith("CAP_") else name
+        if name in _RISKY_CAPABILITIES:
+            risky.append((index, capability, _RISKY_CAPABILITIES[name]))
+    if risky:
+        found.append(_finding(
+            "isolation-weakened",
+            "cap_add %s: every job container gets %s, a way past its isolation into the host; add only the "
+            "capabilities the jobs need (NET_ADMIN for a VPN client, say), and give jobs that need more a runner of "
+            "their own" % (", ".join(capability for _index, capability, _what in risky),
+                           "; ".join("%s (%s)" % (capability, what) for _index, capability, what in risky)),
+            ["cap_add[%d]" % index for index, _capability, _what in risky]))
+    for key, containers, have_host in (("security_opt", "job", jobs_have_host),
+                                       ("services_security_opt", "service", services_have_host)):
+        if have_host:
+            continue
+        for index, option in enumerate(_strings(docker.get(key))):
+            name, _separator, value = option.partition("=") if "=" in option else option.partition(":")
+            what = _RISKY_SECURITY_OPTS.get((name.strip().lower(), value.strip().lower()))
+            if what:
+                found.append(_finding(
+                    "isolation-weakened",
+                    '%s "%s": every %s container runs with %s, which keeps a kernel flaw or a stray mount from '
+                    "reaching the host; remove it, or give it to a runner of its own for the jobs that need it"
+                    % (key, option, containers, what),
+                    ["%s[%d]" % (key, index) if isinstance(docker.get(key), list) else key]))
+    device_lists = [("devices", "job", jobs_have_host, docker.get("devices"))]
+    services_devices = docker.get("services_devices")
+    if isinstance(services_devices, dict):
+        device_lists += [('services_devices."%s"' % pattern, "service", services_have_host, devices)
+                         for pattern, devices in services_devices.items()]
+    for key, containers, have_host, devices in device_lists:
+        if have_host:
+            continue
+        for index, device in enumerate(_strings(devices)):
+            if _RISKY_DEVICE.match(device.split(":", 1)[0]):
+                found.append(_finding(
+                    "isolation-weakened",
+                    '%s "%s": every %s container gets this device of the host, which holds its memory or disks: '
+                    "a job reads and writes any file of the host through it; give only the devices the jobs need "
+                    "(/dev/kvm, /dev/net/tun...)" % (key, device, containers),
+                    ["%s[%d]" % (key, index) if isinstance(devices, list) else key]))
+    if not jobs_have_host:
+        for index, rule in enumerate(_strings(docker.get("device_cgroup_rules"))):
+            if _RISKY_CGROUP_RULE.match(rule):
+                found.append(_finding(
+                    "isolation-weakened",
+                    'device_cgroup_rules "%s" lets job containers use every %s device of the host they can create '
+                    "(mknod): its disks included; allow the device numbers the jobs need, e.g. \"c 10:200 rwm\""
+                    % (rule, "block" if rule.strip().startswith("b") else ""),
+                    ["device_cgroup_rules[%d]" % index]))
+    memory = docker.get("memory")
+    unlimited = not isinstance(memory, str) or config_toml_meanings.meaning("runners.docker", "memory", memory)
+    if docker.get("oom_kill_disable") is True and unlimited:
+        found.append(_finding(
+            "oom-kill-disabled",
+            "oom_kill_disable = true without a memory limit: a job that runs out of memory is not stopped, it takes "
+            "the host's memory until the host's own processes (gitlab-runner, dockerd) are killed instead; set "
+            'memory (e.g. "4g") with it, or remove oom_kill_disable', ["oom_kill_disable"]))
+    return found
+
+
+def _pull_policy_findings(docker, mode, shared):
+    """The runner's security docs: if-not-present on a runner several projects share leaks private images.
+
+    A job's own pull_policy wins when allowed_pull_policies (or, without it, pull_policy) allows it
+    (executors/docker/internal/pull/manager.go). A socket job reads every image of the host's daemon anyway.
+    """
+    if mode == "socket" or shared is False:
+        return []
+    policies, allowed = _strings(docker.get("pull_policy")), _strings(docker.get("allowed_pull_policies"))
+    if "if-not-present" in (policies or ["always"]):
+        key, how = "pull_policy", "pulls with if-not-present"
+    elif "if-not-present" in allowed:
+        key, how = "allowed_pull_policies", "lets jobs ask for if-not-present (allowed_pull_policies)"
+    else:
+        return []
+    who = ("a runner several projects share (an instance or group runner)" if shared
+           else "a runner, which matters if several projects share it")
+    return [_finding(
+        "pull-policy-shared",
+        "%s %s: an image one project pulled with its own credentials (a private image) stays on the host, and a "
+        "job of another project that names it runs it without them (the runner's security docs, \"Usage of private "
+        "Docker images with if-not-present pull policy\"); use \"always\" (or \"never\" with images you load "
+        "yourself), or keep if-not-present to a project runner" % (who.capitalize(), how), [key])]
 
 
 def _api_findings(image, mode, services, variables, host_engine):
@@ -580,17 +792,18 @@ def _api_findings(image, mode, services, variables, host_engine):
     fixed = variables.get("DOCKER_API_VERSION")
     if mode == "socket":
         engines = [(host_engine, "the host's", {"min_api": "/etc/docker/daemon.json",
-                                                "engine_pin": "the host's Docker Engine"})]
+                                                "engine_pin": "the host's Docker Engine"}, [])]
     else:
         engines = [(docker_api_versions.engine(docker_api_versions.image_version(service["name"])),
-                    'dind service "%s"' % service["name"], {"engine_pin": "the dind service's image"})
-                   for service in services if is_dind_service(service)]
+                    'dind service "%s"' % service["name"], {"engine_pin": "the dind service's image"},
+                    ["services[%d].name" % number])
+                   for number, service in enumerate(services) if is_dind_service(service)]
     found = []
-    for engine, engine_name, names in engines:
+    for engine, engine_name, names, keys in engines:
         problem = docker_api_versions.cli_problem(image, engine, image_name="image", engine_name=engine_name,
                                                   fixed_api=fixed, names=dict(names, image_pin="its image key"))
         if problem:
-            found.append(_finding("docker-api-incompatible", problem))
+            found.append(_finding("docker-api-incompatible", problem, ["image"] + keys))
     return found
 
 
@@ -603,7 +816,7 @@ def _dind_mtu_findings(services, host_mtu):
     if host_mtu >= DEFAULT_MTU:
         return []
     found = []
-    for service in services:
+    for number, service in enumerate(services):
         if not is_dind_service(service):
             continue
         mtu = dind_mtu(service)
@@ -616,7 +829,7 @@ def _dind_mtu_findings(services, host_mtu):
             "containers %s: their large packets vanish where ICMP \"fragmentation needed\" is filtered, and "
             "clones, pulls and downloads in dind jobs stall; add \"--mtu=%d\" to the service's command "
             "(the runner role's runner_dind_mtu: %d does it for every dind service)"
-            % (host_mtu, service.get("name"), given, host_mtu, host_mtu)))
+            % (host_mtu, service.get("name"), given, host_mtu, host_mtu), ["services[%d].command" % number]))
     return found
 
 

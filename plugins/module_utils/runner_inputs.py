@@ -8,9 +8,12 @@
 role_inputs.coerce() and reports, with the variable's path: GitLab's URL and
 credential rules (gitlab_rules), the runner list (runner_plan, which applies
 GitLab's attribute rules), the settings gitlab-runner refuses in config.toml
-(config_toml_findings.findings() of the rendered file, mapped back to the variable
-that set them), versions, paths and the registry CA list. What needs the host
-(the live config.toml, files on it) stays in the role's preflight.
+(config_toml_findings.findings() of the rendered file), versions, paths and the registry CA list. What needs the
+host (the live config.toml, files on it) stays in the role's preflight.
+
+A finding about the rendered file names the variable the user wrote and the runner it reached: the plan's
+provenance says where each value came from (the runner's own option, runner_docker_defaults, the mode's preset,
+the job image derived from runner_docker_version...), and :func:`plan_variable` turns that into the variable.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import MAX_BACKOFF_DELAY, MAX_RETRIES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.toml_writer import dumps
 
-__all__ = ["GLOBAL_VARIABLES", "check", "listen_address", "plan_defaults"]
+__all__ = ["DEFAULT_VARIABLES", "GLOBAL_VARIABLES", "check", "listen_address", "plan_defaults", "plan_variable"]
 
 # config.toml global key -> the role variable that sets it.
 GLOBAL_VARIABLES = {
@@ -46,8 +49,23 @@ GLOBAL_VARIABLES = {
     "listen_address": "runner_listen_address",
     "session_server": "runner_session_server",
 }
-# [[runners]] keys the plan writes from the runner item's own options, not from its settings.
-_PLAN_KEYS = ("name", "url", "executor", "builds_dir", "cache_dir", "environment", "docker", "token", "id")
+# Each default of runner_plan (``defaults.<key>`` in its provenance) -> the role variable that sets it, as
+# plan_defaults() passes them; None for what the role decides itself. The images and listen_address: plan_variable().
+DEFAULT_VARIABLES = {
+    "url": "runner_gitlab_url",
+    "mode": "runner_mode",
+    "docker_version": "runner_docker_version",
+    "dind_tls": "runner_dind_tls",
+    "builds_dir": "runner_builds_dir",
+    "docker_defaults": "runner_docker_defaults",
+    "dind_registry_mirrors": "runner_dind_registry_mirrors",
+    "dind_mtu": "runner_dind_mtu",
+    "proxy.http_proxy": "runner_http_proxy",
+    "proxy.https_proxy": "runner_https_proxy",
+    "proxy.no_proxy": "runner_no_proxy",
+    "registry_credentials": "runner_registry_credentials",
+    "executor": None,
+}
 _RUNNER_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z")
 _DOCKER_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}\Z")
@@ -56,10 +74,11 @@ _DURATION = re.compile(r"^(?:[0-9]+(?:h|m|s))+\Z")
 # A label key, or key=value, as `--filter label!=` takes it.
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?(?:=[^\s,]*)?\Z")
 _USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}\Z")
-# Ranges of the role's own settings (config.toml's, such as concurrent, are checked on the rendered file).
+# Ranges of the role's own settings (config.toml's, such as concurrent, are checked on the rendered file, and
+# runner_check_interval's 0 and less are the runner's default of 3 s: config_toml_meanings).
 _RANGES = (
-    ("runner_check_interval", 0, None, "seconds between job requests (0 means the runner's default of 3)"),
-    ("runner_shutdown_timeout", 0, None, "seconds"),
+    # The role adds it to the service's stop timeout (graceful-stop.conf), so it is not negative.
+    ("runner_shutdown_timeout", 0, None, "seconds; 0 is the runner's default of 30"),
     ("runner_graceful_stop_timeout", 0, None, "seconds a stop waits for running jobs"),
     ("runner_api_timeout", 1, None, "seconds each request to GitLab may take"),
     ("runner_api_retries", 0, MAX_RETRIES, "retries of a failed request to GitLab"),
@@ -222,25 +241,141 @@ def _scalars(values, report):
                                               "'file': point it at a gitlab-runner binary" % source)
 
 
-def _finding_path(finding, indexes):
-    """The variable that set what a config.toml finding is about."""
-    runner, table = finding.get("runner"), finding.get("table") or ""
-    if runner is None:
-        if table == "session_server":
-            return "runner_session_server"
-        key = re.match(r'"?([A-Za-z_]+)', finding["message"].split(": ", 1)[-1])
-        return GLOBAL_VARIABLES.get(key.group(1) if key else "", "runner_entries")
+def plan_variable(values, origin):
+    """The variable path a user wrote for ``origin``, a path of runner_plan's provenance, or None (the role's own).
+
+    ``runner_entries[2].docker.image`` stays as it is; ``defaults.docker_defaults.pull_policy`` is
+    ``runner_docker_defaults.pull_policy``; the images are the variable their value comes from (the role's defaults
+    derive ``runner_docker_image`` and ``runner_dind_image`` from ``runner_docker_version``).
+    """
+    if not origin.startswith("defaults."):
+        return origin
+    key = origin[len("defaults."):]
+    if key.startswith("global."):
+        name, rest = _split_first(key[len("global."):])
+        variable = _listen_variable(values) if name == "listen_address" else GLOBAL_VARIABLES.get(name)
+        return variable + rest if variable else None
+    if key.startswith(("docker_image", "dind_image")):
+        name, rest = _split_first(key)
+        return _image_variable(values, name) + rest
+    for default in sorted(DEFAULT_VARIABLES, key=len, reverse=True):
+        if key == default or key.startswith((default + ".", default + "[")):
+            variable = DEFAULT_VARIABLES[default]
+            return variable + key[len(default):] if variable else None
+    return None
+
+
+def _split_first(path):
+    """``path``'s first key and the rest: ``session_server.listen_address`` gives ``session_server``, ``.listen_address``."""
+    match = re.match(r"^([^.\[]+)(.*)\Z", path)
+    return match.group(1), match.group(2)
+
+
+def _image_variable(values, key):
+    """The variable a default image came from: the role's defaults derive both from runner_docker_version."""
+    version = values.get("runner_docker_version")
+    image = values.get("runner_" + key)
+    if key == "docker_image":
+        return "runner_docker_version" if image == "docker:%s" % version else "runner_docker_image"
+    if image in ("docker:%s-dind" % version, "runnerops/dind-with-ca:%s-dind" % version):
+        return "runner_docker_version"
+    return "runner_dind_base_image" if image == values.get("runner_dind_base_image") else "runner_dind_image"
+
+
+def _origin_of(provenance, key):
+    """``(origin path, as_written)`` of the config path ``key`` through its nearest recorded parent, or None.
+
+    A value below one recorded as written is the same path below its input (``runners[0].docker.volumes[2]`` under
+    ``runner_entries[0].docker.volumes``); below a derived one, it is the input itself. A runner's table as a whole
+    (``runners[0]``) names no value: None.
+    """
+    rest = ""
+    while key:
+        origin = provenance.get(key)
+        if origin is not None:
+            if re.match(r"^runners\[\d+\]\Z", key):
+                return None
+            return (origin["from"] + rest, True) if origin["as_written"] else (origin["from"], False)
+        match = re.match(r"^(.*?)(\[\d+\]|\.[^.\[]+)\Z", key)
+        if not match:
+            return None
+        key, rest = match.group(1), match.group(2) + rest
+    return None
+
+
+def _config_label(table, location):
+    """How a runner table's ``location`` reads in config.toml: ``[runners.docker] image``, ``[[runners]] environment
+    NO_PROXY`` (an environment entry by its variable's name; its value may be secret)."""
+    environment = re.match(r"^environment\[(\d+)\]\Z", location)
+    if environment:
+        entries = table.get("environment") or []
+        index = int(environment.group(1))
+        if index < len(entries) and isinstance(entries[index], str):
+            return "[[runners]] environment %s" % entries[index].partition("=")[0]
+    if location.startswith("docker."):
+        return "[runners.docker] " + location[len("docker."):]
+    return "[[runners]] " + location
+
+
+class _Named(object):
+    """Findings named for what the user wrote: one line per variable and message, listing every runner it reached."""
+
+    def __init__(self):
+        self.lines = []
+
+    def add(self, severity, variables, message, runner=None, labels=()):
+        """``runner`` (its ``runner_entries[i] "name"``) and ``labels`` (where in its table) give the "via" part;
+        a finding that names one runner's own options has none."""
+        for line in self.lines:
+            if line["key"] == (severity, variables, tuple(labels), message) and runner and runner not in line["runners"]:
+                line["runners"].append(runner)
+                return
+        self.lines.append({"key": (severity, variables, tuple(labels), message), "severity": severity,
+                           "variables": variables, "labels": list(labels), "message": message,
+                           "runners": [runner] if runner else []})
+
+    def report(self, report):
+        for line in self.lines:
+            path = ", ".join(line["variables"])
+            via = [" and ".join(line["runners"])] if line["runners"] else []
+            via += [", ".join(line["labels"])] if line["labels"] else []
+            if via:
+                path += " (via %s)" % ", ".join(via)
+            (report.error if line["severity"] == "error" else report.warning)(path, line["message"])
+
+
+def _name_finding(named, values, plan, finding, indexes):
+    """Add a config.toml finding of the rendered plan, named for the variables the user wrote (see check())."""
+    provenance = plan.get("provenance") or {}
+    tables = plan["config"].get("runners", [])
+    resolved = []
+    for key in finding.get("keys") or []:
+        origin = _origin_of(provenance, key)
+        variable = plan_variable(values, origin[0]) if origin else None
+        if variable and variable not in [item[0] for item in resolved]:
+            resolved.append((variable, origin[1], key))
+    runner = finding.get("runner")
     index = indexes.get(runner)
-    base = "runner_entries[%d]" % index if index is not None else "runner_entries"
-    if table.startswith("runners.docker"):
-        return base + ".docker"
-    if table.startswith("runners."):
-        return base + ".settings." + table.split(".", 1)[1]
-    # A [[runners]] key the role does not write itself came from the runner's settings.
-    key = re.match(r'(?:unknown key )?"?([A-Za-z0-9_-]+)', finding["message"].split("]]: ", 1)[-1])
-    if key and key.group(1) not in _PLAN_KEYS:
-        return base + ".settings"
-    return base
+    if not resolved:
+        # Nothing of what the finding is about came from a known input: the runner, or the list, and the whole message.
+        named.add(finding["severity"], ("runner_entries[%d]" % index if index is not None else "runner_entries",),
+                  finding["message"])
+        return
+    message = config_toml_findings.without_location(finding)
+    if runner is None or index is None:
+        named.add(finding["severity"], tuple(variable for variable, _w, _k in resolved), message)
+        return
+    own = "runner_entries[%d]" % index
+    # A value the runner item holds as written needs no "via": its path says where it is.
+    elsewhere = [(variable, key) for variable, written, key in resolved
+                 if not (written and (variable == own or variable.startswith((own + ".", own + "["))))]
+    if not elsewhere:
+        named.add(finding["severity"], tuple(variable for variable, _w, _k in resolved), message)
+        return
+    number = next(number for number, table in enumerate(tables) if table.get("name") == runner)
+    labels = [_config_label(tables[number], key.split(".", 1)[1]) for _variable, key in elsewhere if "." in key]
+    named.add(finding["severity"], tuple(variable for variable, _w, _k in resolved), message,
+              '%s "%s"' % (own, runner), labels)
 
 
 def _dind_registry_mirrors(values, report):
@@ -288,19 +423,7 @@ def _registry_credentials(values, report):
     docker_auth.check_list(entries, "runner_registry_credentials", report)
 
 
-def _job_image_variable(values, entries, index):
-    """The variable that set the job image of runner_entries[index]: its own, the role-wide keys, or the default."""
-    entry = entries[index] if isinstance(entries, list) and index < len(entries) else {}
-    if isinstance(entry, dict) and isinstance(entry.get("docker"), dict) and "image" in entry["docker"]:
-        return "runner_entries[%d].docker.image" % index
-    if "image" in (values.get("runner_docker_defaults") or {}):
-        return "runner_docker_defaults.image"
-    if values.get("runner_docker_image") == "docker:%s" % values.get("runner_docker_version"):
-        return "runner_docker_version"
-    return "runner_docker_image"
-
-
-def _docker_api(values, plan, report):
+def _docker_api(values, plan, report, named):
     """Socket jobs' Docker CLI and gitlab-runner itself against the host's Docker Engine (docker_api_versions).
 
     The engine is runner_docker_engine_version: the docker role's docker_version, else what ``dockerd --version``
@@ -323,20 +446,20 @@ def _docker_api(values, plan, report):
         ", found on the host" if version.startswith("Docker version") else "")
     names = {"min_api": "docker_daemon_options",
              "engine_pin": "docker_version", "runner_pin": "runner_version"}
-    entries = values.get("runner_entries") or []
-    indexes = dict((entry.get("name"), index) for index, entry in enumerate(entries) if isinstance(entry, dict))
-    reported = set()
-    for table in plan["config"].get("runners", []):
+    indexes = _entry_indexes(values)
+    for number, table in enumerate(plan["config"].get("runners", [])):
         if plan["modes"].get(table.get("name")) != "socket":
             continue
-        path = _job_image_variable(values, entries, indexes.get(table.get("name"), len(entries)))
+        key = "runners[%d].docker.image" % number
+        origin = _origin_of(plan.get("provenance") or {}, key)
+        variable = (origin and plan_variable(values, origin[0])) or "runner_entries"
         fixed = dict(item.partition("=")[::2] for item in table.get("environment", [])
                      if isinstance(item, str)).get("DOCKER_API_VERSION")
         problem = docker_api_versions.cli_problem(table.get("docker", {}).get("image"), engine, engine_name=engine_name,
-                                                  fixed_api=fixed, names=dict(names, image_pin=path))
-        if problem and (path, problem) not in reported:
-            reported.add((path, problem))
-            report.error(path, problem)
+                                                  fixed_api=fixed, names=dict(names, image_pin=variable))
+        if problem:
+            _name_finding(named, values, plan, {"severity": "error", "message": problem, "runner": table.get("name"),
+                                                "keys": [key]}, indexes)
     result = docker_api_versions.runner_problem(values.get("runner_version"), engine, engine_name=engine_name,
                                                 names=names)
     if result:
@@ -367,15 +490,18 @@ def check(values, report):
     except ValueError as error:
         report.error("runner_entries", str(error))
         return None
-    indexes = dict((entry.get("name"), index) for index, entry in enumerate(entries or [])
-                   if isinstance(entry, dict))
-    for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"]):
-        path = _finding_path(finding, indexes)
-        if path == "runner_listen_address":
-            path = _listen_variable(values)
-        if finding["severity"] == "error":
-            report.error(path, finding["message"])
-        else:
-            report.warning(path, finding["message"])
-    _docker_api(values, plan, report)
+    indexes = _entry_indexes(values)
+    named = _Named()
+    runner_types = dict((request["name"], request.get("runner_type")) for request in plan["registrations"])
+    for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"], runner_types=runner_types):
+        _name_finding(named, values, plan, finding, indexes)
+    _docker_api(values, plan, report, named)
+    named.report(report)
     return None if report.errors else plan
+
+
+def _entry_indexes(values):
+    """runner_entries' index of each runner name."""
+    entries = values.get("runner_entries")
+    return dict((entry.get("name"), index) for index, entry in enumerate(entries if isinstance(entries, list) else [])
+                if isinstance(entry, dict))

@@ -13,6 +13,10 @@ GitLab's rules for runner attributes, and reports every problem with the
 path of the value (``runner_entries[2].tags[0]``); ``[runners.docker]`` keys
 and values are checked on the rendered file by config_toml_findings.findings().
 The mode presets come from docker_modes, their one home.
+
+The plan also says where each value of the config came from (``provenance``): the runner's own option, a
+role-wide default (``defaults.docker_defaults.pull_policy``), the mode's preset, the job image derived from
+``docker_version``... so that a finding about the rendered file can name what the user wrote.
 """
 
 from __future__ import annotations
@@ -62,6 +66,10 @@ _DEFAULT_KEYS = frozenset(("url", "mode", "docker_version", "docker_image", "din
                            "dind_registry_mirrors", "dind_mtu", "proxy", "registry_credentials", "builds_dir",
                            "docker_defaults", "executor", "global"))
 _PROXY_KEYS = ("http_proxy", "https_proxy", "no_proxy", "gitlab_internal")
+# The role-wide entries of a runner's environment, by variable name (lower case), and the default they come from;
+# any other inherited entry is the dind preset's DOCKER_TLS_CERTDIR, which dind_tls decides.
+_ENVIRONMENT_ORIGINS = {"http_proxy": "defaults.proxy.http_proxy", "https_proxy": "defaults.proxy.https_proxy",
+                        "no_proxy": "defaults.proxy.no_proxy", "docker_auth_config": "defaults.registry_credentials"}
 _SERVICE_KEYS = ("name", "alias", "command", "entrypoint", "environment")
 _RUNNER_DEFAULT_BUILDS_DIR = docker_executor.DEFAULT_BUILDS_DIR
 
@@ -90,10 +98,17 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     created, for GitLab's rules on runner types and their ids.
 
     Returns ``{"config": {<global keys>, "runners": [...]}, "absent": [names],
-    "registrations": [...], "modes": {name: mode}, "proxy_environment": {...}}``; ``proxy_environment`` holds the
+    "registrations": [...], "modes": {name: mode}, "proxy_environment": {...}, "provenance": {...}}``;
+    ``proxy_environment`` holds the
     proxy variables the host's programs need (http_proxy.environment(), NO_PROXY completed with the dind mirrors'
     hosts and, when ``gitlab_internal``, GitLab's), ``{}`` without a proxy; ``proxy_task_environment`` the same
-    without the proxies' credentials (for a task's environment keyword, which Ansible prints at -vvv). Raises
+    without the proxies' credentials (for a task's environment keyword, which Ansible prints at -vvv).
+    ``provenance`` maps paths in ``config`` (``concurrent``, ``runners[0].docker.volumes[1]``, ``runners[0]`` for
+    the table itself) to ``{"from": path, "as_written": bool}``: the input the value came from, in the terms of
+    the arguments (``runner_entries[2].docker.image``, ``runner_entries[2].mode`` for a preset's key,
+    ``defaults.docker_version`` for the image derived from it, ``defaults.docker_defaults.pull_policy``).
+    ``as_written`` means the value is that input as given, so a path below it (``volumes[1]``) is the same path
+    below the input; a derived value names its input alone. Paths and names only: no value is in it. Raises
     PlanError (a ValueError) listing every problem, each with its path and the fix.
     """
     problems = []
@@ -115,6 +130,7 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
         if problem:
             problems.append((DEFAULT_URL_PATH, problem))
     config = dict(defaults["global"])
+    provenance = dict((key, _origin("defaults.global." + key)) for key in config)
     tables = []
     absent = []
     registrations = []
@@ -138,6 +154,9 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
         if runner.state == "absent":
             absent.append(runner.name)
             continue
+        provenance["runners[%d]" % len(tables)] = _origin(runner.path, False)
+        for location, origin in runner.origins.items():
+            provenance["runners[%d].%s" % (len(tables), location)] = origin
         tables.append(runner.table())
         modes[runner.name] = runner.mode
     if problems:
@@ -145,7 +164,13 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
     config["runners"] = tables
     return {"config": config, "absent": absent, "registrations": registrations, "modes": modes,
             "proxy_environment": proxy_environment,
-            "proxy_task_environment": http_proxy.public_environment(proxy_environment)}
+            "proxy_task_environment": http_proxy.public_environment(proxy_environment),
+            "provenance": provenance}
+
+
+def _origin(path, as_written=True):
+    """Where a value of the config came from: ``path`` of the input, and whether the value is that input as given."""
+    return {"from": path, "as_written": as_written}
 
 
 def _proxy_environment(defaults, entries):
@@ -198,6 +223,9 @@ def _defaults(defaults):
         version = str(version)
     docker_image = defaults.get("docker_image") or ("docker:%s" % version if version else None)
     dind_image = defaults.get("dind_image") or ("docker:%s-dind" % version if version else None)
+    # Given, or derived from docker_version: findings about them name the one the user wrote.
+    origins = dict((key, _origin("defaults." + key) if defaults.get(key) else _origin("defaults.docker_version", False))
+                   for key in ("docker_image", "dind_image"))
     if not docker_image or not dind_image:
         raise ValueError(
             "defaults need docker_version (or both docker_image and dind_image): the job image and the dind "
@@ -245,6 +273,7 @@ def _defaults(defaults):
         "docker_defaults": docker_defaults,
         "executor": defaults.get("executor") or "docker",
         "global": dict((key, global_settings[key]) for key in ordered if not _is_empty(global_settings[key])),
+        "origins": origins,
     }
 
 
@@ -256,6 +285,8 @@ class _Runner(object):
         self.problems = []
         self.defaults = defaults
         self.name = None
+        # Where each value of the [[runners]] table came from, by its path in the table (docker.volumes[1]).
+        self.origins = {}
         if not isinstance(entry, Mapping):
             self._problem(None, "must be a dict with at least a name, got %s" % type_name(entry))
             return
@@ -284,7 +315,12 @@ class _Runner(object):
             if problem:
                 self._problem("url", problem)
         self.url = url.strip() if isinstance(url, str) else url
+        self.origins["name"] = _origin(path + ".name")
+        self.origins["url"] = _origin(path + ".url" if entry.get("url") else "defaults.url")
+        self.origins["executor"] = _origin("defaults.executor")
         self.mode = self._choice("mode", entry.get("mode") or defaults["mode"], MODES)
+        # The preset of the mode: what it writes is derived from the mode, wherever the mode was set.
+        self.mode_origin = _origin(path + ".mode" if entry.get("mode") else "defaults.mode", False)
         self.state = self._choice("state", entry.get("state") or "present", STATES)
         self.token = None if _is_empty(entry.get("token")) else entry.get("token")
         if self.token is not None:
@@ -300,6 +336,9 @@ class _Runner(object):
                 self._problem("tags" if key.startswith("tag_list") else key, message)
         self.builds_dir = self._path("builds_dir")
         self.cache_dir = self._path("cache_dir")
+        self.builds_dir_origin = _origin(path + ".builds_dir" if self.builds_dir else "defaults.builds_dir")
+        self.origins["builds_dir"] = self.builds_dir_origin
+        self.origins["cache_dir"] = _origin(path + ".cache_dir")
         self.environment = self._environment()
         self.settings = self._settings()
         self.docker = self._docker()
@@ -346,8 +385,13 @@ class _Runner(object):
             return []
         preset = docker_modes.environment_preset(self.mode, self.defaults["dind_tls"])
         # The runner's own entries win: the preset and the role's (the proxy) keep only variables it does not set.
-        return [item for item in preset + self.defaults.get("environment", [])
-                if item.partition("=")[0] not in own] + list(given)
+        inherited = [item for item in preset + self.defaults.get("environment", []) if item.partition("=")[0] not in own]
+        for index, item in enumerate(inherited):
+            self.origins["environment[%d]" % index] = _origin(_ENVIRONMENT_ORIGINS.get(
+                item.partition("=")[0].lower(), "defaults.dind_tls"), False)
+        for index in range(len(given)):
+            self.origins["environment[%d]" % (len(inherited) + index)] = _origin("%s.environment[%d]" % (self.path, index))
+        return inherited + list(given)
 
     def _settings(self):
         settings = self.entry.get("settings") or {}
@@ -359,8 +403,11 @@ class _Runner(object):
             if key in RESERVED_SETTINGS:
                 self._problem("settings.%s" % key, "is written by the role itself: use %s instead"
                               % RESERVED_SETTINGS[key])
-        return dict((key, value) for key, value in settings.items()
+        kept = dict((key, value) for key, value in settings.items()
                     if value is not None and key not in RESERVED_SETTINGS)
+        for key in kept:
+            self.origins[key] = _origin("%s.settings.%s" % (self.path, key))
+        return kept
 
     def _docker(self):
         given = self.entry.get("docker") or {}
@@ -371,29 +418,59 @@ class _Runner(object):
         services = self.entry.get("services")
         if "services" in given and services is not None:
             self._problem("services", "is set twice, in docker.services and in services: keep one of them (services)")
+        builds_dir = self.builds_dir or self.defaults["builds_dir"]
         docker = docker_modes.preset(self.mode, self.defaults["docker_image"], self.defaults["dind_image"],
-                                     self.builds_dir or self.defaults["builds_dir"], self.defaults["dind_tls"])
+                                     builds_dir, self.defaults["dind_tls"])
+        for key in docker:
+            self.origins["docker." + key] = self.mode_origin
+        self.origins["docker.image"] = self.defaults["origins"]["docker_image"]
+        for index, spec in enumerate(docker.get("volumes", [])):
+            if spec == "%s:%s" % (builds_dir, builds_dir):
+                self.origins["docker.volumes[%d]" % index] = _origin(self.builds_dir_origin["from"], False)
+        if "services" in docker:
+            self.origins["docker.services[0].name"] = self.defaults["origins"]["dind_image"]
         # Role-wide keys over the preset, then the runner's own; a key given replaces the value, null removes it.
-        for layer in (self.defaults["docker_defaults"], given):
+        for layer, where in ((self.defaults["docker_defaults"], "defaults.docker_defaults"),
+                             (given, self.path + ".docker")):
             for key, value in layer.items():
+                self._replaced("docker." + key, "%s.%s" % (where, key))
                 if value is None:
                     docker.pop(key, None)
                 else:
                     docker[key] = _plain(value)
         if services is not None:
+            self._replaced("docker.services", self.path + ".services")
             docker["services"] = services
         # The job's own network (FF_NETWORK_PER_BUILD) carries the MTU the dind daemons get.
         if self.mode == "dind" and self.defaults["dind_mtu"] and "network_mtu" not in docker and self._per_build_network(docker):
             docker["network_mtu"] = self.defaults["dind_mtu"]
+            self.origins["docker.network_mtu"] = _origin("defaults.dind_mtu", False)
         if "services" in docker:
+            source = self.origins["docker.services"]
+            if source["as_written"] and isinstance(docker["services"], list):
+                for index, service in enumerate(docker["services"]):
+                    if isinstance(service, str):  # written as the image alone: its name is the item itself
+                        self.origins["docker.services[%d].name" % index] = _origin("%s[%d]" % (source["from"], index))
             docker["services"] = self._services(docker["services"], "services" if services is not None
                                                 else "docker.services")
             if self.mode == "dind":
-                docker["services"] = docker_modes.with_daemon_flags(
+                flagged = docker_modes.with_daemon_flags(
                     docker["services"], mirrors=self.defaults["dind_registry_mirrors"], mtu=self.defaults["dind_mtu"])
+                for index, (before, after) in enumerate(zip(docker["services"], flagged)):
+                    if before.get("command") != after.get("command"):
+                        self.origins["docker.services[%d].command" % index] = _origin(
+                            "defaults.dind_registry_mirrors" if self.defaults["dind_registry_mirrors"]
+                            else "defaults.dind_mtu", False)
+                docker["services"] = flagged
             if not docker["services"]:
                 del docker["services"]
         return docker
+
+    def _replaced(self, location, path):
+        """``location`` now holds the value at ``path`` as written: what was recorded below it no longer holds."""
+        for known in [known for known in self.origins if known.startswith((location + ".", location + "["))]:
+            del self.origins[known]
+        self.origins[location] = _origin(path)
 
     def _per_build_network(self, docker):
         """Whether the runner creates a network per job: docker_executor.network_per_build() of its settings."""

@@ -160,7 +160,8 @@ def test_syntax_errors_name_line_and_column(text, line, column, reason):
     assert isinstance(caught.value, ValueError)
     found = findings(text)
     assert found == [
-        {"severity": "error", "code": "toml-syntax", "message": str(caught.value), "runner": None, "table": None}
+        {"severity": "error", "code": "toml-syntax", "message": str(caught.value), "runner": None, "table": None,
+         "keys": []}
     ]
     assert "line %d, column %d" % (line, column) in found[0]["message"]
     assert "GitLab Runner cannot load it" in found[0]["message"]
@@ -239,6 +240,7 @@ def test_unknown_key_in_text_names_runner_and_table():
             "The runner silently ignores unknown keys, so this setting has no effect; fix the name or remove it",
             "runner": "docker-socket",
             "table": "runners.docker",
+            "keys": ["runners[0].docker.tls_verfy"],
         }
     ]
 
@@ -635,7 +637,7 @@ def test_data_of_wrong_type_raises():
 
 
 def test_finding_codes():
-    assert sorted(FINDING_CODES) == ["toml-syntax", "unknown-key", "value-invalid", "wrong-type"]
+    assert sorted(FINDING_CODES) == ["toml-syntax", "unknown-key", "value-invalid", "value-meaning", "wrong-type"]
     assert set(ALL_FINDING_CODES) == set(FINDING_CODES) | set(DOCKER_FINDING_CODES)
     for severity, description in ALL_FINDING_CODES.values():
         assert severity in ("error", "warning") and description.endswith(".")
@@ -645,7 +647,7 @@ def test_findings_have_the_documented_shape():
     found = findings(BROKEN_SOCKET.replace("concurrent", "x") + "\nconcurent = 1\n")
     assert found
     for finding in found:
-        assert set(finding) == {"severity", "code", "message", "runner", "table"}
+        assert set(finding) == {"severity", "code", "message", "runner", "table", "keys"}
         assert finding["code"] in ALL_FINDING_CODES
         assert finding["table"] in SCHEMA
 
@@ -663,6 +665,7 @@ def test_docker_check_errors_become_findings(monkeypatch):
             "message": 'runner "docker-socket" [runners.docker]: [runners.docker] something unexpected',
             "runner": "docker-socket",
             "table": "runners.docker",
+            "keys": [],
         }
     ]
 

@@ -98,6 +98,7 @@ def test_article_dind_without_tls_only_warns():
             "severity": "warning",
             "code": "dind-without-tls",
             "message": found[0]["message"],
+            "keys": ["variables.DOCKER_TLS_CERTDIR"],
         }
     ]
     assert "2375" in found[0]["message"] and "15 s" in found[0]["message"]
@@ -587,7 +588,7 @@ def test_errors_come_before_warnings_in_check_order():
     ]
     assert found == findings(docker, "dind", services=["docker:dind"], variables=NO_TLS)
     for finding in found:
-        assert set(finding) == {"severity", "code", "message"}
+        assert set(finding) == {"severity", "code", "message", "keys"}
         assert finding["severity"] == FINDING_CODES[finding["code"]][0]
 
 
@@ -597,10 +598,11 @@ def test_finding_codes_table():
         "privileged-with-socket", "socket-readonly-ineffective", "dind-not-privileged", "socket-in-dind",
         "dind-service-missing", "dind-image-unpinned", "dind-version-mismatch", "tls-certs-volume-missing",
         "dind-without-tls", "sensitive-host-path", "dind-host-mismatch", "dind-mtu", "docker-api-incompatible",
+        "host-namespace", "isolation-weakened", "pull-policy-shared", "oom-kill-disabled",
     }
     warnings = {code for code, (severity, _summary) in FINDING_CODES.items() if severity == "warning"}
     assert warnings == {"socket-readonly-ineffective", "dind-service-missing", "dind-without-tls", "sensitive-host-path",
-                        "dind-mtu"}
+                        "dind-mtu", "host-namespace", "isolation-weakened", "pull-policy-shared", "oom-kill-disabled"}
     for severity, summary in FINDING_CODES.values():
         assert severity in ("error", "warning") and summary
 

@@ -55,7 +55,6 @@ def test_defaults_are_valid():
 @pytest.mark.parametrize("changes, path, message", [
     ({"runner_version": "17.11"}, "runner_version", "not X.Y.Z"),
     ({"runner_docker_version": "latest"}, "runner_docker_version", "not X.Y or X.Y.Z"),
-    ({"runner_check_interval": -1}, "runner_check_interval", "must be at least 0"),
     ({"runner_dind_registry_mirrors": ["mirror.example.com"]}, "runner_dind_registry_mirrors[0]", "without http://"),
     ({"runner_dind_registry_mirrors": ["ftp://mirror.example.com"]}, "runner_dind_registry_mirrors[0]",
      "unsupported scheme"),
@@ -81,12 +80,12 @@ def test_defaults_are_valid():
     ({"runner_registration_token": "GR1348941x"}, "runner_access_token, runner_registration_token", "both given"),
     ({"runner_concurrent": 0}, "runner_concurrent", "runs no jobs at all"),
     ({"runner_listen_address": ":0x"}, "runner_listen_address", "is not host:port"),
-    ({"runner_session_server": {"listen_address": ":70000"}}, "runner_session_server", "has port 70000"),
+    ({"runner_session_server": {"listen_address": ":70000"}}, "runner_session_server.listen_address", "has port 70000"),
     ({"runner_registry_ca_certs": [{"registry": "a:b", "certificate": "x"}]}, "runner_registry_ca_certs[0].registry",
      "is not a host or host:port"),
-    ({"runner_entries": [{"name": "r1", "docker": {"privileged": True}}]}, "runner_entries[0].docker",
+    ({"runner_entries": [{"name": "r1", "docker": {"privileged": True}}]}, "runner_entries[0].docker.privileged",
      "privileged = true"),
-    ({"runner_entries": [{"name": "r1", "settings": {"limitt": 1}}]}, "runner_entries[0].settings",
+    ({"runner_entries": [{"name": "r1", "settings": {"limitt": 1}}]}, "runner_entries[0].settings.limitt",
      'did you mean "limit"'),
 ])
 def test_runner_rules(changes, path, message):
@@ -97,6 +96,7 @@ def test_runner_rules(changes, path, message):
 
 @pytest.mark.parametrize("changes", [
     {"runner_version": "17.11.0"}, {"runner_docker_version": "27.5"}, {"runner_check_interval": 0},
+    {"runner_check_interval": -1},
     {"runner_api_retries": 10}, {"runner_listen_address": "[::]:9252"}, {"runner_ca_path": "/etc/ssl/ca.pem"},
     {"runner_package_key_fingerprint": "f640 3f65 44a3 8863 daa0 b6e0 3f01 618a 5131 2f3f"},
     {"runner_access_token": "", "runner_registration_token": "GR1348941x"},
@@ -109,7 +109,8 @@ def test_runner_rules_accept(changes):
 def test_a_dind_runner_without_tls_only_warns():
     report, plan = _runner(runner_mode="dind", runner_dind_tls=False)
     assert report.errors == [] and plan["modes"] == {"r1": "dind"}
-    assert [p for p, m in report.warnings if "DOCKER_TLS_CERTDIR" in m] == ["runner_entries[0].docker"]
+    assert [p for p, m in report.warnings if "DOCKER_TLS_CERTDIR" in m] == [
+        'runner_dind_tls (via runner_entries[0] "r1", [[runners]] environment DOCKER_TLS_CERTDIR)']
 
 
 @pytest.mark.parametrize("changes, path, message", [
@@ -267,7 +268,8 @@ def test_the_binary_download_takes_no_proxy_credentials(method, url, errors):
 ])
 def test_a_socket_job_image_the_engine_refuses(changes, path):
     report, plan = _runner(runner_docker_engine_version="29.1.3", **changes)
-    assert [p for p, _m in report.errors] == [path] and plan is None
+    # The variable, then (for a role-wide one) the runner it reached: 'runner_docker_version (via runner_entries[0]...'
+    assert [p.split(" (via ")[0] for p, _m in report.errors] == [path] and plan is None
     message = report.errors[0][1]
     assert "Docker Engine 29.1.3 (runner_docker_engine_version) accepts API 1.44 and newer" in message
     assert "docker_daemon_options" in message and "pin docker_version" in message
@@ -295,13 +297,15 @@ def test_one_problem_per_variable_for_many_runners():
                             runner_docker_image="docker:24.0.9",
                             runner_entries=[{"name": "r1", "tags": ["a"]}, {"name": "r2", "tags": ["b"]},
                                             {"name": "r3", "tags": ["c"], "docker": {"image": "docker:20.10.24"}}])
-    assert [p for p, _m in report.errors] == ["runner_docker_version", "runner_entries[2].docker.image"]
+    assert [p for p, _m in report.errors] == [
+        'runner_docker_version (via runner_entries[0] "r1" and runner_entries[1] "r2", [runners.docker] image)',
+        "runner_entries[2].docker.image"]
 
 
 def test_a_cli_too_new_for_the_engine_found_on_the_host():
     report, _plan = _runner(runner_docker_engine_version="Docker version 20.10.24+dfsg1, build 297e128",
                             runner_docker_version="29.1.3", runner_docker_image="docker:29.1.3")
-    assert [p for p, _m in report.errors] == ["runner_docker_version"]
+    assert [p for p, _m in report.errors] == ['runner_docker_version (via runner_entries[0] "r1", [runners.docker] image)']
     assert "Docker Engine 20.10.24 (runner_docker_engine_version, found on the host) speaks API 1.41 at most" in (
         report.errors[0][1])
 
@@ -337,7 +341,8 @@ def test_a_dind_job_image_the_dind_service_refuses():
                             runner_dind_image="docker:29.1.3-dind",
                             runner_entries=[{"name": "r1", "tags": ["docker"], "mode": "dind",
                                              "docker": {"image": "docker:24.0.9"}}])
-    messages = [m for p, m in report.errors if p == "runner_entries[0].docker"]
+    messages = [m for p, m in report.errors if p == 'runner_entries[0].docker.image, runner_docker_version '
+                '(via runner_entries[0] "r1", [runners.docker] services[0].name)']
     assert any("dind-version-mismatch" not in m and 'the Docker CLI of image "docker:24.0.9" speaks API 1.43' in m
                and 'dind service "docker:29.1.3-dind"' in m for m in messages), messages
 
