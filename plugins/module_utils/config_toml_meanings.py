@@ -30,7 +30,8 @@ Meaning = namedtuple("Meaning", "section key applies means source instead say")
 # host:port, [ipv6]:port, :port or a host alone, as Go's net.SplitHostPort reads them (a host alone is "missing port").
 LISTEN_ADDRESS = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^:\[\]\s]*)(?::(\d{1,5}))?\Z")
 _EVERY_ADDRESS = ("", "0.0.0.0", "[::]", "::")
-_ZERO_DURATION = re.compile(r"^[-+]?(?:0+(?:\.0*)?(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h)?)+\Z")
+# A Go duration (time.ParseDuration: "0" alone, else every number with a unit) that is zero.
+_ZERO_DURATION = re.compile(r"^[-+]?(?:0|(?:0+(?:\.0*)?(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)\Z")
 
 
 def _is_int(value):

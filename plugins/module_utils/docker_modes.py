@@ -647,7 +647,8 @@ _RISKY_CAPABILITIES = {
 }
 # Security options that switch a protection off (docker run --security-opt, either separator).
 _RISKY_SECURITY_OPTS = {
-    ("seccomp", "unconfined"): "no seccomp filter: every system call, those Docker blocks by default included",
+    ("seccomp", "unconfined"): "no seccomp filter (every system call allowed, those Docker's default profile blocks "
+                               "included)",
     ("apparmor", "unconfined"): "no AppArmor profile",
     ("label", "disable"): "no SELinux separation",
     ("systempaths", "unconfined"): "/proc and /sys without their masked and read-only paths",
@@ -673,9 +674,10 @@ _HOST_NAMESPACES = (
 )
 
 
-def _strings(value):
-    """``value`` as a list of strings: a string alone, or a list's strings (other types are the schema's to report)."""
-    if isinstance(value, str):
+def _strings(value, one_string=False):
+    """A list's strings (other types are the schema's to report); with ``one_string``, a string alone too (config.toml's
+    string-or-array keys, such as pull_policy)."""
+    if isinstance(value, str) and one_string:
         return [value]
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
@@ -720,10 +722,10 @@ def _isolation_findings(docker, mode):
             if what:
                 found.append(_finding(
                     "isolation-weakened",
-                    '%s "%s": every %s container runs with %s, which keeps a kernel flaw or a stray mount from '
-                    "reaching the host; remove it, or give it to a runner of its own for the jobs that need it"
-                    % (key, option, containers, what),
-                    ["%s[%d]" % (key, index) if isinstance(docker.get(key), list) else key]))
+                    '%s "%s": every %s container runs with %s, one protection fewer between a job and the host, so '
+                    "a kernel flaw or a stray mount reaches further; remove it, or give the jobs that need it a runner "
+                    "of their own" % (key, option, containers, what),
+                    ["%s[%d]" % (key, index)]))
     device_lists = [("devices", "job", jobs_have_host, docker.get("devices"))]
     services_devices = docker.get("services_devices")
     if isinstance(services_devices, dict):
@@ -739,15 +741,15 @@ def _isolation_findings(docker, mode):
                     '%s "%s": every %s container gets this device of the host, which holds its memory or disks: '
                     "a job reads and writes any file of the host through it; give only the devices the jobs need "
                     "(/dev/kvm, /dev/net/tun...)" % (key, device, containers),
-                    ["%s[%d]" % (key, index) if isinstance(devices, list) else key]))
+                    ["%s[%d]" % (key, index)]))
     if not jobs_have_host:
         for index, rule in enumerate(_strings(docker.get("device_cgroup_rules"))):
             if _RISKY_CGROUP_RULE.match(rule):
                 found.append(_finding(
                     "isolation-weakened",
-                    'device_cgroup_rules "%s" lets job containers use every %s device of the host they can create '
-                    "(mknod): its disks included; allow the device numbers the jobs need, e.g. \"c 10:200 rwm\""
-                    % (rule, "block" if rule.strip().startswith("b") else ""),
+                    'device_cgroup_rules "%s" lets job containers use every %sdevice of the host they can create '
+                    "(mknod), its disks included; allow the device numbers the jobs need, e.g. \"c 10:200 rwm\""
+                    % (rule, "block " if rule.strip().startswith("b") else ""),
                     ["device_cgroup_rules[%d]" % index]))
     memory = docker.get("memory")
     unlimited = not isinstance(memory, str) or config_toml_meanings.meaning("runners.docker", "memory", memory)
@@ -768,21 +770,22 @@ def _pull_policy_findings(docker, mode, shared):
     """
     if mode == "socket" or shared is False:
         return []
-    policies, allowed = _strings(docker.get("pull_policy")), _strings(docker.get("allowed_pull_policies"))
+    policies = _strings(docker.get("pull_policy"), one_string=True)
+    allowed = _strings(docker.get("allowed_pull_policies"), one_string=True)
     if "if-not-present" in (policies or ["always"]):
         key, how = "pull_policy", "pulls with if-not-present"
     elif "if-not-present" in allowed:
         key, how = "allowed_pull_policies", "lets jobs ask for if-not-present (allowed_pull_policies)"
     else:
         return []
-    who = ("a runner several projects share (an instance or group runner)" if shared
-           else "a runner, which matters if several projects share it")
+    who = "A runner several projects share (an instance or group runner)" if shared else "A runner"
     return [_finding(
         "pull-policy-shared",
         "%s %s: an image one project pulled with its own credentials (a private image) stays on the host, and a "
         "job of another project that names it runs it without them (the runner's security docs, \"Usage of private "
         "Docker images with if-not-present pull policy\"); use \"always\" (or \"never\" with images you load "
-        "yourself), or keep if-not-present to a project runner" % (who.capitalize(), how), [key])]
+        "yourself), or keep if-not-present to a project runner%s"
+        % (who, how, "" if shared else "; if only one project uses this runner, ignore this"), [key])]
 
 
 def _api_findings(image, mode, services, variables, host_engine):

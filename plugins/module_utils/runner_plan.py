@@ -386,6 +386,8 @@ class _Runner(object):
         preset = docker_modes.environment_preset(self.mode, self.defaults["dind_tls"])
         # The runner's own entries win: the preset and the role's (the proxy) keep only variables it does not set.
         inherited = [item for item in preset + self.defaults.get("environment", []) if item.partition("=")[0] not in own]
+        # The list as a whole (a variable it lacks) is the runner's option; each entry says where it came from.
+        self.origins["environment"] = _origin(self.path + ".environment", False)
         for index, item in enumerate(inherited):
             self.origins["environment[%d]" % index] = _origin(_ENVIRONMENT_ORIGINS.get(
                 item.partition("=")[0].lower(), "defaults.dind_tls"), False)

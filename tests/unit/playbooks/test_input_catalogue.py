@@ -64,14 +64,16 @@ def catalogue_run(tmp_path_factory):
                           capture_output=True, text=True, env=env, check=False, timeout=600)
     document = json.loads(done.stdout)
     failures = {}
+    warnings = {}
     for play in document["plays"]:
         for task in play["tasks"]:
             for host, result in task["hosts"].items():
+                warnings.setdefault(host, []).extend(result.get("warnings") or [])
                 if result.get("failed") or result.get("unreachable"):
                     items = [item.get("msg", "") for item in result.get("results", []) if item.get("failed")]
                     failures.setdefault(host, []).append(
                         "%s: %s" % (task["task"]["name"], " | ".join(str(m) for m in items or [result.get("msg")])))
-    return {"failures": failures, "stats": document["stats"], "output": done.stdout + done.stderr}
+    return {"failures": failures, "warnings": warnings, "stats": document["stats"], "output": done.stdout + done.stderr}
 
 
 def test_catalogue_is_large_and_well_formed():
@@ -83,6 +85,7 @@ def test_catalogue_is_large_and_well_formed():
         re.compile(case["expect"])
     for case in catalogue.ACCEPTED:
         assert {"id", "variable"} <= set(case) and ({"vars", "runner"} & set(case)), case
+        re.compile(case.get("warns", ""))
 
 
 @pytest.mark.parametrize("case", [c for c in catalogue.BAD if not c.get("host_only")], ids=lambda case: case["id"])
@@ -100,6 +103,15 @@ def test_bad_input_fails_validation(case, catalogue_run):
 def test_accepted_input_passes_validation(case, catalogue_run):
     host = catalogue.host_name(case)
     assert host not in catalogue_run["failures"], catalogue_run["failures"].get(host)
+
+
+@pytest.mark.parametrize("case", [c for c in catalogue.ACCEPTED if "warns" in c and not c.get("host_only")],
+                         ids=lambda c: c["id"])
+def test_accepted_input_warns_where_it_surprises(case, catalogue_run):
+    text = re.sub(r"\s+", " ", " || ".join(catalogue_run["warnings"].get(catalogue.host_name(case), [])))
+    assert re.search(case["warns"], text), "no warning matches %r:\n%s" % (case["warns"], text)
+    assert re.search(catalogue.variable_pattern(case["variable"]), text), (
+        "the warning does not name %s:\n%s" % (case["variable"], text))
 
 
 def test_no_secret_in_the_output(catalogue_run):

@@ -688,3 +688,111 @@ def test_runner_url_is_checked(url, ok):
     errors = [f for f in check_data({"runners": [_runner(url=url)]}) if f["severity"] == "error"]
     assert (errors == []) is ok, errors
     assert all("pw@" not in f["message"] for f in errors)
+
+
+# --- the keys a finding is about ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, code, keys", [
+    ({"concurrent": 0}, "value-invalid", ["concurrent"]),
+    ({"concurent": 1}, "unknown-key", ["concurent"]),
+    ({"session_server": {"listen_address": ":70000"}}, "value-invalid", ["session_server.listen_address"]),
+    ({"runners": [_runner(), _runner(name="s", limitt=1)]}, "unknown-key", ["runners[1].limitt"]),
+    ({"runners": [_runner(cache={"Type": "minio"})]}, "value-invalid", ["runners[0].cache.Type"]),
+    ({"runners": [_runner(environment=["A=b", "NOEQUALS"])]}, "value-invalid", ["runners[0].environment[1]"]),
+    ({"runners": [_runner(builds_dir="builds")]}, "value-invalid", ["runners[0].builds_dir"]),
+    ({"runners": [_runner(url="")]}, "value-invalid", ["runners[0].url"]),
+    ({"runners": [_runner(docker={"services": [{"name": "postgres:16"}, {"alias": "db"}]})]}, "value-invalid",
+     ["runners[0].docker.services[1].name"]),
+    ({"runners": [_runner(docker={"privileged": "yes"})]}, "wrong-type", ["runners[0].docker.privileged"]),
+    ({"runners": [_runner(docker={"volumes": ["/var/run/docker.sock:/var/run/docker.sock", "/cache", "x:/y:z:w"]})]},
+     "volume-invalid", ["runners[0].docker.volumes[2]"]),
+    # Services: their place in config.toml, past one without a name (which the Docker checks leave out).
+    ({"runners": [_runner(docker={"image": "docker:24.0.7", "privileged": True, "volumes": ["/certs/client"],
+                                  "services": [{"alias": "x"}, {"name": "docker:27.5.1-dind", "alias": "docker"}]})]},
+     "dind-version-mismatch", ["runners[0].docker.image", "runners[0].docker.services[1].name"]),
+    # A job variable: the environment entry that sets it, the last of several.
+    ({"runners": [_runner(environment=["DOCKER_HOST=tcp://docker:2376", "DOCKER_HOST=tcp://docker:2375"],
+                          docker={"image": "docker:27.5.1", "privileged": True, "volumes": ["/certs/client"],
+                                  "services": [{"name": "docker:27.5.1-dind", "alias": "docker"}]})]},
+     "dind-host-mismatch", ["runners[0].environment[1]"]),
+])
+def test_findings_name_the_keys_they_are_about(data, code, keys):
+    assert [f["keys"] for f in check_data(data) if f["code"] == code] == [keys]
+
+
+@pytest.mark.parametrize("message, runner, text", [
+    ('runner "a" [runners.docker]: socket mode...', "a", "socket mode..."),
+    ('runner "a.b" [[runners.docker.services]] #2: the service...', "a.b", "the service..."),
+    ("runner #2 (no name) [[runners]]: \"name\" is missing", None, '"name" is missing'),
+    ("top level: concurrent = 0: no jobs", None, "concurrent = 0: no jobs"),
+    ("[session_server]: unknown key", None, "unknown key"),
+    ('runner "a" [runners.docker]: x', "b", 'runner "a" [runners.docker]: x'),
+    ("config.toml is not valid TOML: at line 1", None, "config.toml is not valid TOML: at line 1"),
+])
+def test_without_location(message, runner, text):
+    assert config_toml_findings.without_location({"message": message, "runner": runner}) == text
+
+
+# --- values the runner refuses, and values it gives a meaning (config_toml_meanings) --------------------------------
+
+@pytest.mark.parametrize("docker, codes, text", [
+    ({"pull_policy": ""}, ["value-invalid"], 'pull_policy has ""'),
+    ({"pull_policy": ["always", ""]}, ["value-invalid"], 'pull_policy has ""'),
+    ({"allowed_pull_policies": [""]}, ["value-invalid"], 'allowed_pull_policies has ""'),
+    ({"pull_policy": []}, [], None),
+    ({"memory_swap": "-1"}, ["value-invalid"], 'memory_swap = "-1" is not a size: the runner stops'),
+    ({"service_memory_swap": "lots"}, ["value-invalid"], "is not a size"),
+    ({"memory_swap": "1g"}, [], None),
+    ({"memory": "0"}, [], None),
+    ({"services_limit": 0, "services": [{"name": "postgres:16", "alias": "db"}]},
+     ["value-invalid", "value-meaning"], "services_limit = 0, but [[runners.docker.services]] gives every job 1 service"),
+    ({"services_limit": 1, "services": [{"name": "postgres:16"}, {"name": "redis:7"}]}, ["value-invalid"],
+     "raise services_limit to at least 2"),
+    ({"services_limit": 2, "services": [{"name": "postgres:16"}, {"name": "redis:7"}]}, [], None),
+    ({"services_limit": -1, "services": [{"name": "postgres:16"}]}, [], None),
+])
+def test_docker_values_refused_or_meant(docker, codes, text):
+    found = [f for f in check_data({"runners": [_runner(docker=dict({"image": "alpine:3"}, **docker))]})]
+    assert _codes(found) == codes
+    if text:
+        assert any(text in f["message"] for f in found), found
+
+
+def test_an_empty_kubernetes_pull_policy_is_the_clusters_default():
+    entry = _runner(executor="kubernetes", kubernetes={"pull_policy": ""})
+    assert check_data({"runners": [entry]}) == []
+
+
+@pytest.mark.parametrize("settings, codes", [
+    ({"output_limit": -1}, ["value-invalid"]), ({"output_limit": 0}, ["value-meaning"]), ({"output_limit": 8192}, []),
+    ({"limit": 0}, ["value-meaning"]), ({"limit": 2}, []), ({"request_concurrency": -1}, ["value-meaning"]),
+])
+def test_runner_values_refused_or_meant(settings, codes):
+    assert _codes(check_data({"runners": [_runner(executor="shell", **settings)]})) == codes
+
+
+def test_a_meaning_says_what_happens_where_and_what_to_write():
+    found = check_data({"runners": [_runner(executor="shell", limit=0)]})
+    assert found == [{
+        "severity": "warning", "code": "value-meaning", "runner": "r", "table": "runners", "keys": ["runners[0].limit"],
+        "message": 'runner "r" [[runners]]: limit = 0 means no limit of its own: this runner takes jobs until '
+                   "concurrent is reached (commands/builds_helper.go acquireBuild (limit > 0 only)); if that is not "
+                   "what you meant, write 1 or more to cap this runner's jobs; to stop it taking jobs, pause it at "
+                   "GitLab"}]
+
+
+@pytest.mark.parametrize("runner_types, expected", [
+    (None, ["pull-policy-shared"]), ({"docker-dind": "instance_type"}, ["pull-policy-shared"]),
+    ({"docker-dind": "group_type"}, ["pull-policy-shared"]), ({"docker-dind": "project_type"}, []),
+    ({"other": "project_type"}, ["pull-policy-shared"]),
+])
+def test_runner_types_reach_the_pull_policy_check(runner_types, expected):
+    text = DIND_TLS.replace("  [runners.docker]\n", '  [runners.docker]\n    pull_policy = "if-not-present"\n', 1)
+    found = findings(text, runner_types=runner_types)
+    assert [f["code"] for f in found if f["code"] == "pull-policy-shared"] == expected
+
+
+@pytest.mark.parametrize("runner_types", [["r"], "instance_type"])
+def test_runner_types_must_be_a_dict(runner_types):
+    with pytest.raises(ValueError, match="runner_types must be a dict"):
+        findings(ARTICLE_SOCKET, runner_types=runner_types)

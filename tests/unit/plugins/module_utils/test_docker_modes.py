@@ -837,3 +837,130 @@ def test_dind_mtu_finding_needs_a_positive_integer(host_mtu):
 ])
 def test_dind_mtu_of_a_service(service, mtu):
     assert dind_mtu(service) == mtu
+
+
+# --- settings that are legal but dangerous ----------------------------------------------------------------------------
+
+# A dind table whose job containers are unprivileged (services_privileged): the one where isolation settings matter.
+def _unprivileged_dind(**overrides):
+    return _dind(privileged=False, services_privileged=True, **overrides)
+
+
+@pytest.mark.parametrize("docker, mode, shared, expected", [
+    # network_mode host: in every mode (ports and loopback, whatever else jobs may do).
+    (_socket(network_mode="host"), "socket", None, [("host-namespace", ["network_mode"])]),
+    (_dind(network_mode="host"), "dind", None, [("host-namespace", ["network_mode"])]),
+    (_dind(network_mode="bridge"), "dind", None, []),
+    # The other namespaces only where jobs are not root on the host already.
+    (_unprivileged_dind(pid_mode="host"), "dind", None, [("host-namespace", ["pid_mode"])]),
+    (_unprivileged_dind(ipcmode="host", userns_mode="host"), "dind", None,
+     [("host-namespace", ["ipcmode"]), ("host-namespace", ["userns_mode"])]),
+    (_dind(pid_mode="host", userns_mode="host"), "dind", None, []),
+    (_socket(pid_mode="host"), "socket", None, []),
+    (_unprivileged_dind(pid_mode="container:abc"), "dind", None, []),
+    # Capabilities that reach past the container, in any spelling Docker takes.
+    (_unprivileged_dind(cap_add=["NET_ADMIN", "sys_admin", "CAP_SYS_PTRACE"]), "dind", None,
+     [("isolation-weakened", ["cap_add[1]", "cap_add[2]"])]),
+    (_unprivileged_dind(cap_add=["NET_ADMIN", "SYS_NICE"]), "dind", None, []),
+    (_dind(cap_add=["ALL"]), "dind", None, []),
+    (_socket(cap_add=["SYS_ADMIN"]), "socket", None, []),
+    (_unprivileged_dind(cap_add="SYS_ADMIN"), "dind", None, []),  # not a list: the schema check's to report
+    # Security options that switch a protection off, with either separator; services have their own list.
+    (_unprivileged_dind(security_opt=["no-new-privileges", "seccomp=unconfined", "apparmor:unconfined"]), "dind", None,
+     [("isolation-weakened", ["security_opt[1]"]), ("isolation-weakened", ["security_opt[2]"])]),
+    (_unprivileged_dind(security_opt=["seccomp=/etc/docker/seccomp.json", "label=type:svirt_apache_t"]), "dind", None,
+     []),
+    (_dind(privileged=False, services_security_opt=["label=disable"]), "dind", None,
+     [("isolation-weakened", ["services_security_opt[0]"])]),
+    (_unprivileged_dind(services_security_opt=["label=disable"]), "dind", None, []),
+    # Devices holding the host's memory or disks.
+    (_unprivileged_dind(devices=["/dev/kvm", "/dev/net/tun", "/dev/sda:/dev/xvda:rw", "/dev/nvme0n1p2"]), "dind", None,
+     [("isolation-weakened", ["devices[2]"]), ("isolation-weakened", ["devices[3]"])]),
+    (_unprivileged_dind(devices=["/dev"]), "dind", None, [("isolation-weakened", ["devices[0]"])]),
+    (_dind(privileged=False, services_devices={"**/*": ["/dev/mem"], "emu/*": ["/dev/kvm"]}), "dind", None,
+     [("isolation-weakened", ['services_devices."**/*"[0]'])]),
+    (_unprivileged_dind(device_cgroup_rules=["c 10:200 rwm", "a *:* rwm", "b *:* r"]), "dind", None,
+     [("isolation-weakened", ["device_cgroup_rules[1]"]), ("isolation-weakened", ["device_cgroup_rules[2]"])]),
+    # The host's memory.
+    (_dind(oom_kill_disable=True), "dind", None, [("oom-kill-disabled", ["oom_kill_disable"])]),
+    (_socket(oom_kill_disable=True, memory="0"), "socket", None, [("oom-kill-disabled", ["oom_kill_disable"])]),
+    (_dind(oom_kill_disable=True, memory="4g"), "dind", None, []),
+    (_dind(oom_kill_disable=False), "dind", None, []),
+    # if-not-present where several projects may share the images (not socket: jobs read the host's images anyway).
+    (_dind(pull_policy="if-not-present"), "dind", None, [("pull-policy-shared", ["pull_policy"])]),
+    (_dind(pull_policy=["always", "if-not-present"]), "dind", True, [("pull-policy-shared", ["pull_policy"])]),
+    (_dind(allowed_pull_policies=["always", "if-not-present"]), "dind", True,
+     [("pull-policy-shared", ["allowed_pull_policies"])]),
+    (_dind(pull_policy="if-not-present"), "dind", False, []),
+    (_dind(pull_policy=["never"]), "dind", True, []),
+    (_dind(), "dind", True, []),
+    (_socket(pull_policy="if-not-present"), "socket", True, []),
+    ({"image": "alpine:3", "pull_policy": "if-not-present"}, "", True, [("pull-policy-shared", ["pull_policy"])]),
+])
+def test_dangerous_settings(docker, mode, shared, expected):
+    codes = ("host-namespace", "isolation-weakened", "oom-kill-disabled", "pull-policy-shared")
+    found = [f for f in findings(docker, mode, shared=shared) if f["code"] in codes]
+    assert [(f["code"], f["keys"]) for f in found] == expected
+    for finding in found:
+        assert finding["severity"] == "warning" and "; " in finding["message"]
+
+
+def test_a_dangerous_setting_says_what_happens_and_what_to_do():
+    message = _only(findings(_dind(network_mode="host"), "dind"), "host-namespace")["message"]
+    assert message.startswith('network_mode = "host": every job and service container uses the host\'s network stack')
+    assert "remove network_mode" in message
+    message = _only(findings(_unprivileged_dind(cap_add=["SYS_ADMIN"]), "dind"), "isolation-weakened")["message"]
+    assert "SYS_ADMIN (mounting file systems" in message and "add only the capabilities the jobs need" in message
+    shared = _only(findings(_dind(pull_policy="if-not-present"), "dind", shared=True), "pull-policy-shared")["message"]
+    unknown = _only(findings(_dind(pull_policy="if-not-present"), "dind"), "pull-policy-shared")["message"]
+    assert shared.startswith("A runner several projects share (an instance or group runner) pulls with if-not-present")
+    assert unknown.startswith("A runner pulls with if-not-present") and unknown.endswith(
+        "; if only one project uses this runner, ignore this")
+    assert 'use "always"' in shared and "ignore this" not in shared
+
+
+@pytest.mark.parametrize("shared", ["yes", 1, []])
+def test_shared_is_true_false_or_none(shared):
+    with pytest.raises(ValueError, match="shared must be true, false or null"):
+        findings(_dind(), "dind", shared=shared)
+
+
+# --- the keys each finding is about ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("docker, mode, kwargs, code, keys", [
+    (_socket(volumes=["/builds:/builds", "/cache"]), "socket", {}, "socket-missing", ["volumes"]),
+    (_socket(volumes=[SOCKET, "/cache"]), "socket", {}, "builds-not-shared", ["volumes"]),
+    (_socket(volumes=[SOCKET, "/srv/builds:/builds"]), "socket", {}, "builds-not-shared", ["volumes[1]"]),
+    (_socket(privileged=True), "socket", {}, "privileged-with-socket", ["privileged"]),
+    (_socket(volumes=["/builds:/builds", SOCKET + ":ro"]), "socket", {}, "socket-readonly-ineffective", ["volumes[1]"]),
+    (_socket(volumes=["/builds:/builds", SOCKET, "/etc:/host-etc"]), "socket", {}, "sensitive-host-path",
+     ["volumes[2]"]),
+    (_dind(privileged=False), "dind", {}, "dind-not-privileged", ["privileged"]),
+    (_dind(privileged=True, services_privileged=False), "dind", {}, "dind-not-privileged",
+     ["services_privileged", "privileged"]),
+    (_dind(allowed_privileged_services=["postgres:*"]), "dind", {}, "dind-not-privileged",
+     ["allowed_privileged_services", "services[0].name"]),
+    (_dind(volumes=["/certs/client", SOCKET]), "dind", {}, "socket-in-dind", ["volumes[1]"]),
+    (_dind(services=[]), "dind", {}, "dind-service-missing", ["services"]),
+    (_dind(image="docker:latest"), "dind", {}, "dind-image-unpinned", ["image"]),
+    (_dind(services=[{"name": "postgres:16"}, {"name": "docker:dind"}]), "dind", {}, "dind-image-unpinned",
+     ["services[1].name"]),
+    (_dind(services=[]), "dind", {"services": ["docker:24.0.7-dind"]}, "dind-version-mismatch",
+     ["image", "services[0].name"]),
+    (_dind(volumes=["/cache"]), "dind", {}, "tls-certs-volume-missing", ["volumes"]),
+    (_dind(), "dind", {"variables": {"DOCKER_HOST": "tcp://docker:2375"}}, "dind-host-mismatch",
+     ["variables.DOCKER_HOST"]),
+    (_dind(volumes=[]), "dind", {"variables": NO_TLS}, "dind-without-tls", ["variables.DOCKER_TLS_CERTDIR"]),
+    (_dind(), "dind", {"host_mtu": 1400}, "dind-mtu", ["services[0].command"]),
+    (_dind(image="docker:24.0.9", services=[{"name": "docker:29.1.3-dind"}]), "dind", {}, "docker-api-incompatible",
+     ["image", "services[0].name"]),
+    (_socket(image="docker:24.0.9"), "socket", {"docker_engine": "29.1.3"}, "docker-api-incompatible", ["image"]),
+])
+def test_each_finding_names_its_keys(docker, mode, kwargs, code, keys):
+    assert _only(findings(docker, mode, **kwargs), code)["keys"] == keys
+
+
+def test_duplicate_targets_name_every_volume():
+    found = findings(_socket(volumes=["/builds:/builds", SOCKET, "/cache", "/srv/cache:/cache"]), "socket")
+    assert _only(found, "volume-duplicate-target")["keys"] == ["volumes[2]", "volumes[3]"]
+    assert _only(findings(_socket(volumes=["x:/y:z:w"]), ""), "volume-invalid")["keys"] == ["volumes[0]"]

@@ -431,3 +431,115 @@ def test_either_role_proxy_and_daemon_proxies_are_one_setting_too_many(variable)
 
 def test_users_listed_once_are_not_warned():
     assert _docker(docker_users=["ci", "gitlab-runner"]).warnings == []
+
+
+# --- findings of the rendered config.toml, named for what the user wrote -------------------------------------------
+
+def _r(name, **options):
+    return dict({"name": name, "tags": ["docker"]}, **options)
+
+
+_VIA = ' (via runner_entries[0] "r1", %s)'
+
+
+@pytest.mark.parametrize("changes, severity, path, message", [
+    # A role-wide variable: the variable, the runner it reached and where in its table.
+    ({"runner_docker_defaults": {"privileged": True}}, "error",
+     "runner_docker_defaults.privileged" + _VIA % "[runners.docker] privileged", "socket mode with privileged = true"),
+    ({"runner_docker_defaults": {"pull_policy": ""}}, "error",
+     "runner_docker_defaults.pull_policy" + _VIA % "[runners.docker] pull_policy", 'pull_policy has ""'),
+    ({"runner_mode": "dind", "runner_docker_defaults": {"services_limit": 0}}, "error",
+     "runner_docker_defaults.services_limit" + _VIA % "[runners.docker] services_limit", "fails every job"),
+    ({"runner_builds_dir": "/srv/builds", "runner_docker_defaults": {"volumes": ["/var/run/docker.sock:"
+                                                                                "/var/run/docker.sock", "/cache"]}},
+     "error", "runner_docker_defaults.volumes" + _VIA % "[runners.docker] volumes",
+     "builds_dir /srv/builds is not bind-mounted"),
+    ({"runner_mode": "dind", "runner_docker_image": "docker:stable"}, "error",
+     "runner_docker_image" + _VIA % "[runners.docker] image", 'Docker CLI image "docker:stable" is not pinned'),
+    # A preset's key is the mode's: the variable that chose the mode.
+    ({"runner_mode": "dind", "runner_docker_defaults": {"services_privileged": False}}, "error",
+     "runner_docker_defaults.services_privileged, runner_mode"
+     + _VIA % "[runners.docker] services_privileged, [runners.docker] privileged",
+     "services_privileged = false overrides privileged = true"),
+    ({"runner_docker_defaults": {"services_privileged": False},
+      "runner_entries": [_r("r1", mode="dind")]}, "error",
+     "runner_docker_defaults.services_privileged, runner_entries[0].mode"
+     + _VIA % "[runners.docker] services_privileged, [runners.docker] privileged", "overrides privileged = true"),
+    # The runner's own option: its path says where, no "via".
+    ({"runner_entries": [_r("r1", mode="dind", docker={"privileged": False})]}, "error",
+     "runner_entries[0].docker.privileged", "dind mode, but neither privileged nor services_privileged"),
+    ({"runner_entries": [_r("r1", settings={"limit": 0})]}, "warning", "runner_entries[0].settings.limit",
+     "limit = 0 means no limit of its own"),
+    ({"runner_entries": [_r("r1", settings={"output_limit": -1})]}, "error", "runner_entries[0].settings.output_limit",
+     "job logs are empty"),
+    # Dangerous settings, and the variables that carry the runner's meanings.
+    ({"runner_mode": "dind", "runner_docker_defaults": {"pull_policy": ["if-not-present"]}}, "warning",
+     "runner_docker_defaults.pull_policy" + _VIA % "[runners.docker] pull_policy",
+     "A runner several projects share (an instance or group runner) pulls with if-not-present"),
+    ({"runner_mode": "dind", "runner_dind_tls": False}, "warning",
+     "runner_dind_tls" + _VIA % "[[runners]] environment DOCKER_TLS_CERTDIR", 'dind with DOCKER_TLS_CERTDIR=""'),
+    ({"runner_docker_defaults": {"network_mode": "host"}}, "warning",
+     "runner_docker_defaults.network_mode" + _VIA % "[runners.docker] network_mode", 'network_mode = "host"'),
+    ({"runner_concurrent": 0}, "error", "runner_concurrent", "concurrent = 0: GitLab Runner then runs no jobs"),
+    ({"runner_check_interval": -1}, "warning", "runner_check_interval", "check_interval = -1 means the runner's default"),
+    ({"runner_shutdown_timeout": 0}, "warning", "runner_shutdown_timeout", "the default of 30 s"),
+    ({"runner_metrics_listen_address": ":9252"}, "warning", "runner_metrics_listen_address", "every address of the host"),
+    ({"runner_listen_address": "localhost"}, "warning", "runner_listen_address", "it listens on localhost:9252"),
+    ({"runner_session_server": {"listen_address": "[::]:8093", "session_timeout": 0}}, "warning",
+     "runner_session_server.session_timeout", "the default of 1800 s"),
+])
+def test_config_findings_name_the_variable_and_the_runner(changes, severity, path, message):
+    report, _plan = _runner(**changes)
+    lines = report.errors if severity == "error" else report.warnings
+    assert [m for p, m in lines if p == path and message in m], (report.errors, report.warnings)
+    # The place is said once, in the path: the message starts with the problem.
+    assert not [m for p, m in lines if p == path and m.startswith(("runner ", "top level"))]
+
+
+def test_a_role_wide_finding_is_one_line_for_every_runner_it_reached():
+    report, _plan = _runner(runner_mode="dind", runner_docker_defaults={"network_mode": "host"},
+                            runner_entries=[_r("r1"), _r("r2"), _r("r3", mode="socket")])
+    assert [p for p, _m in report.warnings if "network_mode" in p] == [
+        'runner_docker_defaults.network_mode (via runner_entries[0] "r1" and runner_entries[1] "r2" and '
+        'runner_entries[2] "r3", [runners.docker] network_mode)']
+
+
+def test_a_project_runner_may_pull_if_not_present():
+    report, _plan = _runner(runner_mode="dind", runner_docker_defaults={"pull_policy": ["if-not-present"]},
+                            runner_entries=[_r("r1", runner_type="project_type", project_id=5),
+                                            _r("r2", runner_type="group_type", group_id=7)])
+    assert [p for p, _m in report.warnings if "pull_policy" in p] == [
+        'runner_docker_defaults.pull_policy (via runner_entries[1] "r2", [runners.docker] pull_policy)']
+
+
+@pytest.mark.parametrize("values, origin, variable", [
+    ({}, "runner_entries[3].docker.image", "runner_entries[3].docker.image"),
+    ({}, "defaults.docker_defaults.volumes[2]", "runner_docker_defaults.volumes[2]"),
+    ({}, "defaults.proxy.no_proxy", "runner_no_proxy"),
+    ({}, "defaults.global.session_server.listen_address", "runner_session_server.listen_address"),
+    ({}, "defaults.global.listen_address", "runner_listen_address"),
+    ({"runner_metrics_listen_address": ":9252"}, "defaults.global.listen_address", "runner_metrics_listen_address"),
+    ({}, "defaults.executor", None),
+    ({}, "defaults.unknown", None),
+    ({"runner_docker_version": "27.5.1", "runner_docker_image": "docker:27.5.1"}, "defaults.docker_image",
+     "runner_docker_version"),
+    ({"runner_docker_version": "27.5.1", "runner_docker_image": "docker:27.5.1-cli"}, "defaults.docker_image",
+     "runner_docker_image"),
+    ({"runner_docker_version": "27.5.1", "runner_dind_image": "runnerops/dind-with-ca:27.5.1-dind",
+      "runner_dind_base_image": "docker:27.5.1-dind"}, "defaults.dind_image", "runner_docker_version"),
+    ({"runner_docker_version": "27.5.1", "runner_dind_image": "docker:24.0.7-dind",
+      "runner_dind_base_image": "docker:24.0.7-dind"}, "defaults.dind_image", "runner_dind_base_image"),
+    ({"runner_docker_version": "27.5.1", "runner_dind_image": "mirror/dind:27", "runner_dind_base_image": "docker:27"},
+     "defaults.dind_image", "runner_dind_image"),
+])
+def test_plan_variable(values, origin, variable):
+    assert runner_inputs.plan_variable(values, origin) == variable
+
+
+def test_every_default_of_the_plan_has_its_variable():
+    defaults = runner_inputs.plan_defaults(RUNNER)
+    named = set(runner_inputs.DEFAULT_VARIABLES) | {"docker_image", "dind_image", "global"}
+    assert {key for key in defaults if not isinstance(defaults[key], dict) or key in ("docker_defaults", "global")} | {
+        "proxy." + key for key in defaults["proxy"] if key != "gitlab_internal"} <= named
+    for default, variable in runner_inputs.DEFAULT_VARIABLES.items():
+        assert variable is None or variable in RUNNER, default

@@ -667,3 +667,110 @@ def test_a_project_runner_registers_with_its_project():
     plan = runner_plan([{"name": "a", "runner_type": "project_type", "project_id": 5}], _defaults())
     assert plan["registrations"][0]["project_id"] == 5
     assert "group_id" not in plan["registrations"][0]
+
+
+# --- provenance: where each value of the config came from -------------------------------------------------------------
+
+def _written(path):
+    return {"from": path, "as_written": True}
+
+
+def _derived(path):
+    return {"from": path, "as_written": False}
+
+
+@pytest.mark.parametrize("entries, defaults, location, origin", [
+    # The globals, as given.
+    ([], {}, "concurrent", _written("defaults.global.concurrent")),
+    # A runner's table, and its own options.
+    ([{"name": "a"}], {}, "runners[0]", _derived("runner_entries[0]")),
+    ([{"name": "a"}], {}, "runners[0].name", _written("runner_entries[0].name")),
+    ([{"name": "a", "url": URL + "/x"}], {}, "runners[0].url", _written("runner_entries[0].url")),
+    ([{"name": "a"}], {}, "runners[0].url", _written("defaults.url")),
+    ([{"name": "a", "settings": {"limit": 2}}], {}, "runners[0].limit", _written("runner_entries[0].settings.limit")),
+    ([{"name": "a", "builds_dir": "/b"}], {}, "runners[0].builds_dir", _written("runner_entries[0].builds_dir")),
+    ([{"name": "a"}], {"builds_dir": "/srv/builds"}, "runners[0].builds_dir", _written("defaults.builds_dir")),
+    # The preset: derived from the mode, wherever it was set; its image from docker_version unless given.
+    ([{"name": "a"}], {}, "runners[0].docker.privileged", _derived("defaults.mode")),
+    ([{"name": "a", "mode": "dind"}], {}, "runners[0].docker.privileged", _derived("runner_entries[0].mode")),
+    ([{"name": "a"}], {}, "runners[0].docker.image", _derived("defaults.docker_version")),
+    ([{"name": "a"}], {"docker_image": "docker:27.3.1-cli"}, "runners[0].docker.image",
+     _written("defaults.docker_image")),
+    ([{"name": "a", "mode": "dind"}], {}, "runners[0].docker.services[0].name", _derived("defaults.docker_version")),
+    ([{"name": "a", "mode": "dind"}], {"dind_image": "registry.example.com/dind:27.3.1-dind"},
+     "runners[0].docker.services[0].name", _written("defaults.dind_image")),
+    ([{"name": "a"}], {}, "runners[0].docker.volumes", _derived("defaults.mode")),
+    ([{"name": "a"}], {}, "runners[0].docker.volumes[1]", _derived("defaults.builds_dir")),
+    ([{"name": "a", "builds_dir": "/b"}], {}, "runners[0].docker.volumes[1]", _derived("runner_entries[0].builds_dir")),
+    # The role-wide keys over the preset, the runner's own over both; null removes a key, and says who did.
+    ([{"name": "a"}], {"docker_defaults": {"pull_policy": ["always"]}}, "runners[0].docker.pull_policy",
+     _written("defaults.docker_defaults.pull_policy")),
+    ([{"name": "a", "docker": {"pull_policy": "never"}}], {"docker_defaults": {"pull_policy": ["always"]}},
+     "runners[0].docker.pull_policy", _written("runner_entries[0].docker.pull_policy")),
+    ([{"name": "a", "docker": {"volumes": ["/cache"]}}], {}, "runners[0].docker.volumes",
+     _written("runner_entries[0].docker.volumes")),
+    ([{"name": "a", "docker": {"volumes": None}}], {}, "runners[0].docker.volumes",
+     _written("runner_entries[0].docker.volumes")),
+    # Services: the runner's list as written, an image alone as the item itself; the dind flags added.
+    ([{"name": "a", "mode": "dind", "services": [{"name": "docker:27.3.1-dind", "alias": "docker"}]}], {},
+     "runners[0].docker.services", _written("runner_entries[0].services")),
+    ([{"name": "a", "mode": "dind", "services": ["docker:27.3.1-dind"]}], {}, "runners[0].docker.services[0].name",
+     _written("runner_entries[0].services[0]")),
+    ([{"name": "a", "mode": "dind"}], {"dind_registry_mirrors": ["http://10.0.0.1:5000"]},
+     "runners[0].docker.services[0].command", _derived("defaults.dind_registry_mirrors")),
+    ([{"name": "a", "mode": "dind"}], {"dind_mtu": 1400}, "runners[0].docker.services[0].command",
+     _derived("defaults.dind_mtu")),
+    ([{"name": "a", "mode": "dind", "settings": {"feature_flags": {"FF_NETWORK_PER_BUILD": True}}}], {"dind_mtu": 1400},
+     "runners[0].docker.network_mtu", _derived("defaults.dind_mtu")),
+    # The environment: the dind preset's TLS, the proxy, the registry credentials, the runner's own.
+    ([{"name": "a", "mode": "dind"}], {}, "runners[0].environment[0]", _derived("defaults.dind_tls")),
+    ([{"name": "a"}], {"proxy": {"http_proxy": "http://proxy:3128"}}, "runners[0].environment[0]",
+     _derived("defaults.proxy.http_proxy")),
+    ([{"name": "a"}], {"proxy": {"http_proxy": "http://proxy:3128"}}, "runners[0].environment[2]",
+     _derived("defaults.proxy.no_proxy")),
+    ([{"name": "a"}], {"registry_credentials": [{"registry": "r.example.com", "username": "u", "password": "p"}]},
+     "runners[0].environment[0]", _derived("defaults.registry_credentials")),
+    ([{"name": "a", "mode": "dind", "environment": ["A=b"]}], {}, "runners[0].environment[1]",
+     _written("runner_entries[0].environment[0]")),
+    # Absent runners have no table: the next one is runners[0].
+    ([{"name": "gone", "state": "absent"}, {"name": "a"}], {}, "runners[0].name", _written("runner_entries[1].name")),
+])
+def test_provenance(entries, defaults, location, origin):
+    plan = runner_plan(entries, _defaults(**defaults))
+    assert plan["provenance"][location] == origin
+
+
+def test_every_value_of_the_config_has_a_provenance():
+    entries = [{"name": "a", "mode": "dind", "environment": ["A=b"], "settings": {"limit": 1, "cache": {"Type": "s3"}},
+                "docker": {"cap_add": ["NET_ADMIN"]}},
+               {"name": "b", "services": ["postgres:16"]}]
+    plan = runner_plan(entries, _defaults(docker_defaults={"pull_policy": ["always"]},
+                                          proxy={"http_proxy": "http://proxy:3128"}, dind_mtu=1400))
+
+    def paths(value, path):
+        if not isinstance(value, dict):  # a value; a table is only where values are
+            yield path
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from paths(item, "%s.%s" % (path, key) if path else key)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from paths(item, "%s[%d]" % (path, index))
+
+    for path in paths(plan["config"], ""):
+        if path == "runners":
+            continue
+        known = path
+        while known not in plan["provenance"]:
+            assert "." in known or "[" in known, path
+            known = known[:max(known.rfind("."), known.rfind("["))]
+        assert known != "runners[0]" and known != "runners[1]", path  # every value is named, not only its runner
+
+
+def test_provenance_holds_no_value():
+    secret = "s3cr3t-password-value"
+    plan = runner_plan([{"name": "a", "environment": ["TOKEN=%s" % secret]}],
+                       _defaults(proxy={"http_proxy": "http://u:%s@proxy:3128" % secret},
+                                 registry_credentials=[{"registry": "r.example.com", "username": "u",
+                                                        "password": secret}]))
+    assert secret not in json.dumps(plan["provenance"])
