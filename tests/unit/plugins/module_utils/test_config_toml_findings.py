@@ -752,7 +752,7 @@ def test_without_location(message, runner, text):
     ({"services_limit": -1, "services": [{"name": "postgres:16"}]}, [], None),
 ])
 def test_docker_values_refused_or_meant(docker, codes, text):
-    found = [f for f in check_data({"runners": [_runner(docker=dict({"image": "alpine:3"}, **docker))]})]
+    found = check_data({"runners": [_runner(docker=dict({"image": "alpine:3"}, **docker))]})
     assert _codes(found) == codes
     if text:
         assert any(text in f["message"] for f in found), found

@@ -450,8 +450,8 @@ _VIA = ' (via runner_entries[0] "r1", %s)'
      "runner_docker_defaults.pull_policy" + _VIA % "[runners.docker] pull_policy", 'pull_policy has ""'),
     ({"runner_mode": "dind", "runner_docker_defaults": {"services_limit": 0}}, "error",
      "runner_docker_defaults.services_limit" + _VIA % "[runners.docker] services_limit", "fails every job"),
-    ({"runner_builds_dir": "/srv/builds", "runner_docker_defaults": {"volumes": ["/var/run/docker.sock:"
-                                                                                "/var/run/docker.sock", "/cache"]}},
+    ({"runner_builds_dir": "/srv/builds",
+      "runner_docker_defaults": {"volumes": ["/var/run/docker.sock:/var/run/docker.sock", "/cache"]}},
      "error", "runner_docker_defaults.volumes" + _VIA % "[runners.docker] volumes",
      "builds_dir /srv/builds is not bind-mounted"),
     ({"runner_mode": "dind", "runner_docker_image": "docker:stable"}, "error",
