@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_rules
+
 __all__ = ["DEFAULT_METRICS_PORT", "LISTEN_ADDRESS", "MEANINGS", "Meaning", "listen_address_parts", "meaning"]
 
 # common/consts.go DefaultMetricsServerPort: commands/multi.go listenAddress() adds it to an address without a port.
@@ -111,6 +113,18 @@ def _listen_address_means(value):
     return "; ".join(said)
 
 
+def _legacy_ci_url(value):
+    """A runner URL GitLab's rules accept that ends in the legacy /ci suffix (common/config.go WarnOnLegacyCIURL)."""
+    return (isinstance(value, str) and re.search(r"/ci/*\Z", value) is not None
+            and gitlab_rules.url_problem(value) is None)
+
+
+def _legacy_ci_url_means(value):
+    return ('the runner strips the legacy "/ci" suffix and asks %s for jobs; it warns about it at every start, and '
+            "Git submodules may fail to clone with authentication errors while the suffix is there"
+            % re.sub(r"/ci\Z", "", value.rstrip("/")))
+
+
 MEANINGS = (
     # -- the top level -----------------------------------------------------------------------------------------------
     # The runner writes check_interval = 0 itself (no omitempty on Config.CheckInterval): 0 surprises nobody.
@@ -144,6 +158,8 @@ MEANINGS = (
             "common/config.go RunnerConfig.GetUnhealthyRequestsLimit", "1 or more", True),
     Meaning("runners", "job_status_final_update_retry_limit", _int_at_most(0), "the default of 10 retries",
             "common/config.go RunnerConfig.GetJobStatusFinalUpdateRetryLimit", "1 or more", True),
+    Meaning("runners", "url", _legacy_ci_url, _legacy_ci_url_means, "network/client.go fixCIURL",
+            "the URL without /ci", True),
     Meaning("runners", "builds_dir", _empty_string, "the executor's default (/builds for Docker)",
             "executors/abstract.go", "", False),
     Meaning("runners", "shell", _empty_string, "the executor's default shell", "executors/abstract.go", "", False),

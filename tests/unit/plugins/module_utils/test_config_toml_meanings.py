@@ -61,6 +61,11 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_tom
     ("runners", "output_limit", -1, None, None),
     ("runners", "unhealthy_requests_limit", 0, True, "3"),
     ("runners", "job_status_final_update_retry_limit", -1, True, "10"),
+    ("runners", "url", "https://gitlab.example.com/ci", True, "asks https://gitlab.example.com for jobs"),
+    ("runners", "url", "https://gitlab.example.com/ci/", True, 'strips the legacy "/ci" suffix'),
+    ("runners", "url", "https://gitlab.example.com/gitlab/ci", True, "asks https://gitlab.example.com/gitlab for"),
+    ("runners", "url", "https://gitlab.example.com/cicd", None, None),
+    ("runners", "url", "https://user:pw@gitlab.example.com/ci", None, None),
     ("runners", "builds_dir", "", False, "/builds"),
     ("runners", "shell", "", False, "default shell"),
     ("runners", "prepare_timeout", "0s", False, "job's timeout"),
@@ -124,7 +129,7 @@ def _check(section, key, value):
 
 
 # Values of every kind the table gives meanings to; each row takes those it applies to.
-_CANDIDATES = [0, -1, -2, "", "0", "0.0", "0s", "-1m", [], ":9252", "localhost"]
+_CANDIDATES = [0, -1, -2, "", "0", "0.0", "0s", "-1m", [], ":9252", "localhost", "https://gitlab.example.com/ci"]
 
 
 @pytest.mark.parametrize("row", MEANINGS, ids=lambda row: "%s.%s-%s" % (row.section, row.key, row.say))
