@@ -148,7 +148,7 @@ MEANINGS = (
             "common/config.go SessionServer.GetSessionTimeout", "a number of seconds from 1", True),
     # -- [[runners]] -------------------------------------------------------------------------------------------------
     Meaning("runners", "limit", _int_at_most(0), "no limit of its own: this runner takes jobs until concurrent is "
-            "reached", "commands/builds_helper.go acquireBuild (limit > 0 only)",
+            "reached", "commands/builds_helper.go acquireBuild",
             "1 or more to cap this runner's jobs; to stop it taking jobs, pause it at GitLab", True),
     Meaning("runners", "request_concurrency", _int_at_most(0), "1, one request for jobs at a time",
             "common/config.go RunnerConfig.GetRequestConcurrency", "1 or more", True),

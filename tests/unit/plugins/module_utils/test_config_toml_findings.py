@@ -776,7 +776,7 @@ def test_a_meaning_says_what_happens_where_and_what_to_write():
     assert found == [{
         "severity": "warning", "code": "value-meaning", "runner": "r", "table": "runners", "keys": ["runners[0].limit"],
         "message": 'runner "r" [[runners]]: limit = 0 means no limit of its own: this runner takes jobs until '
-                   "concurrent is reached (commands/builds_helper.go acquireBuild (limit > 0 only)); if that is not "
+                   "concurrent is reached (commands/builds_helper.go acquireBuild); if that is not "
                    "what you meant, write 1 or more to cap this runner's jobs; to stop it taking jobs, pause it at "
                    "GitLab"}]
 
