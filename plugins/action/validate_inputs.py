@@ -77,7 +77,7 @@ class ActionModule(ActionBase):
         for name in failed:
             if name in options and "default" in options[name]:
                 values.setdefault(name, copy.deepcopy(options[name]["default"]))
-        _CHECKS[role](values, report)
+        plan = _CHECKS[role](values, report)
         result["warnings"] = report.warning_lines()
         result["changed"] = False
         # Tells the role's preflight whether it already read the host for these very inputs in this run.
@@ -95,4 +95,9 @@ class ActionModule(ActionBase):
                 " ".join("(%d) %s" % (number, line) for number, line in enumerate(problems, 1)))
         else:
             result["msg"] = "The %s role's %d variables are valid" % (role, len(values))
+            if plan is not None:
+                # Planned once, for every later task of the role. The plan holds what config.toml gets (a runner's
+                # own token, the proxy's password, DOCKER_AUTH_CONFIG): the result is hidden from the output.
+                result["plan"] = plan
+                result["_ansible_no_log"] = True
         return result

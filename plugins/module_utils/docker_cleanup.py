@@ -167,8 +167,12 @@ def _ids(docker, argv):
     return [line for line in out.split() if line]
 
 
+def _say(line):
+    sys.stdout.write(line + "\n")
+
+
 def run(min_free=None, min_free_inodes=None, keep_label="runnerops.keep", data_root=None, docker=_docker,
-        statvfs=os.statvfs, log=print):
+        statvfs=os.statvfs, log=_say):
     """Remove job leftovers, oldest first, while a threshold is unmet; return what was removed."""
     if data_root is None:
         data_root = _ids(docker, ["info", "--format", "{{.DockerRootDir}}"])[0]
@@ -222,10 +226,10 @@ def main(argv=None):
     try:
         run(options.min_free, options.min_free_inodes, options.keep_label, options.data_root)
     except (RuntimeError, OSError, ValueError) as error:
-        print("docker cleanup: %s" % error, file=sys.stderr)
+        sys.stderr.write("docker cleanup: %s\n" % error)
         return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

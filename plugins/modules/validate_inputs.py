@@ -72,6 +72,13 @@ inputs_digest:
   returned: always
   type: str
   sample: 3f1c0a9e5b7d2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e
+plan:
+  description:
+    - The plan of the host's runners (what C(config.toml) gets, the registrations, each runner's mode and the proxy's
+      variables), as the filter P(runnerops.gitlab_runner.runner_plan#filter) returns it, so that the role computes it
+      once. The result is hidden from the output then, as with C(no_log); warnings are still shown.
+  returned: for O(role=runner), when the variables are valid
+  type: dict
 any_dind:
   description:
     - Whether any runner of the host is in dind mode (its own C(mode), else C(runner_mode); runners to remove do not

@@ -4,8 +4,9 @@ and job starts, on local runner hosts (systemd containers started by demo/host.y
 Prints each figure as ``bench: <name> <value>`` as soon as it is measured. Run with ``make bench`` (root, a
 Docker engine and the test images: the Makefile sets them up); it takes about half an hour and removes its
 hosts at the end (RUNNEROPS_BENCH_KEEP=1 keeps them). RUNNEROPS_BENCH_SECTIONS (comma-separated, of runners,
-hosts, job-start, dind-pull) runs some sections only. Nothing here asserts a time: compare the ratios, which
-come from one run on one machine.
+hosts, job-start, dind-pull, baseline) runs some sections only; baseline compares a no-op rerun of this checkout with
+one of RUNNEROPS_BENCH_BASELINE (a git revision, default HEAD~1), alternately on the same host. Nothing here asserts
+a time: compare the ratios, which come from one run on one machine.
 """
 
 import json
@@ -87,13 +88,15 @@ def _controller_cpu():
 _LAST = {}
 
 
-def _playbook(args, counts=False):
+def _playbook(args, counts=False, collections=None):
     """Run ansible-playbook; return (seconds, counts or None). Fails the benchmark on a failed run.
 
     _LAST["busy"] is the share of the machine's CPU time the run kept busy (1.0: every core, all the time):
     the controller and the runner hosts share these cores here, unlike a real fleet.
     """
     env = dict(os.environ, ANSIBLE_FORCE_COLOR="false", ANSIBLE_FORKS=str(_FORKS))
+    if collections:
+        env["ANSIBLE_COLLECTIONS_PATH"] = collections
     counts_path = os.path.join(_STATE, "counts.json")
     if counts:
         env.update(ANSIBLE_CALLBACK_PLUGINS=os.path.join(_ROOT, "tests", "bench", "callback_plugins"),
@@ -129,12 +132,14 @@ def _hosts(inventory):
                "-e", "demo_docker_version=" + docker_version])
 
 
-def _site(inventory, runners, mode="dind", counts=False, limit=None, extra=()):
-    args = ["site.yml", "-i", inventory, "-i", os.path.join(_STATE, "environment.yml"), "-e", "runner_mode=" + mode,
+def _site(inventory, runners, mode="dind", counts=False, limit=None, extra=(), collections=None):
+    """site.yml of this checkout, or of the collection installed under ``collections`` (the baseline)."""
+    playbook = "site.yml" if collections is None else "runnerops.gitlab_runner.site"
+    args = [playbook, "-i", inventory, "-i", os.path.join(_STATE, "environment.yml"), "-e", "runner_mode=" + mode,
             "-e", "@" + _entries(runners)] + list(extra)
     if limit:
         args += ["--limit", limit]
-    return _playbook(args, counts)
+    return _playbook(args, counts, collections)
 
 
 def _clean():
@@ -247,9 +252,46 @@ def _dind_pull_section(inventory):
         say("dind-pull %s" % kind, "%.1f" % statistics.median(pulls[kind]))
 
 
+def _baseline_collection(revision):
+    """The collection of ``revision``, built and installed under .build/bench/baseline; returns its collections path."""
+    root = os.path.join(_STATE, "baseline")
+    subprocess.run(["rm", "-rf", root], check=True)
+    os.makedirs(os.path.join(root, "src"))
+    archive = subprocess.run(["git", "archive", revision], cwd=_ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", os.path.join(root, "src")], input=archive, check=True)
+    galaxy = os.path.join(_BIN, "ansible-galaxy")
+    subprocess.run([galaxy, "collection", "build", "--force", "--output-path", os.path.join(root, "dist"),
+                    os.path.join(root, "src")], capture_output=True, check=True)
+    tarball = [name for name in os.listdir(os.path.join(root, "dist")) if name.endswith(".tar.gz")][0]
+    subprocess.run([galaxy, "collection", "install", "--force", "-p", os.path.join(root, "collections"),
+                    os.path.join(root, "dist", tarball)], capture_output=True, check=True)
+    return os.path.join(root, "collections")
+
+
+def _baseline_section(inventory):
+    """A no-op rerun (5 runners, 1 host): this checkout against RUNNEROPS_BENCH_BASELINE, alternately, medians of 3."""
+    revision = os.environ.get("RUNNEROPS_BENCH_BASELINE", "HEAD~1")
+    baseline = _baseline_collection(revision)
+    figures = {"this": [], "baseline": []}
+    tasks = {}
+    # Settings whose defaults changed since are pinned to the baseline's, so that both sides rerun a no-op.
+    same = ["-e", "docker_container_log_max_size="]
+    for side, collections in (("baseline", baseline), ("this", None)):
+        _site(inventory, 5, collections=collections, extra=same)
+        tasks[side] = _site(inventory, 5, counts=True, collections=collections, extra=same)[1]["tasks"]
+        for _round in range(_RERUNS):
+            _site(inventory, 5, collections=collections, extra=same)
+            figures[side].append(_LAST["controller"])
+    for side in ("baseline", "this"):
+        say("cpu-seconds controller rerun-noop runners=5 hosts=1 %s" % side, "%.1f" % statistics.median(figures[side]))
+        say("tasks-noop runners=5 %s" % side, tasks[side])
+    say("ratio cpu-seconds controller this/baseline (%s)" % revision,
+        "%.2f" % (statistics.median(figures["this"]) / statistics.median(figures["baseline"])))
+
+
 def main():
     sections = [name.strip() for name in
-                os.environ.get("RUNNEROPS_BENCH_SECTIONS", "runners,hosts,job-start,dind-pull").split(",")]
+                os.environ.get("RUNNEROPS_BENCH_SECTIONS", "runners,hosts,job-start,dind-pull,baseline").split(",")]
     _clean()
     os.makedirs(_STATE, exist_ok=True)
     inventory = _inventory(1)
@@ -269,6 +311,8 @@ def main():
         _job_start_section(inventory)
     if "dind-pull" in sections:
         _dind_pull_section(inventory)
+    if "baseline" in sections:
+        _baseline_section(_inventory(1))
     if not os.environ.get("RUNNEROPS_BENCH_KEEP"):
         _clean()
 
