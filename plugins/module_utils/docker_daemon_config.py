@@ -1116,8 +1116,9 @@ def _check_default_runtime(ctx, path):
     name = ctx.valid.get("default-runtime")
     if not name:
         return
-    runtimes = ctx.valid.get("runtimes") or {}
-    if name in _STOCK_RUNTIMES or name in runtimes:
+    # A runtime named under runtimes is defined, even when its entry has a problem of its own (reported there).
+    runtimes = ctx.options.get("runtimes")
+    if name in _STOCK_RUNTIMES or (isinstance(runtimes, Mapping) and name in runtimes):
         return
     where = _join(path, "default-runtime")
     shim = not name.startswith(("/", ".")) and "/" not in name and "." in name and name.split(".", 1)[0]

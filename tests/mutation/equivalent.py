@@ -1,14 +1,15 @@
 """Mutants no test can observe, each with the reason (``make mutation`` leaves them out of the score).
 
 An entry names the file (a module_utils name), the source line as written and the line as the mutant writes it
-(both stripped; a mutant spanning lines has them joined by newlines), and why no behaviour tells them apart. The
-score is killed / (sampled - equivalent). An entry whose line no longer exists simply matches nothing.
+(both stripped; a mutant spanning lines has them joined by newlines), where the line is not unique in its file the
+line before it (``previous``), and why no behaviour tells them apart. The score is killed / (sampled - equivalent).
+An entry whose line no longer exists simply matches nothing.
 
 WORDING (decided by run.py, not listed here): a mutant that only wraps a piece of a message's prose in mutmut's
 ``XX`` (the text of a ``%``-formatted literal, an f-string or the literal an exception is raised with, when it has a
-space in it, and any literal of four words or more) is set aside before sampling. The
-tests pin what a message names (the value, the option path, the fix), which other mutants change (a ``parts[0]``
-made ``parts[1]``, a table entry, a format argument); they do not pin the wording.
+space in it, and any literal of four words or more) is set aside before sampling. The tests pin what a message
+names (the value, the option path, the fix), which other mutants change (a ``parts[0]`` made ``parts[1]``, a table
+entry, a format argument); they do not pin the wording.
 """
 
 EQUIVALENT = [
@@ -222,5 +223,64 @@ EQUIVALENT = [
         "line": "hint = difflib.get_close_matches(str(key), list(options), 1)",
         "mutant": "hint = difflib.get_close_matches(str(key), list(options), 2)",
         "reason": "only the best match (the first) is shown, and asking for two does not change which one it is",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": '"list": "[...]",',
+        "mutant": '"list": "XX[...]XX",',
+        "reason": "the only option of the free-form list type (default-address-pools) has an example of its own",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": 'if kind == "number":',
+        "mutant": 'if kind == "XXnumberXX":',
+        "reason": "no option of OPTIONS has the number type: the branch is vocabulary no key uses",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": "hint = difflib.get_close_matches(str(name), list(keys), 1, 0.6)",
+        "mutant": "hint = difflib.get_close_matches(str(name), list(keys), 2, 0.6)",
+        "reason": "only the best match (the first) is shown, and asking for two does not change which one it is",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": "hint = difflib.get_close_matches(value, _LOG_DRIVERS, 1, 0.6)",
+        "mutant": "hint = difflib.get_close_matches(value, _LOG_DRIVERS, 2, 0.6)",
+        "reason": "only the best match (the first) is shown, and asking for two does not change which one it is",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": 'good = True',
+        "mutant": 'good = None',
+        "previous": 'folded = {name.lower(): name for name in keys}',
+        "reason": "the validity of an object with named fields (proxies, nri-opts, default-address-pools, "
+                  "default-ulimits, a runtimes entry) is read by no check of several keys together: only its own "
+                  "messages show",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": 'good = False',
+        "mutant": 'good = True',
+        "previous": '"%s" % (key, hint, ", ".join(sorted(keys))))',
+        "reason": "the validity of an object with named fields (proxies, nri-opts, default-address-pools, "
+                  "default-ulimits, a runtimes entry) is read by no check of several keys together: only its own "
+                  "messages show",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": 'good = False',
+        "mutant": 'good = True',
+        "previous": 'key, " and ".join(spec["required"]), _EXAMPLES.get(key, "...")))',
+        "reason": "the validity of an object with named fields (proxies, nri-opts, default-address-pools, "
+                  "default-ulimits, a runtimes entry) is read by no check of several keys together: only its own "
+                  "messages show",
+    },
+    {
+        "file": "docker_daemon_config",
+        "line": 'good = _check_type(ctx, item, keys[known], _join(path, name), key) and good',
+        "mutant": 'good = _check_type(ctx, item, keys[known], _join(path, name), key) or good',
+        "reason": "the validity of an object with named fields (proxies, nri-opts, default-address-pools, "
+                  "default-ulimits, a runtimes entry) is read by no check of several keys together: only its own "
+                  "messages show",
     },
 ]

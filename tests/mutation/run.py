@@ -110,7 +110,7 @@ def _wording_only(line, before, after, message_lines):
 
 def _mutants(path, source, seed, sample):
     """mutmut's mutants of one file, wording-only ones aside: a sample of ``(mutation id, mutated source, line
-    number, original lines, mutated lines)``, the number of mutants listed and the number of wording-only ones."""
+    number, original lines, mutated lines, the line before)``, the number of mutants listed and of wording-only ones."""
     import mutmut  # pylint: disable=import-outside-toplevel  (only in the make target's virtualenv)
 
     message_lines = _message_lines(source)
@@ -129,7 +129,8 @@ def _mutants(path, source, seed, sample):
         if _wording_only(first + 1, before, after, message_lines):
             wording += 1
             continue
-        found.append((mutation_id, mutated, first + 1, before, after))
+        previous = original_lines[first - 1].strip() if first else ""
+        found.append((mutation_id, mutated, first + 1, before, after, previous))
     found.sort(key=lambda mutant: hashlib.sha256(
         ("%s\0%s\0%s\0%s\0%d" % (seed, os.path.basename(path), mutant[3], mutant[4], mutant[0].index)).encode()
     ).hexdigest())
@@ -138,9 +139,10 @@ def _mutants(path, source, seed, sample):
     return chosen, len(found) + wording, wording
 
 
-def _equivalent_reason(name, before, after):
+def _equivalent_reason(name, before, after, previous):
     for entry in EQUIVALENT:
-        if entry["file"] == name and entry["line"].strip() == before and entry["mutant"].strip() == after:
+        if entry["file"] == name and entry["line"].strip() == before and entry["mutant"].strip() == after and (
+                entry.get("previous") is None or entry["previous"].strip() == previous):
             return entry["reason"]
     return None
 
@@ -175,8 +177,8 @@ def _mutate_file(name, copy, python, seed, sample, show_survivors, out_dir):
     survivors = []
     used_equivalents = set()
     try:
-        for _mutation_id, mutated, line, before, after in mutants:
-            reason = _equivalent_reason(name, before, after)
+        for _mutation_id, mutated, line, before, after, previous in mutants:
+            reason = _equivalent_reason(name, before, after, previous)
             if reason is not None:
                 equivalent += 1
                 used_equivalents.add((before, after))

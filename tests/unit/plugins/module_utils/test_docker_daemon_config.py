@@ -364,3 +364,334 @@ def test_reload_plan(before, after, action, restart_keys):
 
 def test_reloadable_keys_are_daemon_json_keys():
     assert set(docker_daemon_config.RELOADABLE) <= set(docker_daemon_config.OPTIONS)
+
+
+# -- Docker's tables, row by row (dockerd's reference and release notes, written out here) -------------------------
+
+# Flag names dockerd's key check accepts and its JSON decoder ignores, and the daemon.json key to write instead.
+FLAG_NAMES = [
+    ("add-runtime", "runtimes"), ("authorization-plugin", "authorization-plugins"), ("cdi-spec-dir", "cdi-spec-dirs"),
+    ("default-address-pool", "default-address-pools"), ("default-network-opt", "default-network-opts"),
+    ("default-ulimit", "default-ulimits"), ("dns-opt", "dns-opts"), ("exec-opt", "exec-opts"),
+    ("feature", "features"), ("host", "hosts"), ("insecure-registry", "insecure-registries"), ("label", "labels"),
+    ("log-opt", "log-opts"), ("node-generic-resource", "node-generic-resources"),
+    ("registry-mirror", "registry-mirrors"), ("storage-opt", "storage-opts"),
+]
+
+
+@pytest.mark.parametrize("flag, key", FLAG_NAMES)
+def test_a_flag_name_names_the_daemon_json_key(flag, key):
+    errors, _warnings = _check({flag: ["x"]})
+    assert errors == [("%s.%s" % (VAR, flag), errors[0][1])]
+    assert "is the name of dockerd's --%s flag" % flag in errors[0][1] and errors[0][1].endswith(
+        "write %s (daemon.json uses the plural of flags that take several values)" % key)
+
+
+@pytest.mark.parametrize("flag", ["http-proxy", "https-proxy", "no-proxy"])
+def test_a_proxy_flag_belongs_under_proxies(flag):
+    errors, _warnings = _check({flag: "http://proxy.example.com:3128"})
+    assert [path for path, _m in errors] == ["%s.%s" % (VAR, flag)]
+    assert errors[0][1].endswith("write proxies: {%s: ...}" % flag)
+
+
+@pytest.mark.parametrize("flag", ["config-file", "help", "validate", "version"])
+def test_a_command_line_flag_is_no_option(flag):
+    errors, _warnings = _check({flag: True})
+    assert errors == [("%s.%s" % (VAR, flag), "is the command-line flag --%s, not a daemon.json option: dockerd "
+                                              "accepts the name but does nothing with it; drop it" % flag)]
+
+
+@pytest.mark.parametrize("name, typo, hint", [
+    # A name written with _ or spaces, or in another case, is matched to the option or the flag's plural.
+    ("Storage_Opt", ["x"], "did you mean storage-opts?"), ("log level", "info", "did you mean log-level?"),
+    ("registry_mirror", [], "did you mean registry-mirrors?"),
+])
+def test_a_misspelt_key_names_the_option(name, typo, hint):
+    errors, _warnings = _check({name: typo})
+    assert errors[0][1].endswith(hint)
+
+
+# The release that first accepts each key added after Docker 20.10.
+SINCE = [
+    ("proxies", "23.0"), ("default-network-opts", "24.0"), ("cdi-spec-dirs", "25.0"), ("log-format", "25.0"),
+    ("bip6", "28.0"), ("host-gateway-ips", "28.0"), ("ip-forward-no-drop", "28.0"), ("allow-direct-routing", "28.2"),
+    ("bridge-accept-fwmark", "29.0"), ("firewall-backend", "29.0"), ("min-api-version", "29.0"), ("nri-opts", "29.2"),
+    ("default-stop-timeout", "29.7"),
+]
+
+
+@pytest.mark.parametrize("key, version", SINCE)
+def test_a_key_newer_than_debian_12s_docker_is_warned_about_for_distro_only(key, version):
+    _errors, warnings = _check({key: None}, install_source="distro")
+    assert [m for p, m in warnings if p == "%s.%s" % (VAR, key) and m.startswith("needs Docker %s or newer" % version)]
+    _errors, warnings = _check({key: None})
+    assert not [m for _p, m in warnings if m.startswith("needs Docker")]
+
+
+# Keys dockerd no longer accepts, and the release that refuses them first.
+REMOVED = [("graph", "23.0"), ("cluster-store", "23.0"), ("cluster-store-opts", "23.0"), ("cluster-advertise", "23.0"),
+           ("oom-score-adjust", "25.0"), ("api-cors-header", "28.0")]
+
+
+@pytest.mark.parametrize("key, version", REMOVED)
+def test_a_removed_key_is_an_error_for_docker_ce_and_a_warning_for_distro(key, version):
+    errors, _warnings = _check({key: None})
+    assert [m for p, m in errors if p == "%s.%s" % (VAR, key) and m.startswith("was removed in Docker %s: the Docker "
+                                                                               "Engine this role installs" % version)]
+    errors, warnings = _check({key: None}, install_source="distro")
+    assert not errors
+    assert [m for p, m in warnings if m.startswith("was removed in Docker %s: a docker.io of that version" % version)]
+
+
+@pytest.mark.parametrize("key", ["containerd-plugins-namespace", "deprecated-key-path",
+                                 "allow-nondistributable-artifacts"])
+def test_keys_dockerd_ignores_are_warned_about(key):
+    errors, warnings = _check({key: ["x"] if key == "allow-nondistributable-artifacts" else "x"})
+    assert errors == [] and [p for p, _m in warnings] == ["%s.%s" % (VAR, key)]
+
+
+@pytest.mark.parametrize("key, fix", [
+    ("containerd-plugin-namespace", "--containerd-plugins-namespace"), ("default-init", "init-path"),
+    ("resolv-conf", "cannot be chosen in daemon.json"), ("swarm-raft-heartbeat-tick", "raft ticks"),
+    ("swarm-raft-election-tick", "raft ticks"),
+])
+def test_field_names_dockerd_refuses(key, fix):
+    errors, _warnings = _check({key: "x"})
+    assert [p for p, _m in errors] == ["%s.%s" % (VAR, key)] and fix in errors[0][1]
+
+
+@pytest.mark.parametrize("level", ["debug", "info", "warn", "error", "fatal", "panic", "trace", "INFO"])
+def test_every_log_level(level):
+    assert _check({"log-level": level}) == ([], [])
+
+
+def test_an_unknown_log_level_lists_them():
+    errors, _warnings = _check({"log-level": "verbose"})
+    assert errors[0][1].endswith("use one of debug, info, warn, error, fatal, panic, trace")
+
+
+@pytest.mark.parametrize("driver", ["json-file", "local", "journald", "syslog", "gelf", "fluentd", "awslogs", "splunk",
+                                    "gcplogs", "none", "vendor/plugin:1"])
+def test_every_log_driver(driver):
+    assert _check({"log-driver": driver}) == ([], [])
+
+
+def test_an_unknown_log_driver_is_a_warning_naming_the_close_one():
+    errors, warnings = _check({"log-driver": "journal"})
+    assert errors == [] and "(did you mean journald?)" in warnings[0][1]
+
+
+@pytest.mark.parametrize("option", ["mode", "max-buffer-size", "cache-disabled", "cache-max-file", "cache-max-size",
+                                    "cache-compress"])
+@pytest.mark.parametrize("driver", ["json-file", "local", "journald"])
+def test_options_every_log_driver_takes(driver, option):
+    value = {"mode": "non-blocking", "cache-disabled": "false"}.get(option, "4m" if "size" in option else "1")
+    opts = {option: value, "mode": "non-blocking"}
+    errors, _warnings = _check({"log-driver": driver, "log-opts": opts})
+    assert errors == []
+
+
+@pytest.mark.parametrize("value, ok", [("true", True), ("0", True), ("F", True), ("no", False), ("", True)])
+def test_log_cache_disabled_takes_go_booleans(value, ok):
+    errors, _warnings = _check({"log-opts": {"cache-disabled": value}})
+    assert (errors == []) is ok
+    assert ok or errors[0][1].startswith("is '%s', not true or false" % value)
+
+
+@pytest.mark.parametrize("name", ["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile",
+                                  "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"])
+def test_every_ulimit_name(name):
+    assert _check({"default-ulimits": {name: {"Name": name, "Hard": 10, "Soft": 10}}}) == ([], [])
+
+
+@pytest.mark.parametrize("key, example", [
+    ("default-address-pools", "[{base: 10.200.0.0/16, size: 24}]"),
+    ("default-network-opts", "{bridge: {com.docker.network.driver.mtu: '1400'}}"),
+    ("default-ulimits", "{nofile: {Name: nofile, Hard: 65536, Soft: 65536}}"),
+    ("exec-opts", "['native.cgroupdriver=systemd']"),
+    ("features", "{buildkit: true}"),
+    ("host-gateway-ips", "['172.17.0.1']"),
+    ("log-opts", "{max-size: '10m', max-file: '3'}"),
+    ("nri-opts", "{enable: true}"),
+    ("proxies", "{http-proxy: 'http://proxy.example.com:3128', no-proxy: localhost}"),
+    ("runtimes", "{crun: {path: /usr/bin/crun}}"),
+    ("dns", "['8.8.8.8', '1.1.1.1']"), ("insecure-registries", "['registry.example.com:5000']"),
+    ("labels", "['environment=ci']"), ("registry-mirrors", "['https://mirror.gcr.io']"),
+    ("storage-opts", "['overlay2.size=20G']"),
+])
+def test_a_value_of_the_wrong_type_gets_the_keys_example(key, example):
+    errors, _warnings = _check({key: 5})
+    assert errors[0][1].endswith(", e.g. %s" % example)
+
+
+@pytest.mark.parametrize("key, value, fix", [
+    ("debug", 5, "write it as a boolean (true or false), e.g. true"),
+    ("max-concurrent-downloads", [], "write it as an integer, e.g. 3"),
+    ("authorization-plugins", 5, "write it as a list of strings, e.g. ['value']"),
+    ("debug", "yes", "write true without quotes"),
+    ("debug", "off", "write false without quotes"),
+    ("max-concurrent-downloads", " 3 ", "write 3 without quotes"),
+    ("max-concurrent-downloads", 3.0, "write 3"),
+    ("max-concurrent-downloads", 3.5, "give a whole number"),
+    ("data-root", True, "YAML reads yes/no/on/off/true/false unquoted as booleans; quote it, e.g. 'true'"),
+    ("data-root", 5, "quote it: '5'"),
+    ("authorization-plugins", "authz", "write it as a YAML list, e.g. ['authz']"),
+])
+def test_a_value_of_the_wrong_type_names_the_fix(key, value, fix):
+    errors, _warnings = _check({key: value})
+    assert errors[0][1].endswith(fix)
+
+
+def test_a_runtime_with_a_problem_of_its_own_is_still_defined_for_default_runtime():
+    errors, _warnings = _check({"default-runtime": "crun", "runtimes": {"crun": {"path": 5}}})
+    assert [path for path, _m in errors] == ["%s.runtimes.crun.path" % VAR]
+
+
+@pytest.mark.parametrize("options, paths", [
+    # A value with a problem inside is reported once: the checks of several keys together leave it out.
+    ({"log-opts": {"max-size": 5}}, ["log-opts.max-size"]),
+    ({"log-opts": {"max-size": "10m", "max-file": None, "compress": "true"}}, ["log-opts.max-file"]),
+    ({"storage-driver": "stargz2", "features": {"containerd-snapshotter": True, "buildkit": "yes"}},
+     ["features.buildkit", "storage-driver"]),
+    ({"storage-driver": "stargz2", "features": {"containerd-snapshotter": True, "buildkit": None}},
+     ["features.buildkit", "storage-driver"]),
+])
+def test_cross_key_checks_see_only_values_without_problems(options, paths):
+    errors, _warnings = _check(options)
+    assert [path for path, _m in errors] == ["%s.%s" % (VAR, path) for path in paths]
+
+
+@pytest.mark.parametrize("source", ["other", None, ""])
+def test_an_unknown_install_source_is_read_as_docker_ce(source):
+    errors, _warnings = _check({"hosts": ["unix:///var/run/docker.sock"]}, install_source=source)
+    assert "/usr/bin/dockerd" in errors[0][1]
+
+
+@pytest.mark.parametrize("value, shown", [("x" * 38, "'%s'" % ("x" * 38)), ("x" * 39, "'%s..." % ("x" * 36))])
+def test_values_are_shortened_at_40_characters(value, shown):
+    errors, _warnings = _check({"log-level": value})
+    assert errors[0][1].startswith("is %s, not a log level" % shown)
+
+
+@pytest.mark.parametrize("mtu, ok", [(68, True), (67, False), (65535, True), (65536, False), (0, True)])
+def test_mtu_range(mtu, ok):
+    errors, _warnings = _check({"mtu": mtu})
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize("label, ok", [
+    ("environment=ci", True), ("com.docker.x=1", False), ("IO.Docker.x=1", False), ("org.dockerproject.x=1", False),
+    ("io.dockerx=1", True),
+])
+def test_labels_in_dockers_namespaces(label, ok):
+    errors, _warnings = _check({"labels": [label]})
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize("resource, ok", [("gpu=1", True), ("gpu=", False), ("=1", False), ("gpu", False),
+                                          (" gpu = 1 ", True)])
+def test_generic_resources(resource, ok):
+    errors, _warnings = _check({"node-generic-resources": [resource]})
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize("opt, ok", [
+    ("native.cgroupdriver=systemd", True), ("native.cgroupdriver=cgroupfs", True),
+    ("native.cgroupdriver=other", False), ("native.cgroupdriver", False), ("=systemd", False),
+    ("native.cgroupdriver=", False),
+])
+def test_exec_opts(opt, ok):
+    errors, _warnings = _check({"exec-opts": [opt]})
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize("registry, ok", [("[fd00::1]:5000", True), ("registry.example.com:5000", True),
+                                          ("10.0.0.0/8", True), ("-registry", False), ("[fd00::1]:70000", False),
+                                          ("registry.example.com:70000", False)])
+def test_insecure_registries(registry, ok):
+    errors, _warnings = _check({"insecure-registries": [registry]})
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize("base, size, ok", [
+    ("10.200.0.0/16", 32, True), ("10.200.0.0/16", 33, False), ("fd00::/48", 64, True), ("fd00::/48", 128, True),
+    ("fd00::/48", 129, False), ("10.200.0.0/16", 0, False),
+])
+def test_address_pool_sizes(base, size, ok):
+    errors, _warnings = _check({"default-address-pools": [{"base": base, "size": size}]})
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize("key, value, wanted", [
+    ("bip", "172.26.0.0", "give the bridge's IPv4 address with its prefix length, e.g. 172.26.0.1/16"),
+    ("bip6", "fd00:1::1", "give the bridge's IPv6 address with its prefix length, e.g. fd00:1::1/64"),
+    ("fixed-cidr", "172.26.5.0", "give an IPv4 subnet, e.g. 172.26.5.0/24"),
+    ("fixed-cidr-v6", "2001:db8:1::", "give an IPv6 subnet, e.g. 2001:db8:1::/64"),
+    ("bip", "fd00:1::1/64", "give the bridge's IPv4 address with its prefix length, e.g. 172.26.0.1/16 (IPv6 goes "
+                            "in bip6)"),
+    ("fixed-cidr", "2001:db8::/64", "give an IPv4 subnet, e.g. 172.26.5.0/24 (IPv6 goes in fixed-cidr-v6)"),
+])
+def test_a_cidr_option_names_what_it_wants(key, value, wanted):
+    errors, _warnings = _check({key: value}, install_source="distro")
+    assert errors[0][1].endswith(wanted)
+
+
+@pytest.mark.parametrize("key", ["ip", "default-gateway", "default-gateway-v6", "host-gateway-ip"])
+def test_address_options(key):
+    assert [path for path, _m in _check({key: "gateway.local"})[0]] == ["%s.%s" % (VAR, key)]
+    assert _check({key: "10.0.0.1"})[0] == []
+
+
+@pytest.mark.parametrize("mark, ok", [("0x1/0x1", True), ("1", True), ("0x100000000", False), ("mark", False),
+                                      ("1/", False)])
+def test_bridge_accept_fwmark(mark, ok):
+    errors, _warnings = _check({"bridge-accept-fwmark": mark})
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize("options, path", [
+    ({"bridge": "br0", "bip6": "fd00:1::1/64"}, "bip6"),
+    ({"bridge": "br0", "bip": "172.26.0.1/16"}, "bip"),
+    ({"icc": False, "ipv6": True, "ip6tables": False}, "icc"),
+    ({"icc": False, "iptables": False}, "icc"),
+])
+def test_options_dockerd_refuses_together(options, path):
+    errors, _warnings = _check(options)
+    assert ("%s.%s" % (VAR, path)) in [p for p, _m in errors]
+
+
+@pytest.mark.parametrize("options", [
+    {"icc": False, "ipv6": False, "ip6tables": False}, {"icc": False, "ipv6": True, "ip6tables": True},
+    {"icc": False, "ipv6": True}, {"bridge": "br0"},
+])
+def test_options_dockerd_takes_together(options):
+    errors, _warnings = _check(options)
+    assert errors == []
+
+
+# Daemon.Reload: each key dockerd applies on SIGHUP, and whether removing it is applied too.
+RELOAD = [
+    ("debug", False), ("labels", False), ("live-restore", False), ("max-concurrent-downloads", True),
+    ("max-concurrent-uploads", True), ("max-download-attempts", True), ("shutdown-timeout", False),
+    ("features", True), ("insecure-registries", False), ("registry-mirrors", False),
+    ("allow-nondistributable-artifacts", False), ("runtimes", False), ("default-runtime", False),
+    ("default-shm-size", False), ("default-cgroupns-mode", False), ("default-ipc-mode", False),
+    ("authorization-plugins", False), ("network-diagnostic-port", True),
+]
+
+
+@pytest.mark.parametrize("key, removal_reloads", RELOAD)
+def test_what_a_reload_applies(key, removal_reloads):
+    assert docker_daemon_config.reload_plan({}, {key: 1})["action"] == "reload"
+    assert docker_daemon_config.reload_plan({key: 1}, {})["action"] == ("reload" if removal_reloads else "restart")
+
+
+def test_a_reload_plan_without_a_change():
+    assert docker_daemon_config.reload_plan({"debug": True}, {"debug": True}) == {
+        "action": "none", "changed": [], "restart_keys": [], "message": "daemon.json is unchanged"}
+
+
+@pytest.mark.parametrize("address, ok", [("[::1]:9323", True), ("127.0.0.1:9323", True), ("[::1]", False)])
+def test_metrics_addresses(address, ok):
+    errors, _warnings = _check({"metrics-addr": address})
+    assert (errors == []) is ok
