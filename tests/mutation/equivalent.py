@@ -283,4 +283,10 @@ EQUIVALENT = [
                   "default-ulimits, a runtimes entry) is read by no check of several keys together: only its own "
                   "messages show",
     },
+    {
+        "file": "runner_inputs",
+        "line": 'if not (written and (variable == own or variable.startswith((own + ".", own + "["))))]',
+        "mutant": 'if not (written and (variable == own or variable.startswith((own + ".", own + "XX[XX"))))]',
+        "reason": "a runner item is a dict: what lies below runner_entries[i] is a key (.name), never an index",
+    },
 ]

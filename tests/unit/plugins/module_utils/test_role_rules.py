@@ -543,3 +543,170 @@ def test_every_default_of_the_plan_has_its_variable():
         "proxy." + key for key in defaults["proxy"] if key != "gitlab_internal"} <= named
     for default, variable in runner_inputs.DEFAULT_VARIABLES.items():
         assert variable is None or variable in RUNNER, default
+
+
+# --- runner_inputs, one rule per row ----------------------------------------------------------------------------------
+
+def test_plan_defaults_of_nothing_set():
+    defaults = runner_inputs.plan_defaults({})
+    assert (defaults["url"], defaults["dind_mtu"], defaults["dind_tls"]) == ("", 0, True)
+
+
+@pytest.mark.parametrize("mtu, planned", [(1, 1), (65535, 65535), (65536, 0), (0, 0), (True, 0), ("1400", 0)])
+def test_plan_defaults_take_an_mtu_in_range_only(mtu, planned):
+    assert runner_inputs.plan_defaults({"runner_dind_mtu": mtu})["dind_mtu"] == planned
+
+
+def test_plan_defaults_carry_every_global_variable():
+    values = {"runner_concurrent": 4, "runner_check_interval": 7, "runner_log_level": "info", "runner_log_format": "json",
+              "runner_shutdown_timeout": 40, "runner_listen_address": ":9252",
+              "runner_session_server": {"listen_address": "[::]:8093"}}
+    assert runner_inputs.plan_defaults(values)["global"] == {
+        "concurrent": 4, "check_interval": 7, "log_level": "info", "log_format": "json", "shutdown_timeout": 40,
+        "listen_address": ":9252", "session_server": {"listen_address": "[::]:8093"}}
+
+
+_IMAGES = {"runner_docker_version": "27.5.1", "runner_docker_image": "docker:27.5.1",
+           "runner_dind_base_image": "docker:27.5.1-dind", "runner_dind_image": "docker:27.5.1-dind"}
+
+
+@pytest.mark.parametrize("changes, origin, variable", [
+    ({}, "runner_entries[2].docker.image", "runner_entries[2].docker.image"),
+    ({}, "defaults.docker_defaults.pull_policy", "runner_docker_defaults.pull_policy"),
+    ({}, "defaults.global.check_interval", "runner_check_interval"),
+    ({}, "defaults.global.log_format", "runner_log_format"),
+    ({}, "defaults.global.session_server.listen_address", "runner_session_server.listen_address"),
+    ({}, "defaults.global.listen_address", "runner_listen_address"),
+    ({"runner_metrics_listen_address": ":9252"}, "defaults.global.listen_address", "runner_metrics_listen_address"),
+    ({}, "defaults.global.other", None),
+    ({}, "defaults.docker_image", "runner_docker_version"),
+    ({"runner_docker_image": "registry.example.com/docker:27"}, "defaults.docker_image", "runner_docker_image"),
+    ({}, "defaults.dind_image", "runner_docker_version"),
+    ({"runner_dind_image": "runnerops/dind-with-ca:27.5.1-dind"}, "defaults.dind_image", "runner_docker_version"),
+    ({"runner_dind_base_image": "mirror/docker:27-dind", "runner_dind_image": "mirror/docker:27-dind"},
+     "defaults.dind_image", "runner_dind_base_image"),
+    ({"runner_dind_image": "mirror/docker:27-dind"}, "defaults.dind_image", "runner_dind_image"),
+    ({}, "defaults.dind_image.name", "runner_docker_version.name"),
+    ({}, "defaults.url", "runner_gitlab_url"), ({}, "defaults.mode", "runner_mode"),
+    ({}, "defaults.docker_version", "runner_docker_version"), ({}, "defaults.dind_tls", "runner_dind_tls"),
+    ({}, "defaults.builds_dir", "runner_builds_dir"), ({}, "defaults.dind_mtu", "runner_dind_mtu"),
+    ({}, "defaults.dind_registry_mirrors[1]", "runner_dind_registry_mirrors[1]"),
+    ({}, "defaults.proxy.http_proxy", "runner_http_proxy"), ({}, "defaults.proxy.https_proxy", "runner_https_proxy"),
+    ({}, "defaults.proxy.no_proxy[0]", "runner_no_proxy[0]"),
+    ({}, "defaults.registry_credentials", "runner_registry_credentials"),
+    ({}, "defaults.executor", None), ({}, "defaults.modes", None), ({}, "defaults.other", None),
+])
+def test_plan_variable_names_what_the_user_wrote(changes, origin, variable):
+    assert runner_inputs.plan_variable(dict(_IMAGES, **changes), origin) == variable
+
+
+@pytest.mark.parametrize("changes, errors", [
+    ({"runner_shutdown_timeout": -1}, ["runner_shutdown_timeout"]), ({"runner_shutdown_timeout": 0}, []),
+    ({"runner_graceful_stop_timeout": -1}, ["runner_graceful_stop_timeout"]),
+    ({"runner_binary_sha256": "a" * 64}, []), ({"runner_binary_sha256": "a" * 63}, ["runner_binary_sha256"]),
+    ({"runner_home": "home"}, ["runner_home"]),
+    ({"runner_metrics_file_sd_path": "file_sd.json"}, ["runner_metrics_file_sd_path"]),
+    ({"runner_metrics_listen_address": ":9252", "runner_listen_address": ":9252"}, []),
+    ({"runner_metrics_listen_address": ":9252", "runner_listen_address": ":9253"}, ["runner_metrics_listen_address"]),
+    ({"runner_docker_cleanup_keep_label": "keep me"}, ["runner_docker_cleanup_keep_label"]),
+    ({"runner_metrics_target": ":0x"}, ["runner_metrics_target"]),
+    ({"runner_package_repository_url": ""}, ["runner_package_repository_url"]),
+    ({"runner_binary_base_url": ""}, ["runner_binary_base_url"]),
+    ({"runner_package_key_url": ""}, []), ({"runner_package_rpm_repository_url": ""}, []),
+    ({"runner_package_key_url": "ftp://keys.example.com/key"}, ["runner_package_key_url"]),
+    ({"runner_docker_min_api_version": "v1.24", "runner_docker_engine_version": "29.1.3"},
+     ["runner_docker_min_api_version"]),
+])
+def test_runner_scalars(changes, errors):
+    report, _plan = _runner(**changes)
+    assert [path for path, _m in report.errors] == errors
+
+
+def test_a_relative_builds_dir_is_refused_where_it_is_set():
+    report, _plan = _runner(runner_builds_dir="builds")
+    assert ("runner_builds_dir", "is 'builds', not an absolute path without whitespace") in report.errors
+
+
+def test_a_binary_file_that_exists_is_accepted(tmp_path):
+    binary = tmp_path / "gitlab-runner"
+    binary.write_bytes(b"\x7fELF")
+    report, _plan = _runner(runner_install_method="file", runner_binary_src=str(binary))
+    assert report.errors == []
+
+
+@pytest.mark.parametrize("url, warned", [("http://gitlab.example.com", True), ("https://gitlab.example.com", False)])
+def test_a_gitlab_ca_with_an_http_url_is_warned_about(url, warned):
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_registry_certificates.py")) as handle:
+        certificate = handle.read().split('_CERT = (\n', 1)[1].split("\n)\n", 1)[0]
+    pem = "".join(line.strip()[1:-1].replace("\\n", "\n") for line in certificate.splitlines())
+    report, _plan = _runner(runner_gitlab_url=url, runner_gitlab_ca_cert=pem)
+    assert report.errors == []
+    assert ("runner_gitlab_ca_cert" in [path for path, _m in report.warnings]) is warned
+
+
+def test_a_registration_token_lets_gitlab_decide_the_scope():
+    report, plan = _runner(runner_access_token="", runner_registration_token="GR1348941x",
+                           runner_entries=[{"name": "r1", "tags": ["docker"], "group_id": 3}])
+    assert report.errors == [] and plan is not None
+
+
+def test_a_bad_gitlab_url_is_reported_once_where_it_is_set():
+    report, _plan = _runner(runner_gitlab_url="gitlab.example.com")
+    assert [path for path, _m in report.errors] == ["runner_gitlab_url"]
+
+
+def test_defaults_the_plan_cannot_take_are_reported_on_the_runner_list():
+    report, plan = _runner(runner_docker_version=None, runner_docker_image=None)
+    assert [path for path, _m in report.errors] == ["runner_entries"] and plan is None
+
+
+def test_runner_tokens_are_secrets():
+    report, _plan = _runner(runner_entries=[{"name": "r1", "tags": ["a"], "token": "glrt-own-token-0001"}, "x"])
+    assert "glrt-own-token-0001" in report.secrets
+
+
+def test_a_proxy_path_holding_an_at_sign_is_no_credential():
+    report, _plan = _runner(runner_install_method="binary", runner_http_proxy="http://proxy.example.com:3128/a@b",
+                            runner_https_proxy="")
+    assert not [m for _p, m in report.errors if "runner_install_method is binary" in m]
+
+
+def test_a_min_api_version_in_error_is_left_out_of_the_engine():
+    report, _plan = _runner(runner_docker_min_api_version="1", runner_docker_engine_version="29.1.3")
+    assert [path for path, _m in report.errors] == ["runner_docker_min_api_version"]
+
+
+@pytest.mark.parametrize("variable, value, problem", [
+    ("runner_docker_cleanup_min_free", "20G", None),
+    ("runner_docker_cleanup_min_free_inodes", "10%", None),
+    ("runner_docker_cleanup_min_free_inodes", "20G", "is 20G: free inodes are given as a share (10%), not an amount"),
+    ("runner_docker_cleanup_min_free", "lots", "is 'lots', not a share (15%) or an amount (20G, 500MiB) of free space"),
+])
+def test_cleanup_thresholds(variable, value, problem):
+    report, _plan = _runner(**{variable: value, "runner_docker_cleanup_schedule": "*:0/15"})
+    assert report.errors == ([(variable, problem)] if problem else [])
+
+
+def test_a_relative_builds_dir_reaches_the_runner_too():
+    report, _plan = _runner(runner_builds_dir="builds")
+    assert [path for path, _m in report.errors] == [
+        "runner_builds_dir", 'runner_builds_dir (via runner_entries[0] "r1", [[runners]] builds_dir)']
+
+
+def test_a_metrics_target_problem_names_the_variable():
+    report, _plan = _runner(runner_metrics_target=":0x")
+    assert report.errors[0][1].startswith('runner_metrics_target = ":0x" is not host:port')
+
+
+def test_a_runner_version_the_engine_refuses_names_what_to_change():
+    report, _plan = _runner(runner_docker_engine_version="29.1.3", runner_version="16.11.0")
+    (path, message), = report.errors
+    assert path == "runner_version"
+    assert "upgrade runner_version to" in message and "in docker_daemon_options" in message
+    assert "pin docker_version to a release" in message
+
+
+def test_a_socket_job_image_the_engine_refuses_names_the_variable_to_change():
+    report, _plan = _runner(runner_docker_engine_version="29.1.3", runner_docker_version="24.0.9",
+                            runner_docker_image="docker:24.0.9")
+    assert "such as docker:29.1.3, the engine's own (runner_docker_version)" in report.errors[0][1]
