@@ -26,7 +26,8 @@ def test_parse_threshold(text, parsed):
 
 
 @pytest.mark.parametrize("text, what, words", [
-    ("", "free space", "not a share"), ("15", "inodes", "given as a share"), ("x%", "inodes", "not a share of free inodes"), ("0%", "free space", "more than 0%"),
+    ("", "free space", "not a share"), ("15", "inodes", "given as a share"),
+    ("x%", "inodes", "not a share of free inodes"), ("0%", "free space", "more than 0%"),
     ("100%", "free space", "less than 100%"), ("-5%", "free space", "not a share"), ("lots", "free space", "not a share"),
     ("20G", "inodes", "given as a share"), ("0", "free space", "more than 0 bytes"), (15, "free space", "not a share"),
 ])
