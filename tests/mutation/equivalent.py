@@ -289,4 +289,28 @@ EQUIVALENT = [
         "mutant": 'if not (written and (variable == own or variable.startswith((own + ".", own + "XX[XX"))))]',
         "reason": "a runner item is a dict: what lies below runner_entries[i] is a key (.name), never an index",
     },
+    {
+        "file": "config_toml_findings",
+        "line": "element = _TYPE_ALIASES.get(type_word[11:], type_word[11:])",
+        "mutant": "element = _TYPE_ALIASES.get(type_word[12:], type_word[11:])",
+        "reason": "no map type of the schema has an aliased element: the lookup falls back to the same element",
+    },
+    {
+        "file": "config_toml_findings",
+        "line": "close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)",
+        "mutant": "close = difflib.get_close_matches(value, allowed, n=2, cutoff=0.6)",
+        "reason": "only the best match (the first) is shown, and asking for two does not change which one it is",
+    },
+    {
+        "file": "config_toml_findings",
+        "line": "if value >= 0:",
+        "mutant": "if value > 0:",
+        "reason": "an output_limit of 0 is config_toml_meanings' (the default of 4096 KB): this rule never sees it",
+    },
+    {
+        "file": "config_toml_findings",
+        "line": '_NO_MODE = ""',
+        "mutant": '_NO_MODE = "XXXX"',
+        "reason": "any name that is no mode makes docker_modes.findings() report mode-invalid, which is dropped here",
+    },
 ]

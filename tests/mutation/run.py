@@ -111,7 +111,8 @@ def _wording_only(line, before, after, message_lines):
 def _mutants(path, source, seed, sample):
     """mutmut's mutants of one file, wording-only ones aside: a sample of ``(mutation id, mutated source, line
     number, original lines, mutated lines, the line before)``, the number of mutants listed and of wording-only ones."""
-    import mutmut  # pylint: disable=import-outside-toplevel  (only in the make target's virtualenv)
+    # mutmut is in the make target's own virtualenv only, not in the one the tests and the sanity checks use.
+    import mutmut  # pylint: disable=import-outside-toplevel,import-error
 
     message_lines = _message_lines(source)
     found = []

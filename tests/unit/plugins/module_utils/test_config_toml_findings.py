@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+import runner_module
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import config_toml_findings
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_findings import (
@@ -796,3 +797,207 @@ def test_runner_types_reach_the_pull_policy_check(runner_types, expected):
 def test_runner_types_must_be_a_dict(runner_types):
     with pytest.raises(ValueError, match="runner_types must be a dict"):
         findings(ARTICLE_SOCKET, runner_types=runner_types)
+
+
+# -- rules row by row --------------------------------------------------------------------------------------------------
+
+def _entry_of(**changes):
+    entry = {"name": "a", "url": "https://gitlab.example.com", "token": "glrt-0123456789abcdef", "executor": "docker",
+             "docker": {"image": "docker:27.5.1", "volumes": ["/cache"]}}
+    entry.update(changes)
+    return entry
+
+
+def _found(data, **options):
+    return [(finding["severity"], finding["code"], finding["message"]) for finding in check_data(data, **options)]
+
+
+def test_feature_flags_are_gitlab_runners():
+    """Every flag helpers/featureflags/flags.go declares, and no other (read from the runner's module, or skipped)."""
+    source = runner_module.module_dir("GitLab Runner's feature flags") / "helpers" / "featureflags" / "flags.go"
+    declared = set(re.findall(r'string\s*=\s*"(FF_[A-Z0-9_]+)"', source.read_text(encoding="utf-8")))
+    assert declared and set(config_toml_findings.FEATURE_FLAGS) == declared
+
+
+@pytest.mark.parametrize("executor", ["shell", "custom", "instance", "docker", "docker-windows", "docker-autoscaler",
+                                      "docker+machine", "kubernetes", "ssh", "parallels", "virtualbox"])
+def test_every_executor_of_gitlab_entry_of(executor):
+    assert not [f for f in _found({"runners": [_entry_of(executor=executor)]}) if "executor" in f[2]]
+
+
+@pytest.mark.parametrize("key, value, phrase", [
+    ("concurrent", "4", "an integer"), ("log_level", 5, "a string"), ("check_interval", "3", "an integer"),
+    ("shutdown_timeout", "30", "an integer"),
+])
+def test_a_wrong_type_names_the_type_wanted(key, value, phrase):
+    (_severity, code, message), = _found({key: value})
+    assert code == "wrong-type" and message.startswith('top level: "%s" must be %s, got ' % (key, phrase))
+
+
+@pytest.mark.parametrize("docker, phrase", [
+    ({"volumes": 5}, "an array of strings"), ({"cpus": 1}, "a string"), ({"memory": 512}, "a string"),
+])
+def test_a_wrong_type_in_the_docker_table_names_the_type_wanted(docker, phrase):
+    messages = [m for _s, code, m in _found({"runners": [_entry_of(docker=dict(docker, image="docker:27.5.1"))]})
+                if code == "wrong-type"]
+    assert len(messages) == 1 and (" must be %s, got " % phrase) in messages[0]
+
+
+def test_runners_as_a_single_table_says_what_is_wrong_and_the_fix():
+    (_severity, code, message), = [f for f in _found({"runners": _entry_of()}) if f[1] == "wrong-type"]
+    assert message.startswith('top level: "runners" must be an array of tables, got a table ')
+    assert message.endswith("; write [[runners]] (double brackets) instead of [runners]")
+
+
+@pytest.mark.parametrize("data, fragment", [
+    ({"log_format": "JSON"}, 'top level: log_format = "JSON" is not one of runner, text, json: GitLab Runner rejects '
+                             "it; use one of those"),
+    ({"log_format": "jsn"}, 'top level: log_format = "jsn" is not one of runner, text, json (did you mean "json"?): '
+                            "GitLab Runner rejects it; use one of those"),
+    ({"log_level": "INFO"}, None),
+    ({"log_level": "verbose"}, 'top level: log_level = "verbose" is not one of panic, fatal, error, warn, warning, info, debug, '
+                               "trace: GitLab Runner rejects it; use one of those"),
+])
+def test_choices_and_their_case(data, fragment):
+    messages = [m for _s, _c, m in _found(data)]
+    assert messages == ([fragment] if fragment else [])
+
+
+@pytest.mark.parametrize("address, ok", [
+    (":9252", True), (":1", True), (":65535", True), (":0", False), (":65536", False), ("[::1]", True),
+    ("[::1]:9252", True), ("::1", False), ("localhost", True), ("0.0.0.0:9252", True),
+])
+def test_listen_addresses(address, ok):
+    assert (config_toml_findings.listen_address_problem("listen_address", address) is None) is ok
+
+
+@pytest.mark.parametrize("table, key", [("session_server", "listen_address"), ("session_server", "advertise_address"),
+                                        (None, "listen_address")])
+def test_every_listen_address_is_checked(table, key):
+    data = {table: {key: ":0x"}} if table else {key: ":0x"}
+    messages = [m for _s, _c, m in _found(data)]
+    assert len(messages) == 1 and ('%s = ":0x" is not host:port' % key) in messages[0]
+
+
+@pytest.mark.parametrize("key, value, ok", [
+    ("memory", "6m", True), ("memory", "6291456", True), ("memory", "6291455", False), ("memory", "5.9m", False),
+    ("service_memory", "6291455", False), ("memory_reservation", "1", True), ("service_memory_reservation", "x", False),
+    ("memory_swap", "x", False), ("service_memory_swap", "1g", True),
+])
+def test_memory_sizes(key, value, ok):
+    messages = [m for _s, _c, m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", key: value})]})
+                if key in m]
+    assert (messages == []) is ok
+
+
+def test_a_negative_memory_names_what_docker_means_by_it():
+    message, = [m for _s, _c, m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", "memory": "-1"})]})
+                if "memory" in m]
+    assert message.endswith(', or leave it out for no limit (Docker\'s "-1" is not read here)')
+    message, = [m for _s, _c, m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", "memory": "x"})]})
+                if "memory" in m]
+    assert message.endswith('write a number with a unit, e.g. "512m" or "2g"')
+
+
+@pytest.mark.parametrize("limit, ok", [(0, True), (4096, True), (-1, False)])
+def test_output_limit(limit, ok):
+    assert (not [m for _s, _c, m in _found({"runners": [_entry_of(output_limit=limit)]})
+                 if "output_limit = %d: the runner cuts every job log" % limit in m]) is ok
+
+
+@pytest.mark.parametrize("key", ["name", "url", "executor"])
+def test_the_severity_of_a_missing_runner_key(key):
+    entry = _entry_of()
+    del entry[key]
+    severities = [s for s, _c, m in _found({"runners": [entry]}) if '"%s"' % key in m or key in m.split(":")[0]]
+    assert severities and set(severities) == {"warning" if key == "name" else "error"}
+
+
+def test_a_mode_for_a_runner_config_toml_lacks():
+    (severity, code, message), = _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", "volumes": [
+        "/var/run/docker.sock:/var/run/docker.sock", "/builds:/builds", "/cache"]})]}, modes={"b": "socket", "a": None})
+    assert (severity, code) == ("warning", "value-invalid")
+    assert 'modes names runner "b", but config.toml has no [[runners]] entry with that name (it has "a")' in message
+    (_severity, _code, message), = _found({}, modes={"b": "socket"})
+    assert "(it has none)" in message
+
+
+def test_a_sensitive_host_path_is_reported_without_a_mode():
+    codes = [c for _s, c, _m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1",
+                                                                    "volumes": ["/etc:/host-etc"]})]})]
+    assert "sensitive-host-path" in codes
+
+
+@pytest.mark.parametrize("docker", [{"allowed_privileged_services": "docker:*-dind"}, {"privileged": "true"},
+                                    {"volumes": "/cache"}])
+def test_docker_checks_wait_for_values_of_the_right_type(docker):
+    codes = [c for _s, c, _m in _found({"runners": [_entry_of(docker=dict(docker, image="docker:27.5.1"))]},
+                                       modes={"a": "dind"})]
+    assert codes == ["wrong-type"]
+
+
+def test_the_runner_client_finding_names_the_hosts_engine():
+    (_severity, code, message), = _found({}, runner_version="16.11.0", docker_engine="29.1.3")
+    assert code == "docker-api-incompatible" and "the host's" in message and "gitlab-runner" in message
+
+
+@pytest.mark.parametrize("entry, overview", [
+    ({"name": 5, "url": "https://u:pw@gitlab.example.com", "executor": "docker",
+      "docker": {"privileged": True, "volumes": ["/var/run/docker.sock:/var/run/docker.sock"]}},
+     {"name": "#1", "url": "https://u:********@gitlab.example.com", "executor": "docker", "mode": "socket",
+      "privileged": True, "docker_socket": ["/var/run/docker.sock:/var/run/docker.sock"]}),
+    ({"name": "", "executor": "docker", "docker": {"privileged": False, "services_privileged": False}},
+     {"name": "#1", "url": None, "executor": "docker", "mode": None, "privileged": False, "docker_socket": []}),
+    ({"name": "d", "executor": "docker", "docker": {"services_privileged": True,
+                                                     "services": [{"name": "docker:27.5.1-dind"}]}},
+     {"name": "d", "url": None, "executor": "docker", "mode": "dind", "privileged": True, "docker_socket": []}),
+])
+def test_runners_overview(entry, overview):
+    (found,) = config_toml_findings.runners_overview(dumps({"runners": [entry]}))
+    assert dict((key, found[key]) for key in overview) == overview
+
+
+@pytest.mark.parametrize("data, where, phrase", [
+    ({"session_server": "x"}, 'top level: "session_server"', "a table"),
+    ({"runners": [_entry_of(machine={"IdleScaleFactor": "x"})]}, '"IdleScaleFactor"', "a number"),
+    ({"runners": [_entry_of(executor="kubernetes", kubernetes={"build_container_security_context": {
+        "capabilities": {"add": 5}}})]}, '"add"', "an array of strings"),
+    ({"runners": [_entry_of(docker={"image": "docker:27.5.1", "sysctls": 5})]}, '"sysctls"', "a table of strings"),
+])
+def test_wrong_types_name_the_toml_type_wanted(data, where, phrase):
+    messages = [m for _s, code, m in _found(data) if code == "wrong-type"]
+    assert len(messages) == 1 and ("%s must be %s, got " % (where, phrase)) in messages[0]
+
+
+@pytest.mark.parametrize("services, label", [
+    ([{"name": "docker:27.5.1-dind", "bogus": 1}], "[[runners.docker.services]]:"),
+    ([{"name": "redis:7"}, {"name": "docker:27.5.1-dind", "bogus": 1}], "[[runners.docker.services]] #2:"),
+])
+def test_a_service_is_named_by_its_number_only_among_several(services, label):
+    messages = [m for _s, _c, m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", "services": services})]})
+                if '"bogus"' in m]
+    assert len(messages) == 1 and label in messages[0]
+
+
+def test_runners_overview_of_docker_values_of_the_wrong_type():
+    (found,) = config_toml_findings.runners_overview(dumps({"runners": [
+        {"name": "a", "executor": "docker", "docker": {"volumes": 5, "privileged": "yes"}}]}))
+    assert (found["mode"], found["mode_reason"]) == (None, None)
+
+
+def test_duplicate_runner_names_are_a_warning():
+    found = _found({"runners": [_entry_of(), _entry_of()]})
+    assert [(s, c) for s, c, m in found if "has the same name" in m] == [("warning", "value-invalid")]
+
+
+def test_the_runner_client_finding_names_the_hosts_engine_as_such():
+    (_severity, _code, message), = _found({}, runner_version="16.11.0", docker_engine="29.1.3")
+    assert "Docker Engine 29.1.3 (the host's) accepts API 1.44" in message
+
+
+def test_a_mode_independent_finding_does_not_say_the_mode_was_inferred():
+    found = _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", "privileged": True,
+                                                  "volumes": ["/etc:/host-etc"]})]})
+    (message,) = [m for _s, c, m in found if c == "sensitive-host-path"]
+    assert "mode inferred" not in message
+    assert [m for _s, c, m in found if c == "tls-certs-volume-missing" and "(dind mode inferred from" in m]
