@@ -313,4 +313,16 @@ EQUIVALENT = [
         "mutant": '_NO_MODE = "XXXX"',
         "reason": "any name that is no mode makes docker_modes.findings() report mode-invalid, which is dropped here",
     },
+    {
+        "file": "docker_modes",
+        "line": 'rest = host_path[len(volume["source"]):].lstrip("/")',
+        "mutant": 'rest = host_path[len(volume["source"]):].lstrip("XX/XX")',
+        "reason": "the rest of /var/run/docker.sock or /run/docker.sock below a bound directory never starts with X",
+    },
+    {
+        "file": "docker_modes",
+        "line": 'host = variables.get("DOCKER_HOST") or ""',
+        "mutant": 'host = variables.get("DOCKER_HOST") or "XXXX"',
+        "reason": "without DOCKER_HOST, \"\" and \"XXXX\" alike are no tcp://docker:<port> address",
+    },
 ]

@@ -2,6 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import copy
+
 import pytest
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_modes import (
@@ -10,10 +12,14 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_mod
     any_dind,
     dind_mtu,
     dind_registry_mirror_problem,
+    environment_preset,
     findings,
     infer_mode,
     is_dind_service,
     parse_environment,
+    preset,
+    with_daemon_flags,
+    with_registry_mirrors,
 )
 
 SOCKET = "/var/run/docker.sock:/var/run/docker.sock"
@@ -964,3 +970,134 @@ def test_duplicate_targets_name_every_volume():
     found = findings(_socket(volumes=["/builds:/builds", SOCKET, "/cache", "/srv/cache:/cache"]), "socket")
     assert _only(found, "volume-duplicate-target")["keys"] == ["volumes[2]", "volumes[3]"]
     assert _only(findings(_socket(volumes=["x:/y:z:w"]), ""), "volume-invalid")["keys"] == ["volumes[0]"]
+
+
+# --- rules row by row ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, dind", [
+    # Names Docker cannot parse (upper case) are still split at the tag's colon, after the last slash.
+    ("Docker:dind", True), ("Docker:27.5.1-dind", True), ("Docker:27", False), ("Registry:5000/Docker", False),
+    ("Registry:5000/Docker:dind", True),
+])
+def test_is_dind_service_of_names_docker_cannot_parse(name, dind):
+    assert is_dind_service({"name": name}) is dind
+
+
+def test_a_dind_image_as_the_job_image_is_not_checked_as_the_docker_cli():
+    assert [f for f in findings(_dind(image="docker:dind"), "dind") if f["keys"] == ["image"]] == []
+
+
+@pytest.mark.parametrize("volume, access, what", [
+    ("/etc:/host-etc", "read and change", "host system files"),
+    ("/etc:/host-etc:ro", "read", "host system files"),
+    ("/var/lib/docker:/docker", "read and change", "Docker's own data (images, containers, volumes)"),
+])
+def test_a_sensitive_host_path_says_what_jobs_can_do_with_it(volume, access, what):
+    finding = _only(findings(_socket(volumes=_socket()["volumes"] + [volume]), "socket"), "sensitive-host-path")
+    assert "any job can %s %s; bind only" % (access, what) in finding["message"]
+
+
+@pytest.mark.parametrize("option, what", [
+    ("seccomp=unconfined", "no seccomp filter"), ("apparmor=unconfined", "no AppArmor profile"),
+    ("apparmor:unconfined", "no AppArmor profile"), ("label=disable", "no SELinux separation"),
+    ("systempaths=unconfined", "/proc and /sys without their masked and read-only paths"),
+])
+def test_every_risky_security_option_names_what_it_removes(option, what):
+    finding = _only(findings(_dind(privileged=False, services_privileged=True, security_opt=[option]), "dind"),
+                    "isolation-weakened")
+    assert "every job container runs with %s" % what in finding["message"]
+
+
+@pytest.mark.parametrize("overrides, weakened", [
+    # Privileged services already have every device: listing one says nothing more.
+    ({"services_devices": {"*": ["/dev/sda"]}}, False),
+    ({"privileged": False, "services_privileged": True, "services_devices": {"*": ["/dev/sda"]}}, False),
+    ({"privileged": True, "services_privileged": False, "services_devices": {"*": ["/dev/sda"]}}, True),
+])
+def test_service_devices_matter_only_for_unprivileged_services(overrides, weakened):
+    assert ("isolation-weakened" in _codes(findings(_dind(**overrides), "dind"))) is weakened
+
+
+@pytest.mark.parametrize("rule, every", [("b *:* rwm", "every block device"), ("a *:* rwm", "every device"),
+                                         ("c *:* rwm", None)])
+def test_device_cgroup_rules_that_allow_every_device(rule, every):
+    found = findings(_dind(privileged=False, services_privileged=True, device_cgroup_rules=[rule]), "dind")
+    weakened = [f for f in found if f["code"] == "isolation-weakened"]
+    assert (every in weakened[0]["message"]) if every else weakened == []
+
+
+@pytest.mark.parametrize("overrides", [{"allowed_pull_policies": "if-not-present"},
+                                       {"allowed_pull_policies": ["always", "if-not-present"]},
+                                       {"pull_policy": "if-not-present"}])
+def test_if_not_present_on_a_shared_runner_given_as_a_string_or_a_list(overrides):
+    assert "pull-policy-shared" in _codes(findings(_dind(**overrides), "dind", shared=True))
+
+
+def test_docker_api_version_fixed_by_the_job_environment():
+    docker = _socket(image="docker:24.0.9")
+    assert "docker-api-incompatible" in _codes(findings(docker, "socket", docker_engine="29.1.3"))
+    assert findings(docker, "socket", docker_engine="29.1.3", variables={"DOCKER_API_VERSION": "1.44"}) == []
+
+
+@pytest.mark.parametrize("mode, tls, docker", [
+    ("socket", True, {"tls_verify": False, "image": "docker:27.5.1", "privileged": False, "disable_cache": False,
+                      "volumes": [SOCKET, "/builds:/builds", "/cache"], "shm_size": 0}),
+    ("dind", True, {"tls_verify": False, "image": "docker:27.5.1", "privileged": True, "disable_cache": False,
+                    "volumes": ["/certs/client", "/cache"], "shm_size": 0,
+                    "services": [{"name": "docker:27.5.1-dind", "alias": "docker"}]}),
+    ("dind", False, {"tls_verify": False, "image": "docker:27.5.1", "privileged": True, "disable_cache": False,
+                     "volumes": ["/cache"], "shm_size": 0,
+                     "services": [{"name": "docker:27.5.1-dind", "alias": "docker"}]}),
+])
+def test_presets(mode, tls, docker):
+    assert preset(mode, "docker:27.5.1", "docker:27.5.1-dind", tls=tls) == docker
+
+
+def test_environment_presets():
+    assert environment_preset("dind") == ["DOCKER_TLS_CERTDIR=/certs"]
+    assert environment_preset("dind", tls=False) == ["DOCKER_TLS_CERTDIR="]
+    assert environment_preset("socket") == []
+
+
+@pytest.mark.parametrize("docker, services, inferred", [
+    ({"volumes": [SOCKET]}, [], ("socket", "the bind of the host's Docker socket", True)),
+    ({"volumes": ["/var/run:/host-run"]}, [], ("socket", "the bind of the host's Docker socket", True)),
+    ({"volumes": ["/:/host"]}, [], (None, None, False)),
+    ({"volumes": ["/:/host"], "privileged": True}, [], ("dind", "privileged = true alone", False)),
+    ({"services_privileged": True}, [], ("dind", "services_privileged = true alone", False)),
+    ({"privileged": False, "services_privileged": False}, [], (None, None, False)),
+    ({}, [{"name": "docker:27.5.1-dind"}], ("dind", "the dind service docker:27.5.1-dind", True)),
+    ({"volumes": ["bad::spec:x:y"]}, [], (None, None, False)),
+])
+def test_infer_mode(docker, services, inferred):
+    assert infer_mode(docker, services) == inferred
+
+
+DIND = {"name": "docker:27.5.1-dind", "alias": "docker"}
+MIRROR = "http://10.0.0.5:5000"
+
+
+@pytest.mark.parametrize("service, mirrors, mtu, command", [
+    (DIND, [MIRROR], 0, ["--registry-mirror", MIRROR]),
+    (DIND, [], 1400, ["--mtu=1400"]),
+    (DIND, [MIRROR], 1400, ["--registry-mirror", MIRROR, "--mtu=1400"]),
+    (dict(DIND, command=["--tls=false"]), [MIRROR], 0, ["--tls=false", "--registry-mirror", MIRROR]),
+    (dict(DIND, command="--debug"), [MIRROR], 0, ["--debug", "--registry-mirror", MIRROR]),
+    (dict(DIND, command=["dockerd"]), [MIRROR], 0, ["dockerd", "--registry-mirror", MIRROR]),
+    (dict(DIND, command=["sh", "-c", "dockerd"]), [MIRROR], 1400, ["sh", "-c", "dockerd"]),
+    (dict(DIND, command=["--registry-mirror=http://other:5000"]), [MIRROR], 0,
+     ["--registry-mirror=http://other:5000"]),
+    (dict(DIND, command=["--mtu", "1300"]), [], 1400, ["--mtu", "1300"]),
+    ({"name": "redis:7"}, [MIRROR], 1400, None),
+])
+def test_with_daemon_flags(service, mirrors, mtu, command):
+    given = copy.deepcopy(service)
+    (result,) = with_daemon_flags([service], mirrors=mirrors, mtu=mtu)
+    assert result.get("command") == command
+    assert service == given
+
+
+def test_with_daemon_flags_of_nothing_to_add_is_the_list_given():
+    services = [dict(DIND)]
+    assert with_daemon_flags(services) is services
+    assert with_registry_mirrors(services, []) is services
