@@ -51,8 +51,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import posixpath
 import re
+
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import normalize_path
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -79,18 +80,10 @@ _ENTRY_KEYS = ("registry", "username", "password")
 _EXAMPLE = "registry.example.com:5000"
 
 
-def _go_clean(path):
-    """Go's path.Clean (posixpath.normpath keeps a leading ``//``, Go does not)."""
-    cleaned = posixpath.normpath(path)
-    if cleaned.startswith("//"):
-        cleaned = "/" + cleaned.lstrip("/")
-    return cleaned
-
-
 def _go_join(*elements):
     """Go's path.Join: the non-empty elements joined with ``/`` and cleaned, or "" when all are empty."""
     parts = [element for element in elements if element]
-    return _go_clean("/".join(parts)) if parts else ""
+    return normalize_path("/".join(parts)) if parts else ""
 
 
 def _with_lower_case_host(path):
