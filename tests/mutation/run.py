@@ -188,8 +188,8 @@ def _mutate_file(name, copy, python, seed, sample, show_survivors, out_dir):
                 handle.write(mutated)
             status, _output = _run_tests(python, copy, tests, timeout)
             if status == "passed":
-                survivors.append("%s:%d: %s\n    -> %s" % (relative, line, before.replace("\n", "\n       "),
-                                                            after.replace("\n", "\n       ")))
+                shown = (before.replace("\n", "\n       "), after.replace("\n", "\n       "))
+                survivors.append("%s:%d: %s\n    -> %s" % ((relative, line) + shown))
             else:
                 killed += 1
     finally:

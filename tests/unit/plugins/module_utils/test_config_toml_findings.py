@@ -923,8 +923,8 @@ def test_a_mode_for_a_runner_config_toml_lacks():
 
 
 def test_a_sensitive_host_path_is_reported_without_a_mode():
-    codes = [c for _s, c, _m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1",
-                                                                    "volumes": ["/etc:/host-etc"]})]})]
+    docker = {"image": "docker:27.5.1", "volumes": ["/etc:/host-etc"]}
+    codes = [c for _s, c, _m in _found({"runners": [_entry_of(docker=docker)]})]
     assert "sensitive-host-path" in codes
 
 
@@ -948,8 +948,8 @@ def test_the_runner_client_finding_names_the_hosts_engine():
       "privileged": True, "docker_socket": ["/var/run/docker.sock:/var/run/docker.sock"]}),
     ({"name": "", "executor": "docker", "docker": {"privileged": False, "services_privileged": False}},
      {"name": "#1", "url": None, "executor": "docker", "mode": None, "privileged": False, "docker_socket": []}),
-    ({"name": "d", "executor": "docker", "docker": {"services_privileged": True,
-                                                     "services": [{"name": "docker:27.5.1-dind"}]}},
+    ({"name": "d", "executor": "docker",
+      "docker": {"services_privileged": True, "services": [{"name": "docker:27.5.1-dind"}]}},
      {"name": "d", "url": None, "executor": "docker", "mode": "dind", "privileged": True, "docker_socket": []}),
 ])
 def test_runners_overview(entry, overview):
