@@ -67,7 +67,7 @@ def host_of(url):
     return host.lower() if host else None
 
 
-def proxy_url_problem(url, variable="the proxy"):
+def proxy_url_problem(url):
     """Why ``url`` is not a proxy URL every program of a runner host reads the same way, or None.
 
     ``http://[user:password@]host:port``, the password percent-encoded; ``https://`` only for a proxy that itself

@@ -381,7 +381,7 @@ class _Runner(object):
             index, _sep, message = str(error).partition(" ")
             if not index.startswith("["):
                 index, message = "", str(error)
-            self._problem("environment" + index, message.replace("must be", "must be", 1).strip())
+            self._problem("environment" + index, message.strip())
             return []
         preset = docker_modes.environment_preset(self.mode, self.defaults["dind_tls"])
         # The runner's own entries win: the preset and the role's (the proxy) keep only variables it does not set.

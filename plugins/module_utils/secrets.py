@@ -37,7 +37,7 @@ TOKEN_KINDS = {
     "glffct-": "feature flags client token",
 }
 
-# Longest prefix first, so glrtr- is not read as glrt-. (No generic gl<letters>- rule: it would hide "gitlab-runner".)
+# Longest prefix first, so a prefix that another one begins with could never win over it. (No generic gl<letters>- rule: it would hide "gitlab-runner".)
 _PREFIXES = sorted(TOKEN_KINDS, key=len, reverse=True)
 # Routable tokens hold dots (glrt-t1_<payload>.01.<crc>); a dot ending a sentence is not part of one.
 _TOKEN_ANYWHERE = re.compile(

@@ -54,12 +54,6 @@ EQUIVALENT = [
     },
     {
         "file": "runner_plan",
-        "line": 'self._problem("environment" + index, message.replace("must be", "must be", 1).strip())',
-        "mutant": 'self._problem("environment" + index, message.replace("must be", "must be", 2).strip())',
-        "reason": "the replacement is the text replaced: the message is the same however many are replaced",
-    },
-    {
-        "file": "runner_plan",
         "line": 'proxy = dict((key, proxy.get(key) or ([] if key == "no_proxy" else "" if key != "gitlab_internal" else False))',
         "mutant": 'proxy = dict((key, proxy.get(key) or ([] if key == "XXno_proxyXX" else "" if key != "gitlab_internal" else False))',
         "reason": "an unset no_proxy becomes \"\" instead of []: http_proxy.no_proxy() reads both as no entries",
@@ -124,12 +118,6 @@ EQUIVALENT = [
         "line": 'if "." not in host and ":" not in host and host.lower() != "localhost" and not host.startswith("["):',
         "mutant": 'if "." not in host and ":" not in host and host.lower() != "localhost" and not host.startswith("XX[XX"):',
         "reason": "a bracketed host is an IPv6 address, which holds ':' and is out of the test before this",
-    },
-    {
-        "file": "http_proxy",
-        "line": 'def proxy_url_problem(url, variable="the proxy"):',
-        "mutant": 'def proxy_url_problem(url, variable="XXthe proxyXX"):',
-        "reason": "the variable parameter is not used by the function (no message names it)",
     },
     {
         "file": "http_proxy",
