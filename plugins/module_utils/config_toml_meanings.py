@@ -31,7 +31,7 @@ Meaning = namedtuple("Meaning", "section key applies means source instead say")
 
 # host:port, [ipv6]:port, :port or a host alone, as Go's net.SplitHostPort reads them (a host alone is "missing port").
 LISTEN_ADDRESS = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^:\[\]\s]*)(?::(\d{1,5}))?\Z")
-_EVERY_ADDRESS = ("", "0.0.0.0", "[::]", "::")
+_EVERY_ADDRESS = ("", "0.0.0.0", "[::]")  # the host part as listen_address_parts() gives it: IPv6 in brackets
 # A Go duration (time.ParseDuration: "0" alone, else every number with a unit) that is zero.
 _ZERO_DURATION = re.compile(r"^[-+]?(?:0|(?:0+(?:\.0*)?(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)\Z")
 
@@ -89,7 +89,7 @@ def listen_address_parts(value):
     if not isinstance(value, str):
         return None
     match = LISTEN_ADDRESS.match(value)
-    if not match or (value.endswith(":")):
+    if not match:  # a trailing colon, whitespace, a bare IPv6 address: no match
         return None
     port = match.group(2)
     if port is not None and not 1 <= int(port) <= 65535:

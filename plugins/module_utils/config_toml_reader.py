@@ -129,13 +129,15 @@ def read_live_credentials(path):
         return {}
     try:
         with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8")
+            text = handle.read()
     except FileNotFoundError:
         return {}
-    except (IOError, OSError, UnicodeError) as err:
-        raise ValueError("cannot read %s (%s): the module needs root (become) to read config.toml"
-                         % (path, getattr(err, "strerror", None) or type(err).__name__))
+    except OSError as err:
+        fix = ("the module needs root (become) to read config.toml" if isinstance(err, PermissionError)
+               else "config_path must name GitLab Runner's config.toml, a file")
+        raise ValueError("cannot read %s (%s): %s" % (path, err.strerror or type(err).__name__, fix))
     try:
+        # Bytes: a file that is not UTF-8 is a syntax error with its line and column, as loads() says.
         return live_credentials(text)
     except ValueError as err:
         raise ValueError("%s: %s; fix or remove it, then run again" % (path, err))

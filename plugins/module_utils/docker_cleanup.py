@@ -31,7 +31,6 @@ __all__ = ["MANAGED_LABEL", "candidates", "free_space", "parse_threshold", "run"
 # The label GitLab Runner puts on what it creates (executors/docker/internal/labels).
 MANAGED_LABEL = "com.gitlab.gitlab-runner.managed"
 _THRESHOLD = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>%|[KMGT]i?B?|B)?\Z", re.IGNORECASE)
-_UNITS = {"": 1, "B": 1, "K": 1000, "M": 1000 ** 2, "G": 1000 ** 3, "T": 1000 ** 4}
 _CREATED = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})")
 
 

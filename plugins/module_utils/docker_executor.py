@@ -68,7 +68,6 @@ _TOKEN_PREFIXES = (re.compile(r"^glrt-(t[123]_)?|^t[123]_|^glrtr-"), re.compile(
 _SHORT_TOKEN_LENGTH = 9
 # strconv.ParseBool, which the runner reads feature flags given as variables with.
 _TRUE_WORDS = ("1", "t", "T", "TRUE", "true", "True")
-_FALSE_WORDS = ("0", "f", "F", "FALSE", "false", "False")
 # The shell's special parameters (os.Expand isShellSpecialVar); common/spec/variables.go value() answers
 # "$" for "$" and nothing for the others except "-", which it looks up as a name.
 _SPECIAL_VARIABLES = "*#$@!?-0123456789"
@@ -168,14 +167,48 @@ def _unescaped(text, char):
     return -1
 
 
+def _valid(pattern):
+    """doublestar doValidatePattern: classes closed and not empty, braces balanced, no trailing ``\\``."""
+    depth, index = 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 1
+            if index >= len(pattern):
+                return False
+        elif char == "[":
+            index += 1
+            if index < len(pattern) and pattern[index] in "!^":
+                index += 1
+            if index >= len(pattern) or pattern[index] == "]":
+                return False
+            closing = _unescaped(pattern[index:], "]")
+            if closing == -1:
+                return False
+            index += closing
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return False
+            depth -= 1
+        index += 1
+    return depth == 0
+
+
+# The matcher answers as doublestar does: (matched, bad pattern). A bad pattern found in an alternative ends the
+# search there (doublestar returns its ErrBadPattern at once), so a later alternative cannot match.
+_BAD = (False, True)
+
+
 def _zero_length(pattern):
     """doublestar isZeroLengthPattern: whether the rest of the pattern matches an empty rest of the name."""
     if pattern in ("", "*", "**", "/**", "**/", "/**/"):
-        return True
+        return True, False
     if pattern.startswith("{"):
         closing = _closing_alt(pattern[1:])
         if closing == -1:
-            return False
+            return _BAD
         closing += 1
         index = 1
         while True:
@@ -183,11 +216,12 @@ def _zero_length(pattern):
             if comma == -1:
                 break
             comma += index
-            if _zero_length(pattern[index:comma] + pattern[closing + 1:]):
-                return True
+            result = _zero_length(pattern[index:comma] + pattern[closing + 1:])
+            if result != (False, False):
+                return result
             index = comma + 1
         return _zero_length(pattern[index:closing] + pattern[closing + 1:])
-    return False
+    return False, not _valid(pattern)
 
 
 def _class_matches(pattern, index, char):
@@ -230,7 +264,7 @@ def _class_matches(pattern, index, char):
 
 
 def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, star_name=-1, pat=0, at=0):
-    """doublestar doMatchWithSeparator with ``/`` as separator, line by line; a malformed pattern gives False."""
+    """doublestar doMatchWithSeparator with ``/`` as separator and validation on: ``(matched, bad pattern)``."""
     segment_start = True
     while at < len(name):
         if pat < len(pattern):
@@ -241,7 +275,7 @@ def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, st
                     pat += 1
                     if segment_start:
                         if pat >= len(pattern):
-                            return True  # a trailing "/**" takes the rest
+                            return True, False  # a trailing "/**" takes the rest
                         if pattern[pat] == "/":
                             pat += 1
                             double_pattern, double_name, star_pattern, star_name = pat, at, -1, -1
@@ -259,7 +293,7 @@ def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, st
                 segment_start = False
                 matched, after = _class_matches(pattern, pat + 1, name[at])
                 if matched is None:
-                    return False
+                    return _BAD
                 if matched:
                     pat, at = after, at + 1
                     continue
@@ -269,16 +303,17 @@ def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, st
                 before, pat = pat, pat + 1
                 closing = _closing_alt(pattern[pat:])
                 if closing == -1:
-                    return False
+                    return _BAD
                 closing += pat
                 while True:
                     comma = _next_alt(pattern[pat:closing])
                     if comma == -1:
                         break
                     comma += pat
-                    if _match(pattern[:before] + pattern[pat:comma] + pattern[closing + 1:], name, double_pattern,
-                              double_name, star_pattern, star_name, before, at):
-                        return True
+                    result = _match(pattern[:before] + pattern[pat:comma] + pattern[closing + 1:], name, double_pattern,
+                                    double_name, star_pattern, star_name, before, at)
+                    if result != (False, False):
+                        return result
                     pat = comma + 1
                 return _match(pattern[:before] + pattern[pat:closing] + pattern[closing + 1:], name, double_pattern,
                               double_name, star_pattern, star_name, before, at)
@@ -286,7 +321,7 @@ def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, st
                 if char == "\\":
                     pat += 1
                     if pat >= len(pattern):
-                        return False
+                        return _BAD
                 rune = pattern[pat]
                 if rune == name[at]:
                     pat += 1
@@ -309,7 +344,7 @@ def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, st
                     break
             if found:
                 continue
-        return False
+        return False, pat < len(pattern) and not _valid(pattern[pat:])
     return _zero_length(pattern[pat:])
 
 
@@ -318,10 +353,11 @@ def glob_match(pattern, name):
 
     ``*`` matches within a path segment (not ``/``), a whole segment ``**`` any number of segments, ``?`` one
     character but ``/``, ``[...]`` (``[!...]``, ``[^...]``) a class, ``{a,b}`` alternatives, ``\\`` escapes.
-    A malformed pattern matches nothing: the runner ignores doublestar's error. A port of its algorithm, so
-    that the edge cases (an empty name, a trailing ``**/``) come out as in the runner.
+    A malformed pattern matches nothing: the runner ignores doublestar's error, and an alternative found
+    malformed before one that matches ends the match as in doublestar. A port of its algorithm, so that the
+    edge cases (an empty name, a trailing ``**/``) come out as in the runner.
     """
-    return _match(pattern, name)
+    return _match(pattern, name)[0]
 
 
 def allow_list(docker, key):

@@ -313,4 +313,28 @@ EQUIVALENT = [
         "mutant": 'host = variables.get("DOCKER_HOST") or "XXXX"',
         "reason": "without DOCKER_HOST, \"\" and \"XXXX\" alike are no tcp://docker:<port> address",
     },
+    {
+        "file": "config_toml_reader",
+        "line": "if match and match.group(1):",
+        "mutant": "if match and match.group(2):",
+        "reason": "line (group 1) and column (group 2) are one alternative of _SYNTAX_POSITION: both match or neither",
+    },
+    {
+        "file": "docker_cleanup",
+        "line": 'match = _CREATED.match(text or "")',
+        "mutant": 'match = _CREATED.match(text or "XXXX")',
+        "reason": "without a creation time, \"\" and \"XXXX\" alike are no date: both give 0, the oldest",
+    },
+    {
+        "file": "docker_cleanup",
+        "line": 'order = {"container": 0, "volume": 1, "image": 2}',
+        "mutant": 'order = {"container": 0, "volume": 1, "image": 3}',
+        "reason": "images come last among what was created at the same second either way",
+    },
+    {
+        "file": "config_toml_meanings",
+        "line": '% re.sub(r"/ci\\Z", "", value.rstrip("/")))',
+        "mutant": '% re.sub(r"/ci\\Z", "", value.rstrip("XX/XX")))',
+        "reason": "the row applies only to a URL ending in /ci and slashes, so no X is ever at its end to strip",
+    },
 ]

@@ -55,6 +55,15 @@ TARGETS = {
     "role_inputs": ["module_utils/test_role_inputs.py"],
     "config_toml_findings": ["module_utils/test_config_toml_findings.py"],
     "docker_modes": ["module_utils/test_docker_modes.py"],
+    "docker_executor": ["module_utils/test_docker_executor.py"],
+    "docker_api_versions": ["module_utils/test_docker_api_versions.py"],
+    "config_toml_meanings": ["module_utils/test_config_toml_meanings.py"],
+    "docker_cleanup": ["module_utils/test_docker_cleanup.py"],
+    "proxy_environment": ["module_utils/test_http_proxy.py"],
+    "docker_job": ["module_utils/test_docker_job.py", "modules/test_ci_job.py"],
+    "config_toml_reader": ["module_utils/test_config_toml_reader.py"],
+    "atomic_file": ["module_utils/test_atomic_file.py"],
+    "gitlab_runner_api": ["module_utils/test_gitlab_runner_api.py"],
 }
 
 _COPY_IGNORED = shutil.ignore_patterns(".git", ".venv", ".build", ".cache", ".ansible", "tests/output", "__pycache__",

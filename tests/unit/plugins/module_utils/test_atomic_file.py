@@ -66,3 +66,33 @@ def test_remove_says_whether_the_file_existed(tmp_path):
     atomic_file.write_json(path, {})
     assert atomic_file.remove(path) is True
     assert not os.path.exists(path)
+
+
+def test_the_same_record_is_the_same_bytes_sorted_and_indented_for_a_reader(tmp_path):
+    first, second = str(tmp_path / "first.json"), str(tmp_path / "second.json")
+    atomic_file.write_json(first, {"b": {"d": [1], "c": None}, "a": 1})
+    atomic_file.write_json(second, {"a": 1, "b": {"c": None, "d": [1]}})
+    with open(first) as handle:
+        text = handle.read()
+    with open(second) as handle:
+        assert handle.read() == text
+    assert text == '{\n  "a": 1,\n  "b": {\n    "c": null,\n    "d": [\n      1\n    ]\n  }\n}\n'
+
+
+def test_the_temporary_is_hidden_beside_the_record_and_named_after_it(tmp_path, monkeypatch):
+    """A crash between the write and the rename leaves ``.<name>.<random>.tmp`` beside the record, never a file
+    a reader could take for it."""
+    renamed = []
+    replace = os.replace
+
+    def _replace(source, target):
+        renamed.append((source, target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", _replace)
+    path = str(tmp_path / "record.json")
+    atomic_file.write_json(path, {})
+    [(source, target)] = renamed
+    assert target == path and os.path.dirname(source) == str(tmp_path)
+    name = os.path.basename(source)
+    assert name.startswith(".record.json.") and name.endswith(".tmp") and len(name) > len(".record.json..tmp")

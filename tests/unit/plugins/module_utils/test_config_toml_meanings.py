@@ -40,11 +40,16 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_tom
     ("global", "connection_max_age", "15m", None, None),
     ("global", "connection_max_age", "0.5s", None, None),
     ("global", "connection_max_age", "0.0", None, None),
+    ("global", "connection_max_age", 0, True, "no maximum"),  # an integer is nanoseconds to Go's TOML decoder
+    ("global", "connection_max_age", 1, None, None),
+    ("global", "connection_max_age", -1, True, "before every request"),
     ("global", "listen_address", ":9252", True, "every address of the host"),
     ("global", "listen_address", "0.0.0.0:9252", True, "every address of the host"),
     ("global", "listen_address", "[::]:9252", True, "/debug/pprof"),
     ("global", "listen_address", "localhost", True, "localhost:9252"),
     ("global", "listen_address", "10.0.0.5", True, "10.0.0.5:9252"),
+    ("global", "listen_address", "0.0.0.0", True, "listens on 0.0.0.0:9252; it listens on every address of the host"),
+    ("global", "listen_address", "[::]", True, "listens on [::]:9252; it listens on every address of the host"),
     ("global", "listen_address", "10.0.0.5:9252", None, None),
     ("global", "listen_address", "[::1]:9252", None, None),
     ("global", "listen_address", "", False, "no metrics server"),
@@ -52,15 +57,19 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_tom
     ("global", "listen_address", ":99999", None, None),
     ("session_server", "session_timeout", 0, True, "1800 s"),
     ("session_server", "session_timeout", 60, None, None),
+    ("session_server", "session_timeout", 1, None, None),
     ("runners", "limit", 0, True, "no limit of its own"),
     ("runners", "limit", -3, True, "no limit of its own"),
     ("runners", "limit", 1, None, None),
     ("runners", "request_concurrency", 0, True, "1"),
     ("runners", "request_concurrency", 2, None, None),
+    ("runners", "request_concurrency", 1, None, None),
     ("runners", "output_limit", 0, True, "4096 KB"),
     ("runners", "output_limit", -1, None, None),
     ("runners", "unhealthy_requests_limit", 0, True, "3"),
+    ("runners", "unhealthy_requests_limit", 1, None, None),
     ("runners", "job_status_final_update_retry_limit", -1, True, "10"),
+    ("runners", "job_status_final_update_retry_limit", 1, None, None),
     ("runners", "url", "https://gitlab.example.com/ci", True, "asks https://gitlab.example.com for jobs"),
     ("runners", "url", "https://gitlab.example.com/ci/", True, 'strips the legacy "/ci" suffix'),
     ("runners", "url", "https://gitlab.example.com/gitlab/ci", True, "asks https://gitlab.example.com/gitlab for"),
@@ -102,8 +111,27 @@ def test_meanings(section, key, value, said, means):
         assert row is None
         return
     assert row.say is said and means in row.means
-    # What a surprising value means is said with what to write instead.
-    assert bool(row.instead) or not said
+    # What a surprising value means is said with what to write instead; a value that surprises nobody has none.
+    assert bool(row.instead) is said
+
+
+# The meanings and fixes that are values rather than sentences, whole.
+@pytest.mark.parametrize("section, key, value, means, instead", [
+    ("global", "listen_address", "", "no metrics server", ""),
+    ("runners", "prepare_timeout", "0s", "the job's timeout", ""),
+    ("runners", "get_sources_timeout", "-1m", "the job's timeout", ""),
+    ("runners.docker", "pull_policy", [], "the default, always", ""),
+    ("runners.docker", "cpus", "0", "no CPU limit", ""),
+    ("runners.docker", "service_cpus", "0.0", "no CPU limit", ""),
+    ("runners.docker", "services_limit", -1, "no limit on services", ""),
+    ("runners.docker", "service_memory_reservation", "0", "no limit", ""),
+    ("runners", "request_concurrency", 0, "1, one request for jobs at a time", "1 or more"),
+    ("runners", "unhealthy_requests_limit", -1, "the default of 3 unhealthy answers", "1 or more"),
+    ("runners", "job_status_final_update_retry_limit", 0, "the default of 10 retries", "1 or more"),
+])
+def test_short_meanings_and_fixes_whole(section, key, value, means, instead):
+    row = meaning(section, key, value)
+    assert (row.means, row.instead) == (means, instead)
 
 
 def test_every_row_names_a_key_of_the_schema_and_its_source():
@@ -150,7 +178,7 @@ def test_a_value_with_a_meaning_is_no_error_and_said_only_where_it_surprises(row
 
 @pytest.mark.parametrize("value, parts", [
     (":9252", ("", 9252)), ("localhost", ("localhost", None)), ("[::1]:9252", ("[::1]", 9252)),
-    ("0.0.0.0:1", ("0.0.0.0", 1)), ("host:", None), ("::1:9252", None), (":0", None), (":65536", None),
+    ("0.0.0.0:1", ("0.0.0.0", 1)), (":65535", ("", 65535)), ("[::]", ("[::]", None)), ("host:", None), ("[::1]:", None), ("::1:9252", None), (":0", None), (":65536", None),
     (":9252\n", None), ("a b:1", None), (9252, None),
 ])
 def test_listen_address_parts(value, parts):

@@ -76,6 +76,9 @@ def test_loads_accepts_text_and_utf8_bytes(text, expected):
     ('a = "unterminated', 1, 18, True),
     ('volumes = ["/cache",\n', 2, 1, True),
     (b'name = "caf\xe9"\n', 1, 12, False),
+    (b'a = 1\nb = 2\nname = "caf\xe9"\n', 3, 12, False),
+    (b'\nname = "\xff"\n', 2, 9, False),
+    (b'\xff = 1\n', 1, 1, False),
 ])
 def test_syntax_errors_name_line_and_column(text, line, column, at_end):
     with pytest.raises(TomlSyntaxError) as caught:
@@ -136,7 +139,9 @@ def test_no_file_is_no_runner(tmp_path, path):
 
 @pytest.mark.parametrize("content, message", [
     (b'[[runners]]\n  token = "glrt-secret-unterminated\n', r"config.toml: config.toml is not valid TOML: .* line 2"),
-    (b'name = "\xff"\n', r"cannot read .*config.toml \(UnicodeDecodeError\)"),
+    # Not UTF-8: a fault of the file, named where it is, not a matter of rights.
+    (b'concurrent = 1\nname = "\xff"\n', r"config.toml: config.toml is not valid TOML: bytes that are not UTF-8 .*"
+                                          r"at line 2, column 9; .*fix or remove it"),
 ])
 def test_an_unusable_file_is_an_error_naming_it_without_its_content(tmp_path, content, message):
     path = tmp_path / "config.toml"
@@ -153,3 +158,33 @@ def test_an_unreadable_file_asks_for_root(tmp_path):
     path.chmod(0)
     with pytest.raises(ValueError, match="needs root"):
         read_live_credentials(str(path))
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("concurrent = 1\n[[runners]]\n  tls_verify = flase\n", "invalid value"),
+    ('a = "unterminated', "unterminated string"),
+])
+def test_the_reason_is_the_parsers_as_a_clause_without_its_position(text, reason):
+    with pytest.raises(TomlSyntaxError) as caught:
+        loads(text)
+    assert caught.value.reason == reason
+    assert "config.toml is not valid TOML: %s at " % reason in str(caught.value)
+
+
+def test_a_directory_is_no_config_toml_and_no_matter_of_rights(tmp_path):
+    with pytest.raises(ValueError) as caught:
+        read_live_credentials(str(tmp_path))
+    message = str(caught.value)
+    assert message.startswith("cannot read %s (Is a directory): " % tmp_path)
+    assert "config_path" in message and "become" not in message
+
+
+def test_a_file_it_may_not_read_asks_for_root(tmp_path, monkeypatch):
+    def _refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("builtins.open", _refuse)
+    with pytest.raises(ValueError) as caught:
+        read_live_credentials(str(tmp_path / "config.toml"))
+    assert str(caught.value).startswith("cannot read %s (Permission denied): " % (tmp_path / "config.toml"))
+    assert "needs root (become)" in str(caught.value)

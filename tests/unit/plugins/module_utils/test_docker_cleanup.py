@@ -192,3 +192,127 @@ def test_main_refuses_bad_thresholds(capsys):
     assert "not a share" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         docker_cleanup.main([])
+
+
+@pytest.mark.parametrize("text, what, ok", [
+    ("1", "free space", True), ("1B", "free space", True), ("0B", "free space", False), ("0.5", "free space", False),
+    ("99.9%", "free space", True), ("0.1%", "inodes", True), ("100%", "inodes", False),
+])
+def test_threshold_boundaries(text, what, ok):
+    assert (docker_cleanup.threshold_problem(text, what) is None) is ok
+
+
+@pytest.mark.parametrize("text", ["lots", "", "15%%", "-1G", "1.5.2G"])
+def test_parse_threshold_refuses_what_is_no_threshold_naming_it(text):
+    with pytest.raises(ValueError, match="not a threshold: %r" % text):
+        docker_cleanup.parse_threshold(text)
+
+
+@pytest.mark.parametrize("free, min_free, min_inodes, said", [
+    (_free(149), "150", None, ["free space 149 B < 150"]),
+    (_free(999, total=10 ** 6), "50%", None, ["free space 999 B < 50%"]),
+    (_free(1000, total=10 ** 7), "50%", None, ["free space 1 kB < 50%"]),
+    (_free(1500000, total=10 ** 8), "50%", None, ["free space 1 MB < 50%"]),
+    (_free(2 * 10 ** 9, total=10 ** 11), "50%", None, ["free space 2 GB < 50%"]),
+    (_free(2500 * 10 ** 9, total=10 ** 13), "50%", None, ["free space 2.5 TB < 50%"]),
+    (_free(10, inodes=5), "15%", "10%", ["free space 10 B < 15%", "free inodes 5 < 10%"]),
+    (_free(900, inodes=0, total_inodes=0), None, "10%", []),  # a file system without inode limits
+])
+def test_shortfall_names_each_unmet_threshold_with_the_amount_in_decimal_units(free, min_free, min_inodes, said):
+    assert docker_cleanup.shortfall(free, min_free, min_inodes) == said
+
+
+def test_candidates_are_whole_records_with_creation_times_from_docker():
+    containers = [_container("c1", "2026-01-01T00:00:00.123456789Z", MANAGED, image="sha256:i", volumes=["v"]),
+                  dict(_container("c2", None, MANAGED, image="sha256:other"), Name="/XX-build")]
+    volumes = [_volume("v", "2026-01-02 00:00:00 +0000 UTC", MANAGED)]
+    images = [_image("sha256:i", "2025-12-31T23:59:59Z", ["a:1", "b:2"]), _image("sha256:untagged", "bad date")]
+    assert docker_cleanup.candidates(containers, volumes, images, KEEP) == [
+        # No creation time known: the oldest of all.
+        {"kind": "container", "id": "c2", "name": "XX-build", "created": 0.0, "after": []},
+        {"kind": "image", "id": "sha256:untagged", "name": "sha256:untagged", "created": 0.0, "after": []},
+        {"kind": "image", "id": "sha256:i", "name": "a:1,b:2", "created": 1767225599.0, "after": ["c1"]},
+        {"kind": "container", "id": "c1", "name": "c1", "created": 1767225600.0, "after": []},
+        {"kind": "volume", "id": "v", "name": "v", "created": 1767312000.0, "after": ["c1"]},
+    ]
+
+
+def test_candidates_without_a_name_are_named_empty():
+    container = _container("c", "2026-01-01T00:00:00Z", MANAGED)
+    del container["Name"]
+    assert docker_cleanup.candidates([container], [], [], KEEP)[0]["name"] == ""
+
+
+def test_candidates_created_together_go_containers_then_volumes_then_images():
+    created = "2026-01-01T00:00:00Z"
+    containers = [_container("zzz-container", created, MANAGED, image="sha256:other")]
+    volumes = [_volume("zz-volume", created, MANAGED)]
+    images = [_image("sha256:image", created)]
+    found = docker_cleanup.candidates(containers, volumes, images, KEEP)
+    assert [item["kind"] for item in found] == ["container", "volume", "image"]
+
+
+def test_run_lists_everything_by_full_id_and_forces_images_out_by_id():
+    host = _host(free=100)
+    docker_cleanup.run("25%", None, KEEP, docker=host.docker, statvfs=host.statvfs, log=lambda line: None)
+    assert host.calls[:2] == [["info", "--format", "{{.DockerRootDir}}"], ["container", "ls", "-aq", "--no-trunc"]]
+    assert ["volume", "ls", "-q"] in host.calls and ["image", "ls", "-aq", "--no-trunc"] in host.calls
+    # An image with several tags goes by its id only with --force; containers and volumes need none.
+    assert ["image", "rm", "--force", "sha256:i1"] in host.calls
+    assert ["volume", "rm", "v1"] in host.calls and ["container", "rm", "job-1"] in host.calls
+
+
+class _Completed(object):
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def _fake_subprocess(monkeypatch, answers):
+    """docker_cleanup's docker CLI, answering each command line from ``answers`` as subprocess.run would."""
+    calls = []
+
+    def _run(argv, capture_output=False, text=False, check=True):
+        calls.append(argv)
+        rc, out, err = answers[tuple(argv[1:3])]
+        encode = (lambda value: value) if text else (lambda value: value.encode())
+        return _Completed(rc, encode(out), encode(err))
+
+    monkeypatch.setattr(docker_cleanup.subprocess, "run", _run)
+    return calls
+
+
+def test_main_says_what_docker_refused_and_fails(monkeypatch, capsys):
+    calls = _fake_subprocess(monkeypatch, {("info", "--format"): (1, "", "Cannot connect to the Docker daemon\n")})
+    assert docker_cleanup.main(["--min-free", "15%"]) == 1
+    assert capsys.readouterr().err == "docker cleanup: docker info --format failed: Cannot connect to the Docker daemon\n"
+    assert calls == [["docker", "info", "--format", "{{.DockerRootDir}}"]]
+
+
+def test_a_failed_inspect_names_what_was_inspected(monkeypatch, tmp_path):
+    _fake_subprocess(monkeypatch, {("container", "ls"): (0, "c1\n", ""),
+                                   ("container", "inspect"): (1, "", "Error: No such container: c1\n")})
+    with pytest.raises(RuntimeError) as caught:
+        docker_cleanup.run("99.9%", None, KEEP, data_root=str(tmp_path), statvfs=lambda path: Stats(0, 1, 1000, 0, 0),
+                           log=lambda line: None)
+    assert str(caught.value) == "docker container inspect failed: Error: No such container: c1"
+
+
+def test_an_empty_inspect_answer_is_nothing():
+    assert docker_cleanup._inspect(lambda argv: (0, "", ""), "volume", ["v"]) == []  # pylint: disable=protected-access
+
+
+@pytest.mark.parametrize("argv, rc, words", [
+    (["--min-free", "15%", "--min-free-inodes", "20G"], 2, "free inodes are given as a share"),
+    (["--min-free-inodes", "lots"], 2, "not a share of free inodes"),
+    (["--min-free", "1"], 0, None),
+    (["--min-free-inodes", "0.001%"], 0, None),
+])
+def test_main_takes_either_threshold_alone_and_checks_each(argv, rc, words, tmp_path, capsys, monkeypatch):
+    _fake_subprocess(monkeypatch, {})  # enough room: docker is never asked
+    if rc:
+        with pytest.raises(SystemExit) as caught:
+            docker_cleanup.main(argv + ["--data-root", str(tmp_path)])
+        assert caught.value.code == rc and words in capsys.readouterr().err
+    else:
+        assert docker_cleanup.main(argv + ["--data-root", str(tmp_path)]) == 0
+        assert "has enough room" in capsys.readouterr().out

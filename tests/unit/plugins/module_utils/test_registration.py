@@ -316,7 +316,7 @@ def test_ensure_runner_keeps_a_given_token_for_another_gitlab_than_the_live_one(
 
 @pytest.mark.parametrize("content, message", [
     ('[[runners]\n  token = "glrt-secret-token"\n', r"^%s: .*line 1.*; fix or remove it, then run again$"),
-    (b"\xff\xfe", r"^cannot read %s \(UnicodeDecodeError\)"),
+    (b"\xff\xfe", r"^%s: .*not UTF-8 .*at line 1, column 1; .*fix or remove it, then run again$"),
 ])
 def test_ensure_runner_unreadable_config_path_is_a_clear_error(tmp_path, content, message):
     path = tmp_path / "config.toml"
