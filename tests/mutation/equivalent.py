@@ -337,4 +337,39 @@ EQUIVALENT = [
         "mutant": '% re.sub(r"/ci\\Z", "", value.rstrip("XX/XX")))',
         "reason": "the row applies only to a URL ending in /ci and slashes, so no X is ever at its end to strip",
     },
+    {
+        "file": "docker_cleanup",
+        "line": 'options.min_free_inodes and threshold_problem(options.min_free_inodes, "inodes"))',
+        "mutant": 'options.min_free_inodes and threshold_problem(options.min_free_inodes, "XXinodesXX"))',
+        "reason": "threshold_problem only compares what with \"free space\" and shows it only when it is that: any "
+                  "other word gives the inode messages",
+    },
+    {
+        "file": "docker_api_versions",
+        "line": "((17, 5, 0), (19, 2, 0), None),",
+        "mutant": "((17, 6, 0), (19, 2, 0), None),",
+        "reason": "a row whose client is None and no row at all both make runner_client() None: 17.5.x falls "
+                  "between the rows and is None either way",
+    },
+    {
+        "file": "docker_api_versions",
+        "line": "((19, 2, 0), (19, 3, 0), None),",
+        "mutant": "((19, 2, 1), (19, 3, 0), None),",
+        "reason": "a row whose client is None and no row at all both make runner_client() None: 19.2.0 falls "
+                  "between the rows and is None either way",
+    },
+    {
+        "file": "docker_api_versions",
+        "line": "if colon <= slash:",
+        "mutant": "if colon < slash:",
+        "reason": "they are equal only with neither a colon nor a slash (both -1); the tag is then the whole name, "
+                  "which starts with the letter of a Docker image's name, and a version tag starts with a digit",
+    },
+    {
+        "file": "docker_api_versions",
+        "line": "api_key(client_api) >= api_key(MIN_API_CONFIG_LOWEST):",
+        "mutant": "api_key(client_api) > api_key(MIN_API_CONFIG_LOWEST):",
+        "reason": "no client speaks exactly 1.24: the oldest CLI row speaks 1.26, the runner's clients 1.25, 1.41 "
+                  "and 1.42",
+    },
 ]

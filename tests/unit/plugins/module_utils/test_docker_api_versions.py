@@ -82,6 +82,19 @@ def test_images_this_table_cannot_place(image):
     assert dav.image_version(image) is None
 
 
+
+@pytest.mark.parametrize("api", [None, 1.44, "1.44 ", " 1.44", "+1.44", "1.4x", "1.44.1", "v1.44", ""])
+def test_api_key_refuses_what_is_not_major_minor(api):
+    with pytest.raises(ValueError, match="MAJOR.MINOR"):
+        dav.api_key(api)
+
+
+def test_every_docker_hub_name_of_the_docker_image_is_placed():
+    for name in ("docker", "library/docker", "docker.io/docker", "docker.io/library/docker",
+                 "index.docker.io/library/docker", "registry-1.docker.io/library/docker"):
+        assert dav.image_version(name + ":24.0.9") == "24.0.9", name
+
+
 # --- which clients and engines can talk ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("image, engine_version, min_api, talks", [
@@ -161,6 +174,28 @@ def test_a_cli_too_new_for_the_engine_says_so():
     assert "docker:29.3 or newer" in problem and "upgrade the engine to 25.0 or newer (docker_version)" in problem
 
 
+
+def test_the_message_names_the_image_variable_and_the_job_image_by_default():
+    problem = dav.cli_problem("docker:24.0.9", dav.engine("29.1.3"), image_name="runner_docker_image")
+    assert problem.startswith('the Docker CLI of runner_docker_image "docker:24.0.9" speaks API 1.43 at most')
+    assert "use a job image of docker:25.0 or newer, such as docker:29.1.3, the engine's own (the job image)" in problem
+
+
+def test_an_engine_newer_than_every_cli_asks_for_a_newer_job_image():
+    info = dav.engine_input({"api_version": "1.70", "min_api_version": "1.65"})
+    problem = dav.cli_problem("docker:29.9", info, names=NAMES)
+    assert "accepts API 1.65 and newer (as it reports)" in problem
+    assert "use a newer job image (runner_docker_version)" in problem
+
+
+@pytest.mark.parametrize("engine_version, reason", [
+    ("29.1.3", "(Docker 29.1's default: Docker 29.0 to 29.2 refuse clients older than Docker 25.0)"),
+    ("29.5.1", "(Docker 29.5's default)"),
+])
+def test_the_message_says_why_the_engine_has_its_minimum(engine_version, reason):
+    image = "docker:24.0.9" if engine_version.startswith("29.1") else "docker:18.09.7"
+    assert reason in dav.cli_problem(image, dav.engine(engine_version), names=NAMES)
+
 @pytest.mark.parametrize("fixed, talks", [("1.44", True), ("1.52", True), ("1.43", False), ("1.53", False),
                                           ("", None), ("latest", None)])
 def test_docker_api_version_turns_negotiation_off(fixed, talks):
@@ -192,7 +227,7 @@ def test_what_the_engine_reports_wins():
     assert (info["min"], info["api"], info["min_from"]) == ("1.24", "1.52", "reported")
     assert dav.cli_problem("docker:20.10", info) is None
     unknown = dav.engine_input({"version": "31.0.0", "api_version": "1.60", "min_api_version": "1.45"})
-    assert unknown["line"] is None and "as it reports" in dav.cli_problem("docker:24", unknown)
+    assert unknown["line"] is None and "(as it reports)" in dav.cli_problem("docker:24", unknown)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -253,6 +288,8 @@ def test_runner_clients_not_established(version):
     ("18.5.0", "29.1.3", "warning"),     # not established, and the engine refuses what 17.4 spoke
     ("18.5.0", "29.3.0", None),
     ("19.1.2", "29.2.0", "warning"),
+    ("17.5.0", "29.1.3", "warning"),     # the first release whose client is not established
+    ("17.4.2", "29.1.3", "error"),       # the last on Docker's 23.0 client (1.42)
     ("19.2.0", "29.1.3", None),          # moby/moby v29's client speaks 1.52 or newer
     ("19.2.0", "27.5.1", None),
     ("", "29.1.3", None), ("20.1.0", "29.1.3", None),
@@ -260,6 +297,11 @@ def test_runner_clients_not_established(version):
 def test_runner_and_engine(runner, engine_version, severity):
     result = dav.runner_problem(runner, dav.engine(engine_version), names=NAMES)
     assert (result[0] if result else None) == severity, result
+
+
+@pytest.mark.parametrize("runner", ["16.11.0", "17.5.0", "19.4.0", "", None])
+def test_an_unknown_engine_is_no_runner_problem(runner):
+    assert dav.runner_problem(runner, None, names=NAMES) is None
 
 
 def test_runner_message_names_the_version_and_the_fixes():
