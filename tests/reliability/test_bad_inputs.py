@@ -6,6 +6,7 @@ All bad cases run in one site.yml run (each an alias of the runner host, see cat
 through validation shows as a host that did not fail, and the host state taken before and after shows any change.
 """
 
+import glob
 import os
 import re
 
@@ -21,10 +22,10 @@ _VALIDATE = os.path.join(catalogue.ROOT, "playbooks", "validate.yml")
 
 
 def _validation_tasks():
-    """Names of the tasks that only validate or read: validate.yml's and both roles' preflight tasks."""
+    """Names of the tasks that only validate or read: validate.yml's and both roles' preflight*.yml tasks."""
     names = set()
-    for path in [os.path.join(_ROLES, role, "tasks", name) for role in ("runner", "docker")
-                 for name in ("preflight.yml", "preflight-host.yml")]:
+    for path in [path for role in ("runner", "docker")
+                 for path in glob.glob(os.path.join(_ROLES, role, "tasks", "preflight*.yml"))]:
         with open(path, encoding="utf-8") as handle:
             names.update(task["name"] for task in yaml.safe_load(handle))
     with open(_VALIDATE, encoding="utf-8") as handle:
