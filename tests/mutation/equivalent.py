@@ -372,4 +372,12 @@ EQUIVALENT = [
         "reason": "no client speaks exactly 1.24: the oldest CLI row speaks 1.26, the runner's clients 1.25, 1.41 "
                   "and 1.42",
     },
+    {
+        "file": "gitlab_runner_api",
+        "line": "problem = failing_status = None",
+        "mutant": 'problem = failing_status = ""',
+        "reason": "every attempt sets failing_status (to the status, or None after a network error) or raises: the "
+                  "initial value shows only with no attempt at all, a negative retries, which gitlab_connection.check "
+                  "refuses (0 to 10)",
+    },
 ]

@@ -6,13 +6,21 @@
 
 from __future__ import annotations
 
+import io
+import json
+import socket
+import ssl
+import urllib.error
 
 import pytest
+from ansible.module_utils.urls import SSLValidationError
 
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_connection
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import normalize_url
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import (
     GitLabAPIError,
     GitLabRunnerAPI,
+    explain_status,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.secrets import mask as mask_tokens
 from ansible_collections.runnerops.gitlab_runner.tests.gitlab_api_double.server import GitLabAPIDouble
@@ -247,7 +255,8 @@ def test_dropped_connection_exhausts_retries(api, gitlab):
     gitlab.add_fault(drop=True, times=4)
     with pytest.raises(GitLabAPIError) as err:
         api.verify_runner("glrt-unknown-token")
-    assert "last error: connection closed without an answer" in str(err.value)
+    assert "did not answer POST /api/v4/runners/verify after 4 attempt(s); last error: connection closed without an " \
+           "answer" in str(err.value)
     assert err.value.status is None
 
 
@@ -280,3 +289,226 @@ def test_unexpected_status_names_the_call(api, gitlab):
         api.verify_runner("glrt-whatever-token")
     assert "answered 404 Not Found to POST /api/v4/runners/verify" in str(err.value)
     assert "url must be GitLab's base URL" in str(err.value)
+
+
+# -- what goes to GitLab and what comes back, without a server --------------------------------------------------------
+
+class _Response:
+    def __init__(self, status, body=b"", headers=None):
+        self.status, self.body, self.headers = status, body, headers or {}
+
+    def getcode(self):
+        return self.status
+
+    def read(self):
+        return self.body
+
+
+class _Opener:
+    """ansible.module_utils.urls.open_url as the client calls it: records each call, answers from ``answers`` (a
+    response, or an exception raised)."""
+
+    def __init__(self, *answers):
+        self.answers, self.calls = list(answers), []
+
+    def __call__(self, url, **kwargs):
+        self.calls.append(dict(kwargs, url=url))
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+
+def _http_error(status, body=b"", headers=None):
+    return urllib.error.HTTPError("https://gitlab.example.com/api/v4", status, "", headers or {}, io.BytesIO(body))
+
+
+def _offline(opener, sleeps=None, **kwargs):
+    return GitLabRunnerAPI("https://gitlab.example.com", opener=opener, sleep=(sleeps if sleeps is not None else
+                                                                               []).append, **kwargs)
+
+
+def test_requests_verify_certificates_by_default_use_the_proxy_and_say_who_they_are():
+    opener = _Opener(_Response(200, b'{"id": 5}'))
+    _offline(opener).verify_runner("glrt-some-runner-token")
+    call = opener.calls[0]
+    assert call["url"] == "https://gitlab.example.com/api/v4/runners/verify" and call["method"] == "POST"
+    assert (call["validate_certs"], call["ca_path"], call["timeout"]) == (True, None, 30.0)
+    # proxy_environment puts the proxy into the environment: only use_proxy=True lets the request take it.
+    assert (call["use_proxy"], call["use_netrc"], call["follow_redirects"]) == (True, False, "none")
+    assert call["http_agent"] == "runnerops.gitlab_runner"
+    # GitLab Runner sends its token in this header too (network/gitlab.go RunnerTokenHeader).
+    assert call["headers"]["RUNNER-TOKEN"] == "glrt-some-runner-token"
+    assert json.loads(call["data"]) == {"token": "glrt-some-runner-token"}
+
+
+def test_the_connection_options_reach_each_request():
+    opener = _Opener(_Response(200, b'{"id": 5}'))
+    _offline(opener, validate_certs=False, ca_path="/etc/ssl/gitlab-ca.pem", timeout=5).verify_runner("glrt-x-token")
+    call = opener.calls[0]
+    assert (call["validate_certs"], call["ca_path"], call["timeout"]) == (False, "/etc/ssl/gitlab-ca.pem", 5)
+
+
+def test_the_documented_range_of_retries_is_0_to_10():
+    gitlab_connection.check({"retries": 10, "backoff": 30.0})
+    for retries in (11, -1):
+        with pytest.raises(ValueError, match="retries must be between 0 and 10"):
+            gitlab_connection.check({"retries": retries})
+
+
+@pytest.mark.parametrize("status, meaning", [
+    (429, "GitLab limits the rate of requests"), (409, "conflicting with a change made at the same time"),
+    (503, "GitLab is failing"), (418, None), (400, None), (302, None),
+])
+def test_explain_status(status, meaning):
+    explained = explain_status(status)
+    assert (explained is None) if meaning is None else meaning in explained
+
+
+@pytest.mark.parametrize("error, said", [
+    (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), "last error: connection refused."),
+    (urllib.error.URLError(socket.timeout("timed out")), "last error: timed out after 5s."),
+    (socket.timeout("timed out"), "last error: timed out after 5s."),
+    (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "last error: host name not resolved"),
+])
+def test_network_errors_are_said_plainly(error, said):
+    sleeps = []
+    with pytest.raises(GitLabAPIError) as err:
+        _offline(_Opener(error), sleeps, retries=2, timeout=5).verify_runner("glrt-x-token")
+    assert said in str(err.value)
+    assert "did not answer POST /api/v4/runners/verify after 3 attempt(s)" in str(err.value)
+    assert err.value.status is None and sleeps == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("error, said", [
+    (urllib.error.URLError(ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed certificate")),
+     "GitLab's TLS certificate at https://gitlab.example.com is not trusted: certificate verify failed: self-signed "
+     "certificate. Give the CA that signed it in ca_path"),
+    (SSLValidationError("Failed to validate the SSL certificate for gitlab.example.com:443"),
+     "GitLab's TLS certificate at https://gitlab.example.com is not trusted: Failed to validate"),
+    (urllib.error.URLError(ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")),
+     "TLS with GitLab at https://gitlab.example.com failed: [SSL: WRONG_VERSION_NUMBER] wrong version number. Check "
+     "that url's scheme matches the server"),
+])
+def test_tls_failures_are_said_at_once(error, said):
+    opener = _Opener(error)
+    with pytest.raises(GitLabAPIError) as err:
+        _offline(opener).verify_runner("glrt-x-token")
+    assert str(err.value).startswith(said)
+    assert len(opener.calls) == 1, "retrying cannot make a certificate trusted"
+
+
+def test_a_url_urllib_cannot_use_is_said_at_once():
+    opener = _Opener(ValueError("unknown url type: 'htps'"))
+    with pytest.raises(GitLabAPIError) as err:
+        _offline(opener).verify_runner("glrt-x-token")
+    assert str(err.value) == "url https://gitlab.example.com cannot be used: unknown url type: 'htps'"
+    assert len(opener.calls) == 1
+
+
+@pytest.mark.parametrize("body, detail", [
+    (b'{"message": "runner is locked", "error": "forbidden"}', " (runner is locked; forbidden)"),
+    (b'{"message": {"maximum_timeout": ["needs to be at least 10 minutes"]}}',
+     ' ({"maximum_timeout": ["needs to be at least 10 minutes"]})'),
+    (b"<html>Bad  request\n</html>", " (<html>Bad request </html>)"),
+    (b"", ""),
+    (b"400 Bad Request", ""),
+    (b"x" * 400, " (" + "x" * 300 + "...)"),
+])
+def test_gitlabs_own_error_text_is_shown_once_and_short(body, detail):
+    with pytest.raises(GitLabAPIError) as err:
+        _offline(_Opener(_http_error(400, body))).update_runner(MANAGER, 1, {"paused": True})
+    assert "answered 400 Bad Request to PUT /api/v4/runners/1%s: check the runner attributes" % detail in str(err.value)
+
+
+def test_a_redirect_without_location():
+    with pytest.raises(GitLabAPIError) as err:
+        _offline(_Opener(_http_error(302))).verify_runner("glrt-x-token")
+    assert "url redirects (to an unknown place): give the final address of GitLab in url" in str(err.value)
+
+
+@pytest.mark.parametrize("status, explanation", [
+    # The runner-token endpoints: 401, 403 and 404 say nothing about an access token.
+    (401, "unexpected answer from GitLab's API; check that url is GitLab's base URL"),
+    (404, "unexpected answer from GitLab's API; check that url is GitLab's base URL"),
+    (409, "GitLab refused it as conflicting with a change made at the same time: run again"),
+    (400, "unexpected answer from GitLab's API; check that url is GitLab's base URL"),
+])
+def test_the_runner_token_endpoints_do_not_blame_an_access_token(status, explanation):
+    with pytest.raises(GitLabAPIError) as err:
+        _offline(_Opener(_http_error(status))).delete_runner_by_token("glrt-x-token")
+    assert str(err.value).endswith("to DELETE /api/v4/runners: " + explanation)
+    assert "access_token" not in str(err.value)
+
+
+def test_a_list_of_jobs_without_ids_is_not_gitlabs(api, gitlab):
+    for body in ([{"status": "running"}], [7], {"message": "login"}):
+        gitlab.add_fault(path="/api/v4/runners/:id/jobs", status=200, body=body)
+        with pytest.raises(GitLabAPIError) as err:
+            api.running_jobs(MANAGER, 1)
+        assert "answered 200 to GET /api/v4/runners/1/jobs without a JSON list of jobs" in str(err.value)
+
+
+# -- creation: what the access token needs, and the calls named ------------------------------------------------------
+
+@pytest.mark.parametrize("runner_type, ids, needs", [
+    ("group_type", {"group_id": 7}, "may create group_type runners in group 7"),
+    ("project_type", {"project_id": 42}, "may create project_type runners in project 42"),
+    ("instance_type", {}, "may create instance_type runners for the whole instance (an administrator)"),
+])
+def test_create_runner_says_what_the_access_token_needs(api, runner_type, ids, needs):
+    with pytest.raises(GitLabAPIError) as err:
+        api.create_runner(READER, runner_type, **ids)
+    assert err.value.status == 403
+    assert "answered 403 Forbidden to POST /api/v4/user/runners" in str(err.value)
+    assert "it needs the create_runner (or api) scope, from a user who " + needs in str(err.value)
+
+
+def test_create_runner_where_gitlab_has_no_such_endpoint(api, gitlab):
+    gitlab.add_fault(path="/api/v4/user/runners", status=404)
+    with pytest.raises(GitLabAPIError) as err:
+        api.create_runner(CREATOR, "instance_type")
+    assert "no POST /api/v4/user/runners here: GitLab 15.10 or later is needed" in str(err.value)
+
+
+def test_get_runner_names_the_call(api):
+    api.create_runner(MANAGER, "instance_type")
+    with pytest.raises(GitLabAPIError) as err:
+        api.get_runner(CREATOR, 1)
+    assert err.value.status == 403 and "answered 403 Forbidden to GET /api/v4/runners/1 (" in str(err.value)
+
+
+# -- legacy registration ---------------------------------------------------------------------------------------------
+
+REGISTRATION = "GR1348941registration-0001"
+
+
+@pytest.fixture
+def legacy():
+    double = GitLabAPIDouble(registration_tokens=[REGISTRATION], allow_registration_tokens=True)
+    with double:
+        yield double
+
+
+def test_register_runner_with_its_attributes(legacy):
+    api = GitLabRunnerAPI(legacy.url, sleep=[].append)
+    registered = api.register_runner(REGISTRATION, {"description": "legacy", "tag_list": ["docker"]})
+    assert registered["token"] and registered["id"] == 1
+    runner = legacy.state()["runners"][0]
+    assert (runner["description"], runner["tag_list"], runner["created_with"]) == (
+        "legacy", ["docker"], "registration_token")
+    assert legacy.calls() == {"POST /api/v4/runners": 1}
+
+
+@pytest.mark.parametrize("token, attributes, allowed, status, said", [
+    ("GR1348941wrong-token-0002", {}, True, 403, "registration_token is wrong or was reset"),
+    (REGISTRATION, {}, False, 410, "GitLab 17.0 and later disable registration tokens by default"),
+    (REGISTRATION, {"maximum_timeout": 60}, True, 400, "check the runner attributes (maximum_timeout at least 600"),
+])
+def test_register_runner_refusals_are_explained(token, attributes, allowed, status, said):
+    with GitLabAPIDouble(registration_tokens=[REGISTRATION], allow_registration_tokens=allowed) as double:
+        with pytest.raises(GitLabAPIError) as err:
+            GitLabRunnerAPI(double.url, sleep=[].append).register_runner(token, attributes)
+    assert err.value.status == status
+    assert "to POST /api/v4/runners" in str(err.value) and said in str(err.value)
+    assert "GR1348941wrong" not in str(err.value) and "registration-0001" not in str(err.value)
