@@ -380,4 +380,71 @@ EQUIVALENT = [
                   "initial value shows only with no attempt at all, a negative retries, which gitlab_connection.check "
                   "refuses (0 to 10)",
     },
+    {
+        "file": "docker_executor",
+        "line": "if last <= char <= high:",
+        "mutant": "if last < char <= high:",
+        "reason": "the low end of a range is first read as a character of its own (it becomes last), so a character "
+                  "equal to it has matched before the range is",
+    },
+    {
+        "file": "docker_executor",
+        "line": "def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, star_name=-1, pat=0, at=0):",
+        "mutant": "def _match(pattern, name, double_pattern=-1, double_name=-2, star_pattern=-1, star_name=-1, pat=0, at=0):",
+        "reason": "double_name is read only when double_pattern >= 0, and both are set together",
+    },
+    {
+        "file": "docker_executor",
+        "line": "def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, star_name=-1, pat=0, at=0):",
+        "mutant": "def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, star_name=-2, pat=0, at=0):",
+        "reason": "star_name is read only when star_pattern >= 0, and both are set together",
+    },
+    {
+        "file": "docker_executor",
+        "line": "double_pattern, double_name, star_pattern, star_name = pat, at, -1, -1",
+        "mutant": "double_pattern, double_name, star_pattern, star_name = pat, at, -2, -1",
+        "reason": "star_pattern is only compared with 0: -1 and -2 both say no star to go back to",
+    },
+    {
+        "file": "docker_executor",
+        "line": 'if star_pattern >= 0 and name[star_name] != "/":',
+        "mutant": 'if star_pattern > 0 and name[star_name] != "/":',
+        "reason": "star_pattern is the index after a *, never 0",
+    },
+    {
+        "file": "docker_executor",
+        "line": "pat, at, segment_start = star_pattern, star_name, False",
+        "mutant": "pat, at, segment_start = star_pattern, star_name, True",
+        "reason": "segment_start is read only at a *, and the match goes back to no *: a * right after star_pattern "
+                  "is read at once (with name left) and moves star_pattern past it; the first character there sets "
+                  "segment_start again or fails",
+    },
+    {
+        "file": "docker_executor",
+        "line": "found = False",
+        "mutant": "found = None",
+        "reason": "found is only tested for truth",
+    },
+    {
+        "file": "docker_executor",
+        "line": "double_name, pat, segment_start, found = at, double_pattern, True, True",
+        "mutant": "double_name, pat, segment_start, found = at, double_pattern, False, True",
+        "reason": "segment_start matters only for a ** followed by / or the end, and such a ** right after "
+                  "double_pattern is read at once (with name left), moving double_pattern past it or matching: "
+                  "going back to double_pattern never meets one",
+    },
+    {
+        "file": "docker_executor",
+        "line": 'if len(text) > 2 and text[1] in _SPECIAL_VARIABLES and text[2] == "}":',
+        "mutant": 'if len(text) > 2 and text[2] in _SPECIAL_VARIABLES and text[2] == "}":',
+        "reason": "the mutant never takes the branch (} is no special parameter), and the general reading of "
+                  "${X} gives the same: the name up to the first }, 3 characters",
+    },
+    {
+        "file": "docker_executor",
+        "line": 'return "", 2  # "${}": bad syntax, eaten',
+        "mutant": 'return "XXXX", 2  # "${}": bad syntax, eaten',
+        "reason": "the bad ${} is then looked up as a variable named XXXX (mutmut's marker, no variable of the "
+                  "runner's or a job's): empty either way",
+    },
 ]

@@ -111,6 +111,21 @@ def test_glob_match(pattern, name, matches):
     assert glob_match(pattern, name) is matches
 
 
+# The edges of doublestar's parser (v4.10.0 Match, its answers): escapes, nested alternatives and classes inside
+# them, empty alternatives, an empty name, and the malformed patterns that match nothing.
+@pytest.mark.parametrize("pattern, name, matches", [
+    ("{}", "", True), ("{,}", "", True), ("{-,}", "", True), ("{,\\*}", "", True), ("{\\,,}", "", True),
+    ("{\\*}", "", False), ("{,\\}", "", False), ("{?\\", "", False), ("{", "", False), ("*{", "{", False),
+    ("{,{,}", "", False), ("{\\,{,{},-},}", "", True), ("{-,}}", "}", False), ("{\\\\,}\\}", "}", True),
+    ("{[!a],}", "", True), ("{[\\]],}", "", True), ("{[],}", "", False), ("{[,}", "", False), ("{[,}{}", "", False),
+    ("{*[,,}", "", False), ("/**/", "", True),
+    ("[a-c]", "c", True), ("[a-\\c]", "a", True), ("[a-\\c]", "b", True), ("[-a]", "-", True),
+    ("[[\\]]", "[]", False), ("[!]", "^", False), ("[\\", "", False), ("[*", "", False), ("[/", "/", False),
+])
+def test_glob_match_at_the_edges_of_doublestars_parser(pattern, name, matches):
+    assert glob_match(pattern, name) is matches
+
+
 @pytest.mark.parametrize("image, patterns, internal, allowed", [
     ("ruby:3.3", [], (), True),
     ("ruby:3.3", ["alpine:*"], (), False),
@@ -188,6 +203,10 @@ def test_effective_pull_policies(policies, allowed, effective):
     ({"FF_NETWORK_PER_BUILD": False}, {"FF_NETWORK_PER_BUILD": "true"}, False),  # the runner's table wins
     ({"FF_OTHER": True}, {"FF_NETWORK_PER_BUILD": "1"}, True),
     (None, {"FF_NETWORK_PER_BUILD": "T"}, True),
+    (None, {"FF_NETWORK_PER_BUILD": "true"}, True),
+    (None, {"FF_NETWORK_PER_BUILD": "True"}, True),
+    (None, {"FF_NETWORK_PER_BUILD": "TRUE"}, True),
+    (None, {"FF_NETWORK_PER_BUILD": "tRUE"}, False),  # ParseBool takes three spellings of each word
     (None, {"FF_NETWORK_PER_BUILD": "yes"}, False),  # not a strconv.ParseBool word
     (None, {"FF_NETWORK_PER_BUILD": "0"}, False),
 ])
@@ -219,6 +238,16 @@ def test_network_per_build_needs_no_network_mode(docker, per_build):
 def test_expand(value, expanded):
     variables = [("public", "some_value"), ("private", "value_of_value_of_$undefined"), ("public", "value_of_")]
     assert expand(value, variables) == expanded
+
+
+@pytest.mark.parametrize("value, expanded", [
+    ("$p/${p}", "v/v"),  # a name of one letter, bare or braced
+    ("$-", "dash"),  # "-" is no special parameter to the runner: looked up as a name
+    ("$1$@${?}", ""),
+    ("${}$p", "v"),
+])
+def test_expand_short_names(value, expanded):
+    assert expand(value, {"p": "v", "-": "dash", "1": "one", "@": "at", "?": "what"}) == expanded
 
 
 def test_expand_variables_is_one_level_against_the_values_as_written():
