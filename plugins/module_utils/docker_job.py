@@ -188,7 +188,7 @@ def _project(project, job_id):
     if not isinstance(project, str):
         raise ValueError('project must be "namespace/project", got %s %r' % (_kind(project), project))
     parts = project.split("/")
-    if len(parts) < 2 or not all(_PROJECT_PART.match(part) and part not in (".", "..") for part in parts):
+    if len(parts) < 2 or not all(_PROJECT_PART.match(part) for part in parts):  # nor "." or "..": no dot first
         raise ValueError(
             'project "%s" must be "namespace/project" (or "group/subgroup/project"): path parts of letters, '
             'digits, ".", "_" and "-", as GitLab project paths are' % project

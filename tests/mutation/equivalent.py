@@ -447,4 +447,17 @@ EQUIVALENT = [
         "reason": "the bad ${} is then looked up as a variable named XXXX (mutmut's marker, no variable of the "
                   "runner's or a job's): empty either way",
     },
+    {
+        "file": "docker_job",
+        "line": "job_id = random.SystemRandom().randint(10 ** 8, 10 ** 9 - 1)",
+        "mutant": "job_id = random.SystemRandom().randint(10 ** 8, 10 ** 9 - 2)",
+        "reason": "a random id of 9 digits either way: only the one largest id is no longer drawn",
+    },
+    {
+        "file": "docker_job",
+        "line": 'config_dir = tempfile.mkdtemp(prefix="runnerops-ci-job-auth-")',
+        "mutant": 'config_dir = tempfile.mkdtemp(prefix="XXrunnerops-ci-job-auth-XX")',
+        "reason": "the name of a private temporary directory, passed to docker --config and removed after the job: "
+                  "nothing reads its name",
+    },
 ]

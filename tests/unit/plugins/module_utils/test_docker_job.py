@@ -6,11 +6,12 @@ import copy
 import base64
 import json
 import os
+import socket
 import subprocess
 
 import pytest
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_modes
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import docker_job, docker_modes
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_job import (
     JobSetupError,
     build_script,
@@ -577,6 +578,14 @@ def test_local_docker_host_is_used_for_every_command():
         (_socket(extra_hosts="a:1.2.3.4"), {}, "extra_hosts must be a list of strings"),
         (_socket(user=1000), {}, "user must be a string"),
         ({"runners": [{"name": "x", "executor": "docker", "docker": "docker:1"}]}, {}, "must be a table"),
+        (_socket(), {"project": "group/."}, 'project "group/." must be "namespace/project"'),
+        (_socket(), {"project": "../project"}, 'project "../project" must be "namespace/project"'),
+        (_socket(), {"timeout": "60"}, "timeout must be an integer \\(seconds\\), got str '60'"),
+        (_socket(cap_drop="ALL"), {}, "\\[runners.docker\\] cap_drop must be a list of strings"),
+        (_socket(security_opt=[1]), {}, "\\[runners.docker\\] security_opt\\[0\\] must be a string"),
+        # services_limit = 0: no service at all (executors/docker/services.go getServicesDefinitions).
+        (_dind(services_limit=0), {}, "the job has 1 services but .* services_limit .* is 0"),
+        ({"runners": [{"executor": "shell"}]}, {}, 'runner "runner #1" uses executor \'shell\''),
     ],
 )
 def test_plan_errors(config, options, message):
@@ -1064,3 +1073,125 @@ def test_the_job_network_without_network_mtu_has_docker_default():
 def test_network_mtu_must_be_a_non_negative_integer(mtu):
     with pytest.raises(ValueError, match="network_mtu must be a non-negative integer"):
         _plan(_dind(network_mtu=mtu))
+
+
+# --- what the plan and the run hold, in detail ---------------------------------------------------------------------
+
+
+def test_job_only_settings_reach_the_job_container_and_no_user_means_the_images():
+    argv = _plan(_socket(cap_drop=["NET_RAW"], security_opt=["no-new-privileges"], allowed_users=["ci"]))["job"]["argv"]
+    assert _values(argv, "--cap-drop") == ["NET_RAW"] and _values(argv, "--security-opt") == ["no-new-privileges"]
+    assert "--user" not in argv  # no user: the image's, which allowed_users does not restrict
+
+
+def test_gitlabs_predefined_project_variables():
+    plan = _plan(_socket(), project="group/sub/app")
+    variables = dict(plan["variables"])
+    assert (variables["CI_PROJECT_NAMESPACE"], variables["CI_PROJECT_NAME"], variables["CI_PROJECT_PATH"]) == (
+        "group/sub", "app", "group/sub/app")
+    assert variables["CI_RUNNER_DESCRIPTION"] == "docker-socket"
+
+
+def test_without_a_script_the_job_runs_a_command_that_succeeds():
+    plan = _plan(_socket(), script=None)
+    assert plan["job"]["argv"][-3:] == ["sh", "-c", plan["job"]["script"]]
+    done = _sh(plan["job"]["script"])
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_default_probe_is_a_tcp_connection():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    try:
+        assert docker_job._tcp_open("127.0.0.1", port, 1.0) is True  # pylint: disable=protected-access
+    finally:
+        server.close()
+    assert docker_job._tcp_open("127.0.0.1", port, 1.0) is False  # pylint: disable=protected-access
+
+
+def test_a_long_job_log_keeps_its_end():
+    docker = FakeDocker()
+    docker.fail[("logs", PREFIX + "-job")] = (0, "x" * 100005 + "the end\n", "")
+    output = _run(_plan(_socket(volumes=[SOCKET_BIND, "/cache"])), docker)["output"]
+    assert output.startswith("[... 13 characters cut ...]\n") and output.endswith("the end\n")
+
+
+def test_a_job_log_on_stderr_only():
+    docker = FakeDocker()
+    docker.fail[("logs", PREFIX + "-job")] = (0, "", "only on stderr\n")
+    assert _run(_plan(_socket(volumes=[SOCKET_BIND, "/cache"])), docker)["output"] == "only on stderr\n"
+
+
+def test_a_missing_image_with_if_not_present_is_not_told_to_add_it():
+    docker = FakeDocker()
+    docker.present_images = set()
+    with pytest.raises(JobSetupError) as err:
+        _run(_plan(_dind()), docker)
+    assert str(err.value).endswith(": pull or load it on the host")
+
+
+def test_the_project_in_a_volume_is_made_where_a_project_on_the_host_is():
+    docker = FakeDocker()
+    docker.fail[("run", "--rm")] = (0, "created %s\n" % SHARED_PROJECT_DIR, "")
+    _run(_plan(_dind(volumes=["ci-builds:/builds", "/certs/client"])), docker)
+    prepare, removal = docker.commands("run", "--rm")
+    for argv in (prepare, removal):
+        assert _values(argv, "-v") == ["ci-builds:/builds"] and argv[-3:-1] == ["docker:20.10.24", "-c"]
+    assert "mkdir -p %s/test/int-00" % SHARED_PROJECT_DIR in prepare[-1]
+    assert '> %s/test/int-00/marker' % SHARED_PROJECT_DIR in prepare[-1]
+
+
+@pytest.mark.parametrize("port, valid", [("-2147483648", True), ("2147483647", True), ("-2147483649", False),
+                                         ("2147483648", False)])
+def test_healthcheck_tcp_port_is_any_32_bit_integer_as_strconv_parseint_reads_it(port, valid):
+    probed = []
+
+    def probe(address, number, timeout):
+        probed.append(number)
+        return True
+
+    plan = _plan(_dind(), variables={"HEALTHCHECK_TCP_PORT": port})
+    if valid:
+        _run(plan, FakeDocker(), probe=probe)
+        assert probed == [int(port)]
+    else:
+        with pytest.raises(JobSetupError, match="HEALTHCHECK_TCP_PORT is '%s', not a port number" % port):
+            _run(plan, FakeDocker(), probe=probe)
+
+
+def test_services_not_waited_for_are_reported_with_their_container():
+    plan = _plan(_dind(wait_for_services_timeout=-1))
+    services = _run(plan, FakeDocker())["services"]
+    assert services == [{"image": "docker:20.10.24-dind", "aliases": ["docker"], "container":
+                         plan["services"][0]["container"], "privileged": True, "ready": None, "waited": 0.0}]
+
+
+def test_a_service_that_exited_says_its_exit_code():
+    plan = _plan(_dind())
+    container = plan["services"][0]["container"]
+    docker = FakeDocker()
+    inspect = docker._inspect  # pylint: disable=protected-access
+
+    def exited(name):
+        if name == container:
+            return 0, json.dumps([{"State": {"Running": False, "ExitCode": 1}}]), ""
+        return inspect(name)
+
+    docker._inspect = exited  # pylint: disable=protected-access
+    result = _run(plan, docker)
+    assert result["services"][0]["status"] == "exited (code 1)" and result["services"][0]["ready"] is False
+    assert any("probably did not start properly: exited (code 1)" in warning for warning in result["warnings"])
+
+
+def test_preloaded_images_are_loaded_through_the_dind_socket_and_their_archives_removed():
+    plan = _plan(_dind())
+    container = plan["services"][0]["container"]
+    assert plan["services"][0]["environment"].get("DOCKER_HOST", "") == ""
+    docker = FakeDocker()
+    _run(plan, docker, preload_images=["hello-world"])
+    load = [call for call in docker.commands("exec") if "load" in call]
+    assert load == [["exec", "-e", "DOCKER_HOST=unix:///var/run/docker.sock", "-e", "DOCKER_TLS_VERIFY=", container,
+                     "docker", "load", "-i", "/runnerops-preload-0.tar"]]
+    assert ["exec", container, "rm", "-f", "/runnerops-preload-0.tar"] in docker.calls
