@@ -389,14 +389,18 @@ EQUIVALENT = [
     },
     {
         "file": "docker_executor",
-        "line": "def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, star_name=-1, pat=0, at=0):",
-        "mutant": "def _match(pattern, name, double_pattern=-1, double_name=-2, star_pattern=-1, star_name=-1, pat=0, at=0):",
+        "line": ("def _match(pattern, name, double_pattern=-1, double_name=-1, "
+                 "star_pattern=-1, star_name=-1, pat=0, at=0):"),
+        "mutant": ("def _match(pattern, name, double_pattern=-1, double_name=-2, "
+                   "star_pattern=-1, star_name=-1, pat=0, at=0):"),
         "reason": "double_name is read only when double_pattern >= 0, and both are set together",
     },
     {
         "file": "docker_executor",
-        "line": "def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, star_name=-1, pat=0, at=0):",
-        "mutant": "def _match(pattern, name, double_pattern=-1, double_name=-1, star_pattern=-1, star_name=-2, pat=0, at=0):",
+        "line": ("def _match(pattern, name, double_pattern=-1, double_name=-1, "
+                 "star_pattern=-1, star_name=-1, pat=0, at=0):"),
+        "mutant": ("def _match(pattern, name, double_pattern=-1, double_name=-1, "
+                   "star_pattern=-1, star_name=-2, pat=0, at=0):"),
         "reason": "star_name is read only when star_pattern >= 0, and both are set together",
     },
     {

@@ -35,7 +35,7 @@ ROOT = os.path.dirname(os.path.dirname(_HERE))
 _UNIT = "tests/unit/plugins/"
 
 # The files that hold rules, each with the few unit tests that exercise it (a run of them takes about a second).
-# Not here: the bundled _tomli.py, the generated config_toml_schema.py, I/O plumbing (host_lock, atomic_file).
+# Not here: the bundled _tomli.py, the generated config_toml_schema.py, I/O plumbing (host_lock).
 TARGETS = {
     "docker_volume": ["module_utils/test_docker_volume.py"],
     "gitlab_rules": ["module_utils/test_gitlab_rules.py"],

@@ -178,7 +178,8 @@ def test_a_value_with_a_meaning_is_no_error_and_said_only_where_it_surprises(row
 
 @pytest.mark.parametrize("value, parts", [
     (":9252", ("", 9252)), ("localhost", ("localhost", None)), ("[::1]:9252", ("[::1]", 9252)),
-    ("0.0.0.0:1", ("0.0.0.0", 1)), (":65535", ("", 65535)), ("[::]", ("[::]", None)), ("host:", None), ("[::1]:", None), ("::1:9252", None), (":0", None), (":65536", None),
+    ("0.0.0.0:1", ("0.0.0.0", 1)), (":65535", ("", 65535)), ("[::]", ("[::]", None)), ("host:", None),
+    ("[::1]:", None), ("::1:9252", None), (":0", None), (":65536", None),
     (":9252\n", None), ("a b:1", None), (9252, None),
 ])
 def test_listen_address_parts(value, parts):

@@ -141,7 +141,7 @@ def test_no_file_is_no_runner(tmp_path, path):
     (b'[[runners]]\n  token = "glrt-secret-unterminated\n', r"config.toml: config.toml is not valid TOML: .* line 2"),
     # Not UTF-8: a fault of the file, named where it is, not a matter of rights.
     (b'concurrent = 1\nname = "\xff"\n', r"config.toml: config.toml is not valid TOML: bytes that are not UTF-8 .*"
-                                          r"at line 2, column 9; .*fix or remove it"),
+                                         r"at line 2, column 9; .*fix or remove it"),
 ])
 def test_an_unusable_file_is_an_error_naming_it_without_its_content(tmp_path, content, message):
     path = tmp_path / "config.toml"

@@ -82,7 +82,6 @@ def test_images_this_table_cannot_place(image):
     assert dav.image_version(image) is None
 
 
-
 @pytest.mark.parametrize("api", [None, 1.44, "1.44 ", " 1.44", "+1.44", "1.4x", "1.44.1", "v1.44", ""])
 def test_api_key_refuses_what_is_not_major_minor(api):
     with pytest.raises(ValueError, match="MAJOR.MINOR"):
@@ -174,7 +173,6 @@ def test_a_cli_too_new_for_the_engine_says_so():
     assert "docker:29.3 or newer" in problem and "upgrade the engine to 25.0 or newer (docker_version)" in problem
 
 
-
 def test_the_message_names_the_image_variable_and_the_job_image_by_default():
     problem = dav.cli_problem("docker:24.0.9", dav.engine("29.1.3"), image_name="runner_docker_image")
     assert problem.startswith('the Docker CLI of runner_docker_image "docker:24.0.9" speaks API 1.43 at most')
@@ -195,6 +193,7 @@ def test_an_engine_newer_than_every_cli_asks_for_a_newer_job_image():
 def test_the_message_says_why_the_engine_has_its_minimum(engine_version, reason):
     image = "docker:24.0.9" if engine_version.startswith("29.1") else "docker:18.09.7"
     assert reason in dav.cli_problem(image, dav.engine(engine_version), names=NAMES)
+
 
 @pytest.mark.parametrize("fixed, talks", [("1.44", True), ("1.52", True), ("1.43", False), ("1.53", False),
                                           ("", None), ("latest", None)])

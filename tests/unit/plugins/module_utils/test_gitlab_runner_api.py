@@ -324,8 +324,8 @@ def _http_error(status, body=b"", headers=None):
 
 
 def _offline(opener, sleeps=None, **kwargs):
-    return GitLabRunnerAPI("https://gitlab.example.com", opener=opener, sleep=(sleeps if sleeps is not None else
-                                                                               []).append, **kwargs)
+    sleeps = [] if sleeps is None else sleeps
+    return GitLabRunnerAPI("https://gitlab.example.com", opener=opener, sleep=sleeps.append, **kwargs)
 
 
 def test_requests_verify_certificates_by_default_use_the_proxy_and_say_who_they_are():
