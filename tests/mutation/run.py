@@ -64,6 +64,7 @@ TARGETS = {
     "config_toml_reader": ["module_utils/test_config_toml_reader.py"],
     "atomic_file": ["module_utils/test_atomic_file.py"],
     "gitlab_runner_api": ["module_utils/test_gitlab_runner_api.py"],
+    "gitlab_connection": ["module_utils/test_gitlab_connection.py"],
 }
 
 _COPY_IGNORED = shutil.ignore_patterns(".git", ".venv", ".build", ".cache", ".ansible", "tests/output", "__pycache__",

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import os
+import urllib.request
 
 import pytest
 import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.runnerops.gitlab_runner.plugins.doc_fragments.gitlab_connection import ModuleDocFragment
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import gitlab_connection
@@ -113,3 +115,24 @@ def test_no_module_builds_the_client_itself():
         called = [node.func for node in ast.walk(tree) if isinstance(node, ast.Call)]
         names = [getattr(func, "id", None) or getattr(func, "attr", None) for func in called]
         assert "GitLabRunnerAPI" not in names, name
+
+
+def test_a_password_in_the_proxy_url_is_hidden_from_the_log():
+    """proxy_environment is an option, not the task's environment, so that its URLs never show: Ansible hides them."""
+    proxy = "http://deploy:s3cret@proxy.example.com:3128"
+    validated = ArgumentSpecValidator(gitlab_connection.argument_spec()).validate(
+        {"url": "https://gitlab.example.com", "proxy_environment": {"HTTPS_PROXY": proxy}})
+    assert validated.error_messages == []
+    assert proxy in validated._no_log_values
+
+
+def test_client_puts_the_proxy_where_urllib_looks(monkeypatch):
+    for name in ("HTTPS_PROXY", "NO_PROXY"):
+        monkeypatch.setenv(name, "before")  # so that monkeypatch restores what client() changes
+        monkeypatch.delenv(name)
+    params = dict(_DEFAULTS, url="https://gitlab.example.com",
+                  proxy_environment={"HTTPS_PROXY": "http://proxy.example.com:3128", "NO_PROXY": "localhost"})
+    gitlab_connection.client(params)
+    assert os.environ["HTTPS_PROXY"] == "http://proxy.example.com:3128"
+    assert os.environ["NO_PROXY"] == "localhost"
+    assert urllib.request.getproxies()["https"] == "http://proxy.example.com:3128"
