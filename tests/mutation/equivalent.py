@@ -464,4 +464,49 @@ EQUIVALENT = [
         "reason": "the name of a private temporary directory, passed to docker --config and removed after the job: "
                   "nothing reads its name",
     },
+    {
+        "file": "toml_writer",
+        "line": "def _format_key(key, ascii_only=False, error_path=None):",
+        "mutant": "def _format_key(key, ascii_only=True, error_path=None):",
+        "reason": "every caller passes ascii_only (dumps()'s own), so the default is never used",
+    },
+    {
+        "file": "toml_writer",
+        "line": "elif ascii_only and code > 0x7F:",
+        "mutant": "elif ascii_only and code >= 0x7F:",
+        "reason": "U+007F (DEL) is a control character, escaped by the branch before this one: it never gets here",
+    },
+    {
+        "file": "toml_writer",
+        "line": 'return "inf" if value > 0 else "-inf"',
+        "mutant": 'return "inf" if value >= 0 else "-inf"',
+        "reason": "the value is an infinity here (math.isinf), never 0",
+    },
+    {
+        "file": "toml_writer",
+        "line": "minutes = int(offset.total_seconds()) // 60",
+        "mutant": "minutes = int(offset.total_seconds()) / 60",
+        "reason": "the offset is whole minutes (offsets with seconds are refused just before), so the division is "
+                  "exact and %02d writes the float's two parts as it writes the integer's",
+    },
+    {
+        "file": "toml_writer",
+        "line": 'sign = "+" if minutes >= 0 else "-"',
+        "mutant": 'sign = "+" if minutes > 0 else "-"',
+        "reason": "a zero offset is written as Z just before: minutes is never 0 here",
+    },
+    {
+        "file": "toml_writer",
+        "line": 'sign = "+" if minutes >= 0 else "-"',
+        "mutant": 'sign = "+" if minutes >= 1 else "-"',
+        "reason": "minutes is a whole number of minutes and never 0 here (a zero offset is written as Z): >= 1 "
+                  "is > 0",
+    },
+    {
+        "file": "toml_writer",
+        "line": 'return "%s%s%02d:%02d" % (text, sign, minutes // 60, minutes % 60)',
+        "mutant": 'return "%s%s%02d:%02d" % (text, sign, minutes / 60, minutes % 60)',
+        "reason": "minutes is not negative here (abs), and %02d truncates a positive float to the hours // 60 "
+                  "gives",
+    },
 ]

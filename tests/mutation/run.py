@@ -65,6 +65,7 @@ TARGETS = {
     "atomic_file": ["module_utils/test_atomic_file.py"],
     "gitlab_runner_api": ["module_utils/test_gitlab_runner_api.py"],
     "gitlab_connection": ["module_utils/test_gitlab_connection.py"],
+    "toml_writer": ["module_utils/test_toml_writer.py"],
 }
 
 _COPY_IGNORED = shutil.ignore_patterns(".git", ".venv", ".build", ".cache", ".ansible", "tests/output", "__pycache__",

@@ -270,3 +270,32 @@ def test_unsupported_values_name_the_key_path(data, message):
 def test_document_must_be_a_mapping(data):
     with pytest.raises(ValueError, match="TOML document must be a mapping"):
         dumps(data)
+
+
+@pytest.mark.parametrize("code", [0xD800, 0xDBFF, 0xDC00, 0xDFFF])
+def test_every_surrogate_code_point_is_refused(code):
+    """TOML files are UTF-8 and strings hold Unicode scalar values: U+D800 to U+DFFF cannot be written."""
+    with pytest.raises(ValueError, match=r"^k: string holds the lone surrogate U\+%04X" % code):
+        dumps({"k": "x" + chr(code)})
+
+
+@pytest.mark.parametrize("code", [0xD7FF, 0xE000])
+def test_the_code_points_around_the_surrogates_are_written(code):
+    for ascii_only in (False, True):
+        assert tomllib.loads(dumps({"k": chr(code)}, ascii_only=ascii_only)) == {"k": chr(code)}
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("\x7e", "~"),
+    ("\x80", "\\u0080"),
+    ("\xff", "\\u00FF"),
+    ("\uffff", "\\uFFFF"),
+    ("\U00010000", "\\U00010000"),
+    ("\U0010FFFF", "\\U0010FFFF"),
+])
+def test_ascii_only_escapes_each_code_point_above_ascii_with_four_or_eight_hex_digits(text, escaped):
+    """TOML's \\uXXXX takes a code point up to U+FFFF, \\UXXXXXXXX any other; the output is then plain ASCII."""
+    written = dumps({"k": text}, ascii_only=True)
+    assert written == 'k = "%s"\n' % escaped
+    assert written.isascii()
+    assert tomllib.loads(written) == {"k": text}
