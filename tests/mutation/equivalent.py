@@ -465,6 +465,14 @@ EQUIVALENT = [
                   "nothing reads its name",
     },
     {
+        "file": "runner_config_file",
+        "line": "live = {}",
+        "mutant": "live = None",
+        "previous": 'secrets = set(item["token"] for item in _safe_credentials(credentials) if item["token"])',
+        "reason": "plan() without a live file: every reader of live takes None as no file (secrets_of and "
+                  "restart_required skip what is not a table, merge() makes None {} itself), and live is not returned",
+    },
+    {
         "file": "toml_writer",
         "line": "def _format_key(key, ascii_only=False, error_path=None):",
         "mutant": "def _format_key(key, ascii_only=True, error_path=None):",

@@ -377,3 +377,99 @@ def test_token_of():
     document = {"runners": [{"name": "a", "token": "glrt-a"}, {"name": "b"}, "junk"]}
     assert [rcf.token_of(document, name) for name in ("a", "b", "c")] == ["glrt-a", None, None]
     assert rcf.token_of({}, "a") is None
+
+
+# -- the edges of each rule ---------------------------------------------------------------------------------------
+
+def test_mask_leaves_text_alone_for_empty_or_non_string_known_values():
+    text = 'concurrent = 2\nlog_level = "info"'
+    assert rcf.mask(text, ["", None, 5]) == text
+
+
+def test_mask_keeps_a_masked_environment_value_as_it_is():
+    """A value masked already (a known secret inside it) keeps what it shows: masking it again hides nothing more."""
+    assert rcf.mask('environment = ["API_TOKEN=v1:opaque"]', {"opaque"}) == 'environment = ["API_TOKEN=v1:********"]'
+    assert rcf.mask('environment = ["API_TOKEN=v1:********"]') == 'environment = ["API_TOKEN=v1:********"]'
+
+
+@pytest.mark.parametrize("credentials", [5, 2.5, True])
+def test_credentials_of_another_type_are_refused(credentials):
+    with pytest.raises(ValueError, match="credentials must be a list .* got %s" % type(credentials).__name__):
+        rcf.credentials_by_name(credentials)
+
+
+def test_an_empty_credential_token_is_no_token():
+    """An empty token in credentials is none: the live token stays, it is never replaced by an empty one."""
+    assert rcf.credentials_by_name([{"name": "a", "token": ""}])["a"]["token"] is None
+    live = _live(_live_runner("a", "glrt-LIVE", obtained=T0))
+    table = _runner(rcf.merge(live, _config("a"), [{"name": "a", "token": "", "id": 7}])["document"], "a")
+    assert table["token"] == "glrt-LIVE"
+
+
+@pytest.mark.parametrize("name", ["", 5, None])
+def test_a_runner_needs_a_non_empty_string_name(name):
+    with pytest.raises(ValueError, match=r"config runners\[0\] has no name"):
+        rcf.merge({}, {"runners": [{"name": name, "url": URL}]})
+
+
+def test_duplicate_live_tables_keep_the_first_when_credentials_carry_no_token():
+    live = _live(_live_runner("a", "glrt-FIRST", runner_id=1), dict(name="a", url=URL, executor="docker"))
+    merged = rcf.merge(live, _config("a"), [_raw_result("a", runner_id=1)])
+    assert [(t["name"], t["token"]) for t in merged["document"]["runners"]] == [("a", "glrt-FIRST")]
+    assert merged["removed"] == ["a"]
+
+
+@pytest.mark.parametrize("matching", [0, 1, 2])
+def test_duplicate_live_tables_drop_every_other_one(matching):
+    live = _live(*[_live_runner("a", "glrt-%d" % index, runner_id=index) for index in range(3)])
+    merged = rcf.merge(live, _config("a"), [{"name": "a", "token": "glrt-%d" % matching, "id": matching}])
+    assert [t["id"] for t in merged["document"]["runners"]] == [matching]
+    assert merged["removed"] == ["a", "a"]
+    assert "had 3 [[runners]] tables named \"a\"" in merged["warnings"][0]
+    assert "dropped 2" in merged["warnings"][0]
+
+
+def test_a_new_token_obtained_at_the_same_time_as_the_live_one_replaces_it():
+    """Only a live token obtained later than the registered one wins; at the same second the new one is written."""
+    live = _live(_live_runner("a", "glrt-LIVE", obtained=T1))
+    merged = rcf.merge(live, _config("a"), [{"name": "a", "token": "glrt-NEW", "token_obtained_at": T1}])
+    assert _runner(merged["document"], "a")["token"] == "glrt-NEW"
+    assert merged["warnings"] == []
+
+
+def test_missing_obtained_at_is_now_in_whole_seconds():
+    """gitlab-runner register writes token_obtained_at as time.Now().UTC().Truncate(time.Second)."""
+    for _attempt in range(3):
+        merged = rcf.merge({}, _config("a"), [{"name": "a", "token": "glrt-A"}])
+        obtained = _runner(merged["document"], "a")["token_obtained_at"]
+        assert obtained.microsecond == 0
+        assert obtained.tzinfo is not None and obtained.utcoffset() == datetime.timedelta(0)
+
+
+def test_a_runner_without_a_token_in_check_mode_keeps_its_id():
+    merged = rcf.merge({}, _config("a"), [_raw_result("a", runner_id=42)], allow_missing_token=True)
+    table = _runner(merged["document"], "a")
+    assert table["id"] == 42
+    assert "token" not in table
+    no_credentials = rcf.merge({}, _config("a"), None, allow_missing_token=True)
+    assert "id" not in _runner(no_credentials["document"], "a")
+
+
+def test_merge_takes_no_live_file_as_empty():
+    assert rcf.merge(None, _config("a"), [{"name": "a", "token": "glrt-A", "id": 1}]) == rcf.merge(
+        {}, _config("a"), [{"name": "a", "token": "glrt-A", "id": 1}])
+
+
+def test_secrets_of_every_runner_table():
+    first = {"runners": [{"name": "a", "token": "glrt-A"}, {"name": "b", "token": ""}, "junk"]}
+    second = {"runners": [{"name": "legacy", "token": "opaque-legacy"}]}
+    assert rcf.secrets_of(first, second, None, {"runners": "x"}) == {"glrt-A", "opaque-legacy"}
+
+
+def test_plan_secrets_hold_the_tokens_of_removed_runners_too():
+    """The old file's tokens are secrets of the change too: a diff shows the removed table."""
+    live_text = dumps(_live(_live_runner("a", "opaque-a"), _live_runner("old", "opaque-old")))
+    result = rcf.plan(live_text, _config("a"), [{"name": "a", "token": "glrt-NEW"}], absent=["old"],
+                      modes={"a": "socket"})
+    assert result["removed"] == ["old"]
+    assert {"glrt-NEW", "opaque-a", "opaque-old"} <= result["secrets"]
