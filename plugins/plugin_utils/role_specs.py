@@ -15,6 +15,8 @@ import os
 
 import yaml
 
+# libyaml's loader where PyYAML has it (as Ansible's own loader does): the runner spec takes about a tenth of the time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 _SPECS = {}
 
@@ -23,5 +25,5 @@ def argument_spec(role):
     """The options of ``role``'s main entry point, read from its meta/argument_specs.yml (once)."""
     if role not in _SPECS:
         with open(os.path.join(_ROLES, role, "meta", "argument_specs.yml"), encoding="utf-8") as handle:
-            _SPECS[role] = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+            _SPECS[role] = yaml.load(handle, Loader=_LOADER)["argument_specs"]["main"]["options"]
     return _SPECS[role]
