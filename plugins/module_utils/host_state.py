@@ -98,4 +98,3 @@ def systemd_service_settled(output, enabled=None, state=None):
             return active in ("inactive", "failed")
         return False
     return True
-
