@@ -51,6 +51,12 @@ def test_every_entry_point_checks_the_options_of_main(role):
         assert spec["options"] == {}, "entry point %s of role %s" % (name, role)
         with open(os.path.join(_ROLES_DIR, role, "tasks", name + ".yml"), encoding="utf-8") as handle:
             first = yaml.safe_load(handle)[0]
+        if "ansible.builtin.include_tasks" in first:
+            # tasks/validate.yml, skipped only where validate.yml (the playbook) has just validated these inputs.
+            assert first["ansible.builtin.include_tasks"] == "validate.yml", first
+            assert first["when"] == "not (__%s_inputs_validated | default(false))" % ROLES[role].rstrip("_"), first
+            with open(os.path.join(_ROLES_DIR, role, "tasks", "validate.yml"), encoding="utf-8") as handle:
+                first = yaml.safe_load(handle)[0]
         assert first.get("runnerops.gitlab_runner.validate_inputs") == {"role": role}, first
 
 
