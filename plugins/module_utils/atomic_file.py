@@ -6,10 +6,11 @@
 
 The pending runner tokens (``pending_credentials``), the drain's record of the
 runners it paused (``drain``) and the record of runner attributes
-(``runner_attributes``) are written by :func:`write_json`: a 0600 temporary
-file in the same directory, flushed and fsynced, renamed over the old file,
-then the directory fsynced. A reader sees the old file or the new one, never
-half of one, also after a crash. Stdlib only; runs on Python 3.8+.
+(``runner_attributes``) are written by :func:`write_json`, the host's system id
+(``system_id``) by :func:`write_text`: a 0600 temporary file in the same
+directory, flushed and fsynced, renamed over the old file, then the directory
+fsynced. A reader sees the old file or the new one, never half of one, also
+after a crash. Stdlib only; runs on Python 3.8+.
 """
 
 from __future__ import annotations
@@ -18,20 +19,24 @@ import json
 import os
 import tempfile
 
-__all__ = ["FILE_MODE", "remove", "write_json"]
+__all__ = ["FILE_MODE", "remove", "write_json", "write_text"]
 
 FILE_MODE = 0o600
 
 
 def write_json(path, content):
     """Write ``content`` as JSON to ``path`` atomically, mode 0600; the directory must exist."""
+    write_text(path, json.dumps(content, indent=2, sort_keys=True) + "\n")
+
+
+def write_text(path, text):
+    """Write ``text`` to ``path`` atomically, mode 0600; the directory must exist."""
     directory = os.path.dirname(path)
     handle, temp_path = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path), suffix=".tmp")
     try:
         os.fchmod(handle, FILE_MODE)
-        with os.fdopen(handle, "w") as temp_file:
-            json.dump(content, temp_file, indent=2, sort_keys=True)
-            temp_file.write("\n")
+        with os.fdopen(handle, "w", encoding="utf-8") as temp_file:
+            temp_file.write(text)
             temp_file.flush()
             os.fsync(temp_file.fileno())
         os.replace(temp_path, path)

@@ -270,7 +270,7 @@ class GitLabRunnerAPI:
             return None
         if answer.status != 200:
             self._fail(answer, call, {
-                400: "check system_id (s_ followed by 12 hex characters)",
+                400: "check system_id (s_ or r_ followed by 12 letters or digits, as gitlab-runner keeps it)",
                 404: "no runner API at this address: url must be GitLab's base URL (GitLab 15.0 or later)",
             }.get(answer.status))
         verified = self._json(answer, call, ("id",))

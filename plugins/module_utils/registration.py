@@ -21,13 +21,13 @@ from __future__ import annotations
 import concurrent.futures
 import datetime
 import os
-import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     gitlab_rules,
     pending_credentials,
     runner_attributes,
     secrets,
+    system_id as system_ids,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import read_live_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import RUNNER_ATTRIBUTES, normalize_url
@@ -45,7 +45,6 @@ __all__ = [
     "validate_params",
 ]
 
-_SYSTEM_ID = re.compile(r"^[rs]_[0-9a-f]{12}\Z")
 # Verifications of one host's runners in flight at once: enough to hide latency, few enough for any GitLab.
 MAX_CONCURRENCY = 8
 
@@ -80,10 +79,8 @@ def validate_params(params):
     if runner_id is not None and runner_id < 1:
         raise ValueError("runner_id must be a positive GitLab runner id, got %s" % runner_id)
     system_id = params.get("system_id")
-    if system_id is not None and not _SYSTEM_ID.match(system_id):
-        raise ValueError(
-            "system_id %r is not a runner system id: it is s_ followed by 12 lowercase hex characters, as in "
-            "<config dir>/.runner_system_id" % system_id)
+    if system_id is not None and system_ids.problem(system_id):
+        raise ValueError("system_id " + system_ids.problem(system_id))
     if params.get("pending_path"):
         pending_credentials.check_path(params["pending_path"])
 

@@ -148,10 +148,19 @@ options:
     type: str
   system_id:
     description:
-      - System id of the runner host, V(s_) followed by 12 lowercase hex characters, as kept in
+      - System id of the runner host, V(s_) or V(r_) followed by 12 letters or digits, as gitlab-runner keeps it in
         C(<config dir>/.runner_system_id). Sent with the verification so GitLab shows which host uses
         the token.
+      - Mutually exclusive with O(system_id_path).
     type: str
+  system_id_path:
+    description:
+      - gitlab-runner's system id file, C(<config dir>/.runner_system_id), on the managed host. Its id is sent as
+        O(system_id). Where the file is missing or holds no id gitlab-runner reads back, a new one is made as
+        gitlab-runner makes it (from the host's machine id, else random) and written there (mode 0600; not in check
+        mode), so the service and GitLab see the same id. Reported as RV(system_id) and as a change.
+    type: path
+    version_added: 0.2.0
   runner_id:
     description:
       - Id of the runner to delete with O(access_token) when O(state=absent). Ignored with
@@ -408,6 +417,13 @@ attributes_changed:
   returned: always
   type: dict
   sample: {tag_list: {before: [docker], after: [docker, linux]}, paused: {before: true, after: false}}
+system_id:
+  description:
+    - The host's system id read from O(system_id_path), or made and written there (in check mode, the one that would
+      be written).
+  returned: when O(system_id_path) is set
+  type: str
+  sample: s_0123456789ab
 runners:
   description:
     - With O(runners), one result per item in the same order, each with C(name) and the keys above (RV(runner_id),
@@ -428,6 +444,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     gitlab_connection,
     pending_credentials,
     runner_attributes,
+    system_id,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import ACCESS_LEVELS, RUNNER_TYPES
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabAPIError
@@ -464,6 +481,7 @@ def _argument_spec():
         paused=dict(type="bool"),
         maintenance_note=dict(type="str"),
         system_id=dict(type="str"),
+        system_id_path=dict(type="path"),
         runner_id=dict(type="int"),
         pending_path=dict(type="path"),
         config_path=dict(type="path"),
@@ -505,11 +523,20 @@ def _runner_params(params):
     return runners
 
 
+def _system_id(path, check_mode):
+    """The id at path, or a new one written there: (id, written); ValueError where the file cannot be used."""
+    try:
+        return system_id.ensure(path, check_mode=check_mode)
+    except OSError as err:
+        raise ValueError("system_id_path %s cannot be read or written: %s (gitlab-runner needs it too)" % (path, err))
+
+
 def main():
     module = AnsibleModule(
         argument_spec=_argument_spec(),
         supports_check_mode=True,
         mutually_exclusive=[("access_token", "registration_token"), ("group_id", "project_id"),
+                            ("system_id", "system_id_path"),
                             ("runners", "runner_token"), ("runners", "runner_id"), ("runners", "pending_path"),
                             ("runners", "name")],
         required_if=[
@@ -527,36 +554,40 @@ def main():
     def make_api(url):
         return gitlab_connection.client(params, url)
 
+    written = {}
     try:
         gitlab_connection.check(params)
         lock = exclusive(os.path.dirname(params["config_path"])) if params["config_path"] else contextlib.nullcontext()
-        if batch:
-            runners = _runner_params(params)
-            with lock:
-                results = ensure_runners(make_api, runners, check_mode=module.check_mode,
+        with lock:
+            if params["system_id_path"]:
+                params["system_id"], written["system_id"] = _system_id(params["system_id_path"], module.check_mode)
+            if batch:
+                results = ensure_runners(make_api, _runner_params(params), check_mode=module.check_mode,
                                          keep_secret=module.no_log_values.add)
-        else:
-            api = make_api(params["url"])
-            with lock:
-                result = ensure_runner(api, params, check_mode=module.check_mode, keep_secret=module.no_log_values.add)
+            else:
+                result = ensure_runner(make_api(params["url"]), params, check_mode=module.check_mode,
+                                       keep_secret=module.no_log_values.add)
     except RunnerError as err:
         module.fail_json(msg=str(err), status=err.status, runner=err.name, error=str(err.error))
     except GitLabAPIError as err:
         module.fail_json(msg=str(err), status=err.status)
     except ValueError as err:
         module.fail_json(msg=str(err))
+    # The id read or made at system_id_path: a new one is a change on the host.
+    extra = {"system_id": params["system_id"]} if params["system_id_path"] else {}
     # The action plugin of the same name hides a result that carries a token.
     if batch:
         for result in results:
             for warning in result.pop("warnings"):
                 module.warn('runner "%s": %s' % (result["name"], warning))
         diff = [_diff(result, result["name"]) for result in results if result["attributes_changed"]]
-        module.exit_json(changed=any(result["changed"] for result in results), runners=results,
-                         **({"diff": diff} if diff and module._diff else {}))
+        module.exit_json(changed=any(result["changed"] for result in results) or written.get("system_id", False),
+                         runners=results, **dict(extra, **({"diff": diff} if diff and module._diff else {})))
     for warning in result.pop("warnings"):
         module.warn(warning)
     if result["attributes_changed"] and module._diff:
         result["diff"] = _diff(result, params["name"] or "runner %s" % result["runner_id"])
+    result.update(extra, changed=result["changed"] or written.get("system_id", False))
     module.exit_json(**result)
 
 

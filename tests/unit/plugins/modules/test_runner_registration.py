@@ -23,7 +23,7 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import host_lock, pending_credentials
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import host_lock, pending_credentials, system_id
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.secrets import find_tokens
 from ansible_collections.runnerops.gitlab_runner.plugins.modules import runner_registration
 from ansible_collections.runnerops.gitlab_runner.tests.gitlab_api_double.server import GitLabAPIDouble
@@ -980,3 +980,51 @@ def test_the_api_timeout_keeps_its_old_name(gitlab, run, name):
     gitlab.add_fault(path="/api/v4/runners/verify", delay=1, times=1)
     result = run(url=gitlab.url, runner_token="glrt-whatever-token", retries=0, **{name: 0.3})
     assert result["rc"] == 1 and "timed out after 0.3s" in result["msg"]
+
+
+# -- the host's system id ------------------------------------------------------------
+
+def test_system_id_path_is_made_once_as_the_runner_makes_it_and_sent(gitlab, run, tmp_path):
+    options = _batch(gitlab, tmp_path, ["a", "b"])
+    os.makedirs(os.path.dirname(options["config_path"]))
+    path = os.path.join(os.path.dirname(options["config_path"]), system_id.FILE_NAME)
+    first = run(system_id_path=path, **options)
+    assert (first["rc"], first["changed"], first["system_id"]) == (0, True, system_id.make())
+    with open(path, encoding="utf-8") as handle:
+        assert handle.read() == first["system_id"]
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    _write_batch_config(options["config_path"], gitlab.url, first["runners"])
+    again = run(system_id_path=path, **options)
+    assert (again["rc"], again["changed"], again["system_id"]) == (0, False, first["system_id"])
+    assert [runner["system_ids"] for runner in gitlab.state()["runners"]] == [[first["system_id"]]] * 2
+
+
+def test_system_id_path_keeps_the_id_the_runner_wrote(gitlab, run, tmp_path):
+    path = tmp_path / system_id.FILE_NAME
+    path.write_text("r_AbCdEf012345")
+    created = run(url=gitlab.url, access_token=CREATOR, system_id_path=str(path))
+    verified = run(url=gitlab.url, runner_token=created["token"], system_id_path=str(path))
+    assert [(result["rc"], result["changed"], result["system_id"]) for result in (created, verified)] == [
+        (0, True, "r_AbCdEf012345"), (0, False, "r_AbCdEf012345")]
+    assert gitlab.state()["runners"][0]["system_ids"] == ["r_AbCdEf012345"]  # sent with the verification
+    assert path.read_text() == "r_AbCdEf012345"
+
+
+def test_system_id_path_in_check_mode_writes_nothing(gitlab, run, tmp_path):
+    path = tmp_path / system_id.FILE_NAME
+    result = run(check_mode=True, url=gitlab.url, access_token=CREATOR, system_id_path=str(path))
+    assert (result["rc"], result["changed"], result["system_id"]) == (0, True, system_id.make())
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(system_id="s_0123456789ab", system_id_path="/tmp/.runner_system_id"),
+     "parameters are mutually exclusive: system_id|system_id_path"),
+    (dict(system_id_path="/nonexistent/dir/.runner_system_id"),
+     "system_id_path /nonexistent/dir/.runner_system_id cannot be read or written"),
+])
+def test_bad_system_id_path_fails_before_any_request(gitlab, run, options, message):
+    result = run(url=gitlab.url, access_token=CREATOR, **options)
+    assert result["rc"] == 1
+    assert message in result["msg"]
+    assert gitlab.calls() == {}
