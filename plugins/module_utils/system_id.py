@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import string
@@ -74,7 +73,7 @@ def make(paths=MACHINE_ID_PATHS, choice=secrets.choice):
     machine = machine_id(paths)
     if machine:
         return from_machine_id(machine)
-    return "r_" + "".join(choice(_RANDOM_CHARSET) for _ in range(_LENGTH))
+    return "r_" + "".join(choice(_RANDOM_CHARSET) for _position in range(_LENGTH))
 
 
 def ensure(path, check_mode=False, paths=MACHINE_ID_PATHS):
