@@ -79,8 +79,9 @@ def validate_params(params):
     if runner_id is not None and runner_id < 1:
         raise ValueError("runner_id must be a positive GitLab runner id, got %s" % runner_id)
     system_id = params.get("system_id")
-    if system_id is not None and system_ids.problem(system_id):
-        raise ValueError("system_id " + system_ids.problem(system_id))
+    problem = system_ids.problem(system_id) if system_id is not None else None
+    if problem:
+        raise ValueError("system_id " + problem)
     if params.get("pending_path"):
         pending_credentials.check_path(params["pending_path"])
 
