@@ -504,12 +504,14 @@ def restart_required(live, document):
 
 
 def plan(live_text, config, credentials=None, absent=None, prune_unmanaged=False, modes=None,
-         allow_missing_token=False):
+         allow_missing_token=False, validated=False):
     """Work out the new config.toml from the live text (str, bytes or None) and the desired data.
 
     Returns ``{"text", "document", "runners", "removed", "kept_unmanaged",
     "warnings", "restart_required", "secrets"}``; ``warnings`` are masked.
-    ``allow_missing_token`` is for check mode (see merge()).
+    ``allow_missing_token`` is for check mode (see merge()). ``validated``: ``config`` was checked before and its
+    warnings shown, so only the warnings of unmanaged runners kept as found (and, with them, the file's global
+    ones) are given again; errors are always raised.
     Raises ValueError (ConfigInvalidError when the result has error findings),
     its message masked, when nothing must be written.
     """
@@ -533,11 +535,14 @@ def plan(live_text, config, credentials=None, absent=None, prune_unmanaged=False
 
     errors = []
     warnings = [mask(message, secrets) for message in merged["warnings"]]
+    kept = merged["kept_unmanaged"]
     for finding in config_toml_findings.findings(text, modes):
         message = mask(finding["message"], secrets)
         if finding["severity"] != "error":
-            warnings.append(message)
-        elif finding.get("runner") is not None and finding["runner"] in merged["kept_unmanaged"]:
+            # Credentials are not checked, so the rest of the file warns as the validated config did.
+            if not validated or (kept and finding.get("runner") in kept + [None]):
+                warnings.append(message)
+        elif finding.get("runner") is not None and finding["runner"] in kept:
             # Not ours to fix, and already live: writing it back makes nothing worse.
             warnings.append("unmanaged runner kept as found: %s" % message)
         else:

@@ -86,6 +86,16 @@ options:
         a mode gets the mode its settings suggest, or only the mode-independent checks.
     type: dict
     default: {}
+  validated:
+    description:
+      - Whether O(config) was checked before and its warnings shown, as the runner role's validation does with
+        the findings of P(runnerops.gitlab_runner.config_toml_findings#filter). Then only the warnings of
+        unmanaged runners kept as found (and, with them, the file's global ones) are shown again, so that a run
+        does not print each warning twice.
+      - Errors fail the module either way.
+    type: bool
+    default: false
+    version_added: 0.2.0
   backup:
     description:
       - Whether to keep a copy of the previous file, with a timestamp in its name, before changing it.
@@ -256,6 +266,7 @@ def _argument_spec():
         credentials=dict(type="list", elements="dict", default=[], no_log=True),
         absent=dict(type="list", elements="str", default=[]),
         prune_unmanaged=dict(type="bool", default=False),
+        validated=dict(type="bool", default=False),
         modes=dict(type="dict", default={}),
         backup=dict(type="bool", default=True),
         mode=dict(type="raw", default="0600"),
@@ -352,6 +363,7 @@ def _apply(module, path, directory):
             prune_unmanaged=params["prune_unmanaged"],
             modes=params["modes"],
             allow_missing_token=module.check_mode,
+            validated=params["validated"],
         )
         paths = runner_config_file.pending_paths(params["credentials"])
     except runner_config_file.ConfigInvalidError as error:

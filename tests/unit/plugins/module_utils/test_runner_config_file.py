@@ -344,6 +344,32 @@ def test_plan_unmanaged_errors_are_warnings():
     assert any(w.startswith("unmanaged runner kept as found: ") and "limt" in w for w in result["warnings"])
 
 
+@pytest.mark.parametrize("validated, shown", [(False, True), (True, False)])
+def test_plan_warnings_of_a_validated_config_are_not_repeated(validated, shown):
+    config = _config()
+    config["runners"] = [_desired("a", limit=0)]  # 0: no limit, which the findings warn about
+    result = rcf.plan(None, config, [{"name": "a", "token": "glrt-A"}], modes={"a": "socket"}, validated=validated)
+    assert any("limit" in warning for warning in result["warnings"]) is shown
+    assert "glrt-A" in result["text"]
+
+
+def test_plan_warnings_of_unmanaged_runners_are_given_when_validated():
+    live_text = dumps(_live(_live_runner("hand", "glrt-H", limit=0)))
+    config = _config()
+    config["runners"] = [_desired("a", limit=0)]
+    result = rcf.plan(live_text, config, [{"name": "a", "token": "glrt-A"}], modes={"a": "socket"}, validated=True)
+    limits = [warning for warning in result["warnings"] if "limit" in warning]
+    assert len(limits) == 1 and '"hand"' in limits[0]
+
+
+def test_plan_errors_of_a_validated_config_still_fail():
+    config = _config("a")
+    config["runners"][0]["docker"]["tls_verfy"] = False
+    with pytest.raises(rcf.ConfigInvalidError) as error:
+        rcf.plan(None, config, [{"name": "a", "token": "glrt-A"}], modes={"a": "socket"}, validated=True)
+    assert any("tls_verfy" in message for message in error.value.messages)
+
+
 def test_plan_unreadable_live_file():
     with pytest.raises(ValueError) as error:
         rcf.plan('concurrent = 1\n[[runners]]\n  token = "glrt-LIVE\n', _config("a"), [])

@@ -413,3 +413,12 @@ def test_waits_for_the_lock_of_another_run_then_fails_clearly_without_writing(ca
     assert result["failed"] is True
     assert result["msg"].startswith("another run has held the lock on %s for 0.3 seconds" % os.path.dirname(path))
     assert _read(path) == before
+
+
+@pytest.mark.parametrize("validated", [False, True])
+def test_validated_config_warns_only_once(capsys, path, validated):
+    config = copy.deepcopy(PLAN["config"])
+    config["runners"][0]["limit"] = 0
+    result = _run(capsys, path, config=config, validated=validated)
+    assert result["changed"] is True
+    assert any("limit" in warning for warning in _warnings(result)) is not validated
