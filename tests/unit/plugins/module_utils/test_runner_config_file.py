@@ -346,20 +346,23 @@ def test_plan_unmanaged_errors_are_warnings():
 
 @pytest.mark.parametrize("validated, shown", [(False, True), (True, False)])
 def test_plan_warnings_of_a_validated_config_are_not_repeated(validated, shown):
-    config = _config()
+    config = _config(check_interval=-1)  # warned about too, as a global setting
     config["runners"] = [_desired("a", limit=0)]  # 0: no limit, which the findings warn about
     result = rcf.plan(None, config, [{"name": "a", "token": "glrt-A"}], modes={"a": "socket"}, validated=validated)
     assert any("limit" in warning for warning in result["warnings"]) is shown
+    assert any("check_interval" in warning for warning in result["warnings"]) is shown
     assert "glrt-A" in result["text"]
 
 
 def test_plan_warnings_of_unmanaged_runners_are_given_when_validated():
     live_text = dumps(_live(_live_runner("hand", "glrt-H", limit=0)))
-    config = _config()
+    config = _config(check_interval=-1)
     config["runners"] = [_desired("a", limit=0)]
     result = rcf.plan(live_text, config, [{"name": "a", "token": "glrt-A"}], modes={"a": "socket"}, validated=True)
     limits = [warning for warning in result["warnings"] if "limit" in warning]
     assert len(limits) == 1 and '"hand"' in limits[0]
+    # The file is no longer the config that was checked: its global settings are warned about again.
+    assert any("check_interval" in warning for warning in result["warnings"])
 
 
 def test_plan_errors_of_a_validated_config_still_fail():
