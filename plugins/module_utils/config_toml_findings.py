@@ -653,8 +653,8 @@ FEATURE_FLAGS = frozenset((
 ))
 # Cache adapters the runner registers (cache/*/adapter.go).
 _CACHE_TYPES = ("s3", "gcs", "azure", "s3v2", "gcsv2")
-# docker/go-units RAMInBytes, which the runner uses for memory sizes; multipliers are powers of 1024.
-_RAM_SIZE = re.compile(r"^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$")
+# Go's strconv.ParseFloat in decimal (go-units gives it the number part as written, no space trimmed).
+_GO_DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _DOCKER_MINIMUM_MEMORY = 6 * 1024 * 1024  # dockerd: "Minimum memory limit allowed is 6MB"
 _LISTEN_ADDRESS = config_toml_meanings.LISTEN_ADDRESS
 
@@ -696,20 +696,44 @@ def _feature_flags_rule(value):
             "effect; use the names of GitLab Runner's feature flags documentation" % ", ".join(hints))
 
 
+def ram_in_bytes(size):
+    """Bytes of ``size`` as docker/go-units v0.5.0 RAMInBytes reads it (the runner's memory settings), or None.
+
+    A number (Go's decimal float syntax, no surrounding space), then optionally one space, then a unit of b, k, m,
+    g, t or p (powers of 1024, any case), which may end in "b" or "ib": "512m", "2g", "1.5GiB", "512 MB". Kubernetes'
+    "512Mi" is not a size here, nor " 512m" or "-1".
+    """
+    cut = max(size.rfind(c) for c in "0123456789. ")
+    if cut < 0:
+        return None
+    number, suffix = (size[:cut], size[cut + 1:]) if size[cut] == " " else (size[:cut + 1], size[cut + 1:])
+    if not _GO_DECIMAL.match(number) or number.startswith("-") and float(number) != 0:
+        return None
+    suffix = suffix.lower()
+    if not suffix or suffix == "b":
+        return int(float(number))
+    if len(suffix) > 3 or suffix[0] not in "kmgtp" or suffix[1:] not in ("", "b", "ib"):
+        return None
+    return int(float(number) * 1024 ** ("bkmgtp".index(suffix[0])))
+
+
 def _memory_rule(key, minimum=None):
     """Sizes as common/config.go getMemoryBytes reads them; "" and "0" (no limit) are config_toml_meanings'."""
     def rule(value):
-        match = _RAM_SIZE.match(value.strip())
-        if not match or value.strip().startswith("-"):
+        size = ram_in_bytes(value)
+        if size is None:
             # getMemoryBytes calls logrus.Fatalf: the first job's preparation stops the whole runner process.
+            hint = ""
+            if value.strip().startswith("-"):
+                hint = ', or leave it out for no limit (Docker\'s "-1" is not read here)'
+            elif re.search(r"\d\s*[kmgtpKMGTP]i$", value):
+                hint = ' (a unit in Kubernetes\' spelling, such as "Mi", is not read: write "512m" or "512MiB")'
+            elif value != value.strip():
+                hint = " without the spaces around it"
             return ('%s = %s is not a size: the runner stops (a fatal error) when it prepares a job; write a number '
-                    'with a unit, e.g. "512m" or "2g"%s' % (key, json.dumps(value), (
-                        ', or leave it out for no limit (Docker\'s "-1" is not read here)'
-                        if value.strip().startswith("-") else "")))
-        number = float(".".join(match.group(1).split(".")[:2]))
-        size = number * 1024 ** "bkmgtp".index((match.group(2) or "b").lower())
+                    'with a unit, e.g. "512m" or "2g"%s' % (key, json.dumps(value), hint))
         if minimum is not None and size < minimum:
-            unit = "" if match.group(2) else " (a number without a unit is bytes)"
+            unit = "" if re.search(r"[kmgtpKMGTP]", value) else " (a number without a unit is bytes)"
             return ('%s = %s is %d bytes%s: Docker refuses a memory limit under 6 MB, so every job fails; write it '
                     'with a unit, e.g. "512m"' % (key, json.dumps(value), size, unit))
         return None

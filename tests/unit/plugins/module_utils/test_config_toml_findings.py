@@ -301,7 +301,7 @@ def test_runtime_value_rules_accept(data):
     assert [f for f in check_data(data) if f["severity"] == "error"] == []
 
 
-@pytest.mark.parametrize("value", ["512m", "2g", "1.5G", "512MiB", "8589934592"])
+@pytest.mark.parametrize("value", ["512m", "2g", "1.5G", "512MiB", "8589934592", ".5g", "512 MB", "1e3m", "+6m"])
 def test_memory_sizes_accepted(value):
     assert check_data({"runners": [_runner(docker={"memory": value})]}) == []
 
@@ -883,6 +883,9 @@ def test_every_listen_address_is_checked(table, key):
     ("memory", "6m", True), ("memory", "6291456", True), ("memory", "6291455", False), ("memory", "5.9m", False),
     ("service_memory", "6291455", False), ("memory_reservation", "1", True), ("service_memory_reservation", "x", False),
     ("memory_swap", "x", False), ("service_memory_swap", "1g", True),
+    # go-units v0.5.0 RAMInBytes: no Kubernetes units, no space before the number, one decimal point.
+    ("memory", "512Mi", False), ("memory", "2Gi", False), ("service_memory", "1Ki", False), ("memory", " 512m", False),
+    ("memory", "1.5.5g", False), ("memory", "512kbb", False), ("memory", "512mab", False),
 ])
 def test_memory_sizes(key, value, ok):
     messages = [m for _s, _c, m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", key: value})]})
@@ -897,6 +900,21 @@ def test_a_negative_memory_names_what_docker_means_by_it():
     message, = [m for _s, _c, m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", "memory": "x"})]})
                 if "memory" in m]
     assert message.endswith('write a number with a unit, e.g. "512m" or "2g"')
+
+
+def test_a_kubernetes_memory_unit_is_named_as_such():
+    message, = [m for _s, _c, m in _found({"runners": [_entry_of(docker={"image": "docker:27.5.1", "memory": "512Mi"})]})
+                if "memory" in m]
+    assert 'memory = "512Mi" is not a size: the runner stops (a fatal error)' in message
+    assert 'Kubernetes\' spelling, such as "Mi", is not read: write "512m" or "512MiB"' in message
+
+
+@pytest.mark.parametrize("size, expected", [
+    ("512m", 512 << 20), ("2g", 2 << 30), ("1.5GiB", 3 << 29), ("512 MB", 512 << 20), ("512 ", 512), (".5k", 512),
+    ("0", 0), ("512Mi", None), (" 512m", None), ("-1", None), ("1.5.5g", None), ("", None), ("m", None),
+])
+def test_ram_in_bytes_reads_sizes_as_go_units_does(size, expected):
+    assert config_toml_findings.ram_in_bytes(size) == expected
 
 
 @pytest.mark.parametrize("limit, ok", [(0, True), (4096, True), (-1, False)])
