@@ -102,7 +102,8 @@ DOCKER_EXECUTORS = ("docker", "docker+machine", "docker-autoscaler")
 
 _LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
 _LOG_FORMATS = ("runner", "text", "json")
-_SHELLS = ("bash", "sh", "cmd", "pwsh", "powershell")
+# The shells GitLab Runner registers (shells/bash.go, shells/powershell.go); cmd was removed from the runner.
+_SHELLS = ("bash", "sh", "pwsh", "powershell")
 
 # Go time.ParseDuration: "0", or one or more <number><unit> with an optional sign.
 _DURATION = re.compile(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$")

@@ -22,7 +22,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import sec
 
 __all__ = [
     "ACCESS_LEVELS",
-    "MAXIMUM_TIMEOUT_RANGE",
+    "MINIMUM_MAXIMUM_TIMEOUT",
     "RUNNER_ATTRIBUTES",
     "RUNNER_TYPES",
     "attribute_problems",
@@ -40,8 +40,9 @@ ACCESS_LEVELS = ("not_protected", "ref_protected")
 # Runner attributes GitLab takes when a runner is created (both workflows).
 RUNNER_ATTRIBUTES = ("description", "tag_list", "run_untagged", "locked", "access_level", "maximum_timeout", "paused",
                      "maintenance_note")
-# Ci::Runner: maximum_timeout "needs to be between 10 minutes and 1 month" (ActiveSupport's month).
-MAXIMUM_TIMEOUT_RANGE = (600, 2629746)
+# Ci::Runner: maximum_timeout "needs to be at least 10 minutes" (no upper bound; "between 10 minutes and 1 month" is
+# a project's build_timeout, not a runner's).
+MINIMUM_MAXIMUM_TIMEOUT = 600
 MAX_TAGS = 50  # Ci::Runner::TAG_LIST_MAX_LENGTH
 MAX_MAINTENANCE_NOTE = 1024
 
@@ -51,7 +52,8 @@ _EXAMPLE = "e.g. https://gitlab.example.com"
 # Where each kind of GitLab credential may be used (prefixes from secrets.TOKEN_KINDS; None: no prefix).
 _TOKEN_USES = {
     "runner": ("glrt-", "glrtr-", None),
-    "access": ("glpat-", "gloas-", None),
+    # gloas- is an OAuth application's client secret: it signs in no API request.
+    "access": ("glpat-", None),
     "registration": ("GR1348941", None),
 }
 _TOKEN_NAMES = {
@@ -161,7 +163,8 @@ def token_problem(value, use):
     prefix = kind[0] if kind else None
     if prefix in _TOKEN_USES[use]:
         return None
-    return "is a %s (%s%s), but %s is needed here" % (kind[1], prefix, secrets.MASK, _TOKEN_NAMES[use])
+    article = "an" if kind[1][:1] in "aeiouAEIOU" else "a"
+    return "is %s %s (%s%s), but %s is needed here" % (article, kind[1], prefix, secrets.MASK, _TOKEN_NAMES[use])
 
 
 def credentials_problem(access_token, registration_token):
@@ -220,10 +223,9 @@ def attribute_problems(attributes, credential="access"):
                                          "neither tagged nor untagged jobs; add tags or set run_untagged true"))
     timeout = attributes.get("maximum_timeout")
     if timeout is not None:
-        low, high = MAXIMUM_TIMEOUT_RANGE
-        if not isinstance(timeout, int) or isinstance(timeout, bool) or not low <= timeout < high:
-            problems.append(("maximum_timeout", "is %r: GitLab needs between %d seconds (10 minutes) and 1 month "
-                                                "(%d seconds)" % (timeout, low, high - 1)))
+        if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < MINIMUM_MAXIMUM_TIMEOUT:
+            problems.append(("maximum_timeout", "is %r: GitLab needs a whole number of seconds, at least %d "
+                                                "(10 minutes)" % (timeout, MINIMUM_MAXIMUM_TIMEOUT)))
     note = attributes.get("maintenance_note")
     if isinstance(note, str) and len(note) > MAX_MAINTENANCE_NOTE:
         problems.append(("maintenance_note", "has %d characters: GitLab allows at most %d"

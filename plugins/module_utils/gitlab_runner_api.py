@@ -272,6 +272,10 @@ class GitLabRunnerAPI:
             self._fail(answer, call, {
                 400: "check system_id (s_ or r_ followed by 12 letters or digits, as gitlab-runner keeps it)",
                 404: "no runner API at this address: url must be GitLab's base URL (GitLab 15.0 or later)",
+                # lib/api/ci/runner.rb: unprocessable_entity!('Runner is orphaned') when its owner is gone.
+                422: "GitLab calls this runner orphaned: the project or group it belonged to is gone, so it takes no "
+                     "jobs. Delete it at GitLab (its token then stops working) and rerun to create it anew, or point "
+                     "runner_entries at a project or group that exists",
             }.get(answer.status))
         verified = self._json(answer, call, ("id",))
         return {"id": verified["id"], "token_expires_at": verified.get("token_expires_at")}

@@ -83,8 +83,7 @@ def test_token_problem(value, use, message):
     ({"tag_list": ["t%d" % n for n in range(51)]}, "access", "tag_list", "at most 50"),
     ({"run_untagged": False}, "access", "run_untagged", "has no tags"),
     ({"run_untagged": False, "tag_list": [" "]}, "access", "run_untagged", "has no tags"),
-    ({"maximum_timeout": 599}, "access", "maximum_timeout", "between 600 seconds"),
-    ({"maximum_timeout": 2629746}, "access", "maximum_timeout", "1 month"),
+    ({"maximum_timeout": 599}, "access", "maximum_timeout", "at least 600 (10 minutes)"),
     ({"maintenance_note": "x" * 1025}, "access", "maintenance_note", "at most 1024"),
 ])
 def test_attribute_problems(attributes, credential, key, message):
@@ -159,7 +158,7 @@ def test_http_url_table(url, ok):
 
 
 @pytest.mark.parametrize("value, use, named", [
-    ("gloas-abc", "access", None),
+    ("gloas-abc", "access", "an access token with the create_runner scope (glpat-...) is needed here"),
     ("glpat-abc", "registration", "a runner registration token (GR1348941...) is needed here"),
     ("glrt-abc", "access", "an access token with the create_runner scope (glpat-...) is needed here"),
     ("GR1348941abc", "runner", "a runner authentication token (glrt-...) is needed here"),
@@ -167,6 +166,13 @@ def test_http_url_table(url, ok):
 def test_token_problem_names_the_token_needed(value, use, named):
     problem = token_problem(value, use)
     assert (problem is None) if named is None else problem.endswith(named)
+
+
+def test_an_oauth_application_secret_is_no_access_token():
+    # An OAuth application's client secret (gloas-) authenticates no API request (GitLab's token prefixes).
+    assert token_problem("gloas-Xq9fT2mZk8LpR4vB7nW1", "access") == (
+        "is an OAuth application secret (gloas-********), but an access token with the create_runner scope "
+        "(glpat-...) is needed here")
 
 
 @pytest.mark.parametrize("access_token, registration_token, both", [
@@ -207,10 +213,15 @@ def test_maximum_timeout_of_another_type(timeout):
     assert [key for key, _message in problems] == ([] if timeout is None else ["maximum_timeout"])
 
 
-def test_maximum_timeout_message_names_the_bounds_accepted():
+def test_maximum_timeout_message_names_the_bound_accepted():
     (_key, message), = attribute_problems({"maximum_timeout": 1})
-    assert "between 600 seconds (10 minutes) and 1 month (2629745 seconds)" in message
-    assert attribute_problems({"maximum_timeout": 2629745}) == []
+    assert message == "is 1: GitLab needs a whole number of seconds, at least 600 (10 minutes)"
+
+
+@pytest.mark.parametrize("timeout", [600, 2629745, 2629746, 31536000])
+def test_maximum_timeout_has_no_upper_bound(timeout):
+    # Ci::Runner validates only greater_than_or_equal_to: 600; a month is a project's build_timeout limit.
+    assert attribute_problems({"maximum_timeout": timeout}) == []
 
 
 @pytest.mark.parametrize("host, loopback", [("localhostX", False), ("X.localhostX", False), ("[::1]X", False)])

@@ -291,6 +291,16 @@ def test_unexpected_status_names_the_call(api, gitlab):
     assert "url must be GitLab's base URL" in str(err.value)
 
 
+def test_an_orphaned_runner_is_said_as_such(api, gitlab):
+    # POST /runners/verify answers 422 "Runner is orphaned" when the runner's project or group is gone.
+    gitlab.add_fault(path="/api/v4/runners/verify", status=422, body={"message": "422 Unprocessable Entity"})
+    with pytest.raises(GitLabAPIError) as err:
+        api.verify_runner("glrt-whatever-token")
+    assert err.value.status == 422
+    assert "GitLab calls this runner orphaned: the project or group it belonged to is gone" in str(err.value)
+    assert "base URL" not in str(err.value) and "glrt-whatever-token" not in str(err.value)
+
+
 # -- what goes to GitLab and what comes back, without a server --------------------------------------------------------
 
 class _Response:
