@@ -154,10 +154,10 @@ _RUNNER_LAST_KNOWN_OLD_API = "1.42"
 _VERSION = re.compile(r"^(?:Docker version\s+)?(?:[0-9]+:)?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?")
 _API = re.compile(r"^[0-9]+\.[0-9]+\Z")
 # Docker's own image, on Docker Hub under any of its names, and this collection's dind image built FROM it
-# (roles/runner: runnerops/dind-with-ca:<version>-dind).
+# (roles/runner: runnerops.invalid/dind-with-ca:<version>-dind; runnerops/dind-with-ca before 0.2.0).
 _DOCKER_IMAGES = frozenset(("docker", "library/docker", "docker.io/docker", "docker.io/library/docker",
                             "index.docker.io/library/docker", "registry-1.docker.io/library/docker",
-                            "runnerops/dind-with-ca"))
+                            "runnerops.invalid/dind-with-ca", "runnerops/dind-with-ca"))
 _TAG_VERSION = re.compile(r"^([0-9]+(?:\.[0-9]+){0,2})(?:-ce)?(?:-(?:rc|beta|alpha)\.?[0-9]+)?(?:-[a-z0-9.-]+)?\Z")
 
 

@@ -22,6 +22,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_api_versions,
     docker_executor,
     gitlab_rules,
+    secrets,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
@@ -142,9 +143,13 @@ def parse_environment(entries, what="environment", skip_invalid=False):
             )
         name, separator, value = entry.partition("=")
         if not separator:
+            # What follows a name may be a value written with another separator ("API_TOKEN: secret"): not shown.
+            lead = re.match(r"[A-Za-z_][A-Za-z0-9_]*", entry)
+            key = lead.group(0) if lead else "NAME"
+            shown = entry if lead and lead.end() == len(entry) else key + secrets.MASK
             raise ValueError(
-                '%s[%d] "%s" has no "=": the runner rejects it; write "%s=value" (or "%s=" for an empty value)'
-                % (what, index, entry, entry, entry)
+                '%s[%d] "%s" has no "=": the runner drops it (no job sees it); write "%s=value" (or "%s=" for an '
+                'empty value)' % (what, index, shown, key, key)
             )
         if name == "":
             raise ValueError('%s[%d] "%s" has an empty variable name before "="' % (what, index, entry))

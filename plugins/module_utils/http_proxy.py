@@ -67,6 +67,17 @@ def host_of(url):
     return host.lower() if host else None
 
 
+# Go's net/url validUserinfo, with each % starting an escape (unescape fails otherwise).
+_GO_USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._:~!$&'()*+,;=@]|%[0-9A-Fa-f]{2})*$")
+
+
+def _userinfo(url):
+    """The user information of a proxy URL as Go reads it: between the scheme's // and the last @ ("" when none)."""
+    start = url.find("://") + 3 if "://" in url else 0
+    at = url.rfind("@")
+    return url[start:at] if at >= start else ""
+
+
 def proxy_url_problem(url):
     """Why ``url`` is not a proxy URL every program of a runner host reads the same way, or None.
 
@@ -83,7 +94,11 @@ def proxy_url_problem(url):
     if "://" not in url:
         return ("%r has no scheme: programs disagree on what a proxy without one means (Go refuses some forms, apt "
                 "ignores it); write http://%s, the scheme most proxies take for https_proxy too" % (shown, shown))
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return ("%r is not a URL: [ and ] belong only around an IPv6 address (in a user or password write them "
+                "percent-encoded, %%5B and %%5D)" % shown)
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         return ("%r has the scheme %s: apt and this collection's own calls to GitLab take http:// and https:// proxies "
@@ -93,6 +108,13 @@ def proxy_url_problem(url):
     if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
         return ("%r has a path, query or fragment: a proxy is a scheme, host and port (a password with / ? # or @ "
                 "in it must be percent-encoded: %%2F %%3F %%23 %%40)" % shown)
+    userinfo = _userinfo(url)
+    if not _GO_USERINFO.match(userinfo):
+        # Go's url.Parse refuses it ("invalid userinfo"), and its proxy lookup then reads a wrong host or none:
+        # dockerd, gitlab-runner and the jobs' Go tools go out without the proxy while apt works.
+        return ("%r has a user or password with a character Go's URL parser refuses (dockerd and gitlab-runner read "
+                "it): percent-encode everything but letters, digits and -._~!$&'()*+,;=: in it, e.g. CORP%%5Cuser "
+                "for CORP\\user, and a %% itself as %%25" % shown)
     try:
         port = parts.port
     except ValueError:
@@ -247,7 +269,7 @@ def check(values, prefix, report, jobs_see_it=False):
         if not url:
             continue
         if isinstance(url, str):
-            password = urllib.parse.urlsplit(url).password if "://" in url else None
+            password = _userinfo(url).partition(":")[2]
             if password:
                 report.secrets.add(password)
                 report.secrets.add(urllib.parse.unquote(password))

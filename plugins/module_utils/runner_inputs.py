@@ -18,6 +18,7 @@ the job image derived from runner_docker_version...), and :func:`plan_variable` 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -27,6 +28,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
     docker_api_versions,
     docker_auth,
     docker_daemon_config,
+    docker_executor,
     docker_modes,
     gitlab_rules,
     http_proxy,
@@ -277,7 +279,7 @@ def _image_variable(values, key):
     image = values.get("runner_" + key)
     if key == "docker_image":
         return "runner_docker_version" if image == "docker:%s" % version else "runner_docker_image"
-    if image in ("docker:%s-dind" % version, "runnerops/dind-with-ca:%s-dind" % version):
+    if image in ("docker:%s-dind" % version, "runnerops.invalid/dind-with-ca:%s-dind" % version):
         return "runner_docker_version"
     return "runner_dind_base_image" if image == values.get("runner_dind_base_image") else "runner_dind_image"
 
@@ -496,8 +498,37 @@ def check(values, report):
     for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"], runner_types=runner_types):
         _name_finding(named, values, plan, finding, indexes)
     _docker_api(values, plan, report, named)
+    _local_dind_image(values, plan, report)
     named.report(report)
     return None if report.errors else plan
+
+
+def _local_dind_image(values, plan, report):
+    """A dind service image built on the host (runner_registry_ca_certs) needs a pull policy that takes a local image.
+
+    No registry serves it (runnerops.invalid/...): with the runner's default, always, every dind job fails its pull.
+    """
+    image = values.get("runner_dind_image")
+    if not values.get("runner_registry_ca_certs") or not isinstance(image, str):
+        return
+    indexes = _entry_indexes(values)
+    for runner in plan["config"].get("runners", []):
+        docker = runner.get("docker") or {}
+        if image not in [service.get("name") for service in docker.get("services") or [] if isinstance(service, dict)]:
+            continue
+        try:
+            policies = docker_executor.pull_policies(docker)
+        except ValueError:
+            continue  # the config.toml findings name it
+        if "if-not-present" in policies or "never" in policies:
+            continue
+        index = indexes.get(runner.get("name"))
+        where = "runner_entries[%d].docker.pull_policy" % index if index is not None else "runner_docker_defaults"
+        report.error(where, "is %s for runner %s, whose dind service is %s: built on this host with "
+                            "runner_registry_ca_certs, it is in no registry, so the runner's pull fails every dind "
+                            "job; add if-not-present after always (pull_policy: [always, if-not-present]: other "
+                            "images are still pulled each time, this one falls back to the local copy)"
+                     % (json.dumps(policies), json.dumps(runner.get("name")), image))
 
 
 def _entry_indexes(values):

@@ -119,7 +119,9 @@ def runner_plan(entries, defaults, source="runner_entries", credential="access")
         raise PlanError([(source, "must be a list of runner dicts (one per [[runners]] table), got %s: write it as "
                                   "a YAML list of dicts, each with at least a name" % type_name(entries))])
     proxy_environment = _proxy_environment(defaults, entries)
-    defaults["environment"] = ["%s=%s" % item for item in proxy_environment.items()]
+    # The runner expands $ in these values for jobs (Pa$$w0rd$1 reaches them as Pa$w0rd); a $ can only be in a
+    # proxy's user or password, where %24 means $ to Go, curl and Python alike.
+    defaults["environment"] = ["%s=%s" % (name, value.replace("$", "%24")) for name, value in proxy_environment.items()]
     if defaults["registry_credentials"]:
         # The runner pulls job and service images with these (and the job's own DOCKER_AUTH_CONFIG wins over them).
         defaults["environment"].append("DOCKER_AUTH_CONFIG=" + docker_auth.build_auth_config(

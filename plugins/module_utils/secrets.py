@@ -122,5 +122,24 @@ def environment_secrets(environment):
 
 
 def mask_url(url):
-    """``url`` fit to print: its password and any token in it masked."""
-    return mask(url)
+    """``url`` (one URL, with or without a scheme) fit to print: its credentials, query values and tokens masked.
+
+    The user information is everything before the URL's last "@", so a password with a raw / ? # or @ (which a URL
+    parser reads as the end of the host) is hidden whole; a user without a password may be a token and is hidden
+    too. Query values (``?private_token=...``) are hidden, their names kept.
+    """
+    if url is None:
+        return url
+    text = str(url)
+    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.\-]*://", text)
+    start = scheme.end() if scheme else 0
+    at = text.rfind("@")
+    if at >= start:
+        user, colon, _password = text[start:at].partition(":")
+        text = text[:start] + (user + ":" + MASK if colon and user else MASK) + text[at:]
+    head, question, query = text.partition("?")
+    if question:
+        query, hash_, fragment = query.partition("#")
+        query = re.sub(r"(^|&)([^=&]*)=[^&]*", lambda match: match.group(1) + match.group(2) + "=" + MASK, query)
+        text = head + "?" + query + hash_ + fragment
+    return mask(text)

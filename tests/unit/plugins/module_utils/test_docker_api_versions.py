@@ -67,7 +67,7 @@ def test_unknown_versions_have_no_row(version):
     ("docker:29.0.0-rc.1-cli", "29.0.0"), ("docker:17.03.2-ce", "17.03.2"), ("docker:18.09.7-dind", "18.09.7"),
     ("library/docker:27.5", "27.5"), ("docker.io/library/docker:27.5.1", "27.5.1"),
     ("index.docker.io/library/docker:25.0.5", "25.0.5"), ("docker:20.10.24@sha256:" + "a" * 64, "20.10.24"),
-    ("runnerops/dind-with-ca:27.5.1-dind", "27.5.1"), ("  docker:27.5.1  ", "27.5.1"),
+    ("runnerops/dind-with-ca:27.5.1-dind", "27.5.1"), ("runnerops.invalid/dind-with-ca:27.5.1-dind", "27.5.1"), ("  docker:27.5.1  ", "27.5.1"),
 ])
 def test_image_version(image, version):
     assert dav.image_version(image) == version

@@ -686,7 +686,9 @@ def test_parse_environment(entries, expected):
         ("A=b", 'environment must be a list of "NAME=value" strings'),
         ({"A": "b"}, 'environment must be a list of "NAME=value" strings'),
         (["A=b", 5], 'environment[1] must be a "NAME=value" string'),
-        (["A"], 'environment[0] "A" has no "=": the runner rejects it; write "A=value"'),
+        (["A"], 'environment[0] "A" has no "=": the runner drops it (no job sees it); write "A=value"'),
+        (["API_TOKEN: Xq9fT2mZk8LpR4vB7nW1"],
+         'environment[0] "API_TOKEN********" has no "=": the runner drops it (no job sees it); write "API_TOKEN=value"'),
         (["=b"], 'environment[0] "=b" has an empty variable name'),
     ],
 )

@@ -357,3 +357,42 @@ def test_public_environment_keeps_what_holds_no_proxy_credentials_as_given(env):
 @pytest.mark.parametrize("entry", ["X*.corp", "a*b.corp", "corp.*"])
 def test_a_wildcard_inside_an_entry_is_named(entry):
     assert "has a wildcard inside" in http_proxy.no_proxy_problem(entry)
+
+
+@pytest.mark.parametrize("url, password", [
+    ("http://bot:hunter/2secret@proxy.corp:3128", "hunter/2secret"),  # a raw / ends the host for a URL parser
+    ("bot:hunter2secret@proxy.corp:3128", "hunter2secret"),  # no scheme
+    ("http://bot:p[ss@proxy:3128", "p[ss"),  # not a URL at all
+])
+def test_a_password_the_url_parser_misreads_is_never_shown(url, password):
+    report = _check({"x_http_proxy": url, "x_https_proxy": url})
+    assert [path for path, _message in report.errors] == ["x_http_proxy", "x_https_proxy"]
+    for _path, message in report.errors:
+        assert password not in message and "bot:********@" in message
+    assert password in report.secrets
+
+
+@pytest.mark.parametrize("url", [
+    "http://CORP\\bot:pw@proxy.corp:3128",  # an NTLM login as written
+    "http://bot:50%off@proxy.corp:3128",  # a % that starts no escape
+    "http://bot:p\u00e4ss@proxy.corp:3128",
+    "http://bot:a{b}@proxy.corp:3128",
+])
+def test_a_user_or_password_go_refuses_is_an_error(url):
+    # Go's url.Parse (dockerd, gitlab-runner) refuses it, and its proxy lookup then reads a wrong host or none.
+    problem = http_proxy.proxy_url_problem(url)
+    assert "a character Go's URL parser refuses (dockerd and gitlab-runner read it): percent-encode" in problem
+    assert "bot:********@proxy.corp:3128" in problem
+
+
+@pytest.mark.parametrize("url", [
+    "http://CORP%5Cbot:pw@proxy.corp:3128", "http://bot:50%25off@proxy.corp:3128", "http://bot:a$b!c~(d)*@proxy.corp:3128",
+])
+def test_a_percent_encoded_user_or_password_is_accepted(url):
+    assert http_proxy.proxy_url_problem(url) is None
+
+
+def test_brackets_outside_an_ipv6_address_are_named_not_raised():
+    assert http_proxy.proxy_url_problem("http://bot:p[ss@proxy:3128") == (
+        "'http://bot:********@proxy:3128' is not a URL: [ and ] belong only around an IPv6 address (in a user or "
+        "password write them percent-encoded, %5B and %5D)")

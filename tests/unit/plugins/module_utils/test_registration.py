@@ -50,7 +50,7 @@ _GOOD = {"url": "https://gitlab.example.com", "state": "present", "access_token"
     ({"system_id": "s_0123456789a"}, "is not a runner system id"),
     ({"system_id": "s_0123456789ab-"}, "is not a runner system id"),
     ({"system_id": "0123456789ab"}, "is not a runner system id"),
-    ({"maximum_timeout": 599}, "GitLab needs between 600 seconds"),
+    ({"maximum_timeout": 599}, "GitLab needs a whole number of seconds, at least 600"),
     ({"access_level": "protected"}, "access_level is 'protected', not one of not_protected, ref_protected"),
     ({"tag_list": ["docker", " "]}, "tag_list[1] is empty or not a string"),
     ({"tag_list": ["docker", 5]}, "tag_list[1] is empty or not a string (5)"),

@@ -525,7 +525,7 @@ def test_a_project_runner_may_pull_if_not_present():
      "runner_docker_version"),
     ({"runner_docker_version": "27.5.1", "runner_docker_image": "docker:27.5.1-cli"}, "defaults.docker_image",
      "runner_docker_image"),
-    ({"runner_docker_version": "27.5.1", "runner_dind_image": "runnerops/dind-with-ca:27.5.1-dind",
+    ({"runner_docker_version": "27.5.1", "runner_dind_image": "runnerops.invalid/dind-with-ca:27.5.1-dind",
       "runner_dind_base_image": "docker:27.5.1-dind"}, "defaults.dind_image", "runner_docker_version"),
     ({"runner_docker_version": "27.5.1", "runner_dind_image": "docker:24.0.7-dind",
       "runner_dind_base_image": "docker:24.0.7-dind"}, "defaults.dind_image", "runner_dind_base_image"),
@@ -582,7 +582,7 @@ _IMAGES = {"runner_docker_version": "27.5.1", "runner_docker_image": "docker:27.
     ({}, "defaults.docker_image", "runner_docker_version"),
     ({"runner_docker_image": "registry.example.com/docker:27"}, "defaults.docker_image", "runner_docker_image"),
     ({}, "defaults.dind_image", "runner_docker_version"),
-    ({"runner_dind_image": "runnerops/dind-with-ca:27.5.1-dind"}, "defaults.dind_image", "runner_docker_version"),
+    ({"runner_dind_image": "runnerops.invalid/dind-with-ca:27.5.1-dind"}, "defaults.dind_image", "runner_docker_version"),
     ({"runner_dind_base_image": "mirror/docker:27-dind", "runner_dind_image": "mirror/docker:27-dind"},
      "defaults.dind_image", "runner_dind_base_image"),
     ({"runner_dind_image": "mirror/docker:27-dind"}, "defaults.dind_image", "runner_dind_image"),
@@ -710,3 +710,50 @@ def test_a_socket_job_image_the_engine_refuses_names_the_variable_to_change():
     report, _plan = _runner(runner_docker_engine_version="29.1.3", runner_docker_version="24.0.9",
                             runner_docker_image="docker:24.0.9")
     assert "such as docker:29.1.3, the engine's own (runner_docker_version)" in report.errors[0][1]
+
+
+def _registry_ca():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_registry_certificates.py")) as handle:
+        certificate = handle.read().split('_CERT = (\n', 1)[1].split("\n)\n", 1)[0]
+    pem = "".join(line.strip()[1:-1].replace("\\n", "\n") for line in certificate.splitlines())
+    return [{"registry": "registry.corp.example.com:5000", "certificate": pem}]
+
+
+LOCAL_DIND = "runnerops.invalid/dind-with-ca:27.5.1-dind"
+
+
+@pytest.mark.parametrize("docker_defaults, entry_docker, error_at", [
+    ({}, {}, "runner_entries[0].docker.pull_policy"),  # the runner's default: always
+    ({"pull_policy": ["always"]}, {}, "runner_entries[0].docker.pull_policy"),
+    ({"pull_policy": ["always", "if-not-present"]}, {}, None),
+    ({}, {"pull_policy": "if-not-present"}, None),
+    ({}, {"pull_policy": ["never"]}, None),
+    # allowed_pull_policies narrows what is in effect (helpers/pull_policies ComputeEffectivePullPolicies).
+    ({"pull_policy": ["always", "if-not-present"], "allowed_pull_policies": ["always"]}, {},
+     "runner_entries[0].docker.pull_policy"),
+])
+def test_a_dind_image_built_on_the_host_needs_a_pull_policy_that_takes_it(docker_defaults, entry_docker, error_at):
+    entry = {"name": "r1", "tags": ["docker"]}
+    if entry_docker:
+        entry["docker"] = entry_docker
+    report, plan = _runner(runner_mode="dind", runner_registry_ca_certs=_registry_ca(), runner_dind_image=LOCAL_DIND,
+                           runner_docker_defaults=docker_defaults, runner_entries=[entry])
+    errors = [(path, message) for path, message in report.errors if "built on this host" in message]
+    if error_at is None:
+        assert errors == [] and plan is not None
+    else:
+        (path, message), = errors
+        assert path == error_at and plan is None
+        assert ('whose dind service is %s: built on this host with runner_registry_ca_certs, it is in no registry, '
+                'so the runner\'s pull fails every dind job; add if-not-present after always' % LOCAL_DIND) in message
+
+
+def test_a_socket_runner_beside_the_built_dind_image_needs_no_pull_policy():
+    report, plan = _runner(runner_mode="socket", runner_registry_ca_certs=_registry_ca(), runner_dind_image=LOCAL_DIND)
+    assert [m for _p, m in report.errors if "built on this host" in m] == [] and plan is not None
+
+
+def test_the_built_dind_image_has_a_name_no_registry_serves():
+    # RFC 6761: .invalid never resolves, so no pull can fetch another image under this name.
+    image = _defaults("runner")["runner_dind_image"]
+    assert "('runnerops.invalid/dind-with-ca:' ~ runner_docker_version ~ '-dind')" in image

@@ -494,6 +494,15 @@ def test_the_proxy_password_stays_in_the_environment_it_belongs_to():
     assert plan["registrations"][0].get("environment") is None
 
 
+def test_a_dollar_in_the_proxy_password_reaches_jobs_percent_encoded():
+    # The runner expands $ in [[runners]] environment values for jobs; %24 is $ to Go, curl and Python.
+    proxy = dict(PROXY, http_proxy="http://bot:Pa$$w0rd$1@proxy.corp:3128")
+    plan = runner_plan([{"name": "a"}], _defaults(proxy=proxy))
+    assert "HTTP_PROXY=http://bot:Pa%24%24w0rd%241@proxy.corp:3128" in plan["config"]["runners"][0]["environment"]
+    # The host's own services read the proxy unexpanded: they get it as written.
+    assert plan["proxy_environment"]["HTTP_PROXY"] == "http://bot:Pa$$w0rd$1@proxy.corp:3128"
+
+
 @pytest.mark.parametrize(
     "entry, expected_command",
     [

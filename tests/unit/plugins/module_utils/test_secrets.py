@@ -108,3 +108,17 @@ def test_mask_known_secrets(secrets_given, text, expected):
 def test_secret_names(name, at_end, anywhere):
     assert bool(secrets.SECRET_NAME.search(name)) is at_end
     assert bool(secrets.SECRET_NAME_ANYWHERE.search(name)) is anywhere
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("http://bot:hunter2@proxy:3128", "http://bot:********@proxy:3128"),
+    ("http://bot:hunter/2secret@proxy:3128", "http://bot:********@proxy:3128"),
+    ("bot:hunter2@proxy:3128", "bot:********@proxy:3128"),
+    ("https://Xq9fT2mZk8LpR4vB7nW1@gitlab.example.com", "https://********@gitlab.example.com"),
+    ("https://gitlab.example.com/?private_token=AbCd1234&page=2#top",
+     "https://gitlab.example.com/?private_token=********&page=********#top"),
+    ("https://gitlab.example.com:8443", "https://gitlab.example.com:8443"),
+    (None, None),
+])
+def test_mask_url_hides_credentials_and_query_values(url, shown):
+    assert secrets.mask_url(url) == shown

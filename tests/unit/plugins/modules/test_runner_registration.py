@@ -308,7 +308,7 @@ def test_runner_deleted_at_gitlab_without_access_token_fails(gitlab, run):
     (dict(access_token=CREATOR, runner_type="weird_type"), "value of runner_type must be one of"),
     (dict(access_token=CREATOR, group_id=7), "group_id is set but runner_type is instance_type"),
     (dict(access_token=CREATOR, system_id="s_XYZ"), "system_id 's_XYZ' is not a runner system id"),
-    (dict(access_token=CREATOR, maximum_timeout=60), "GitLab needs between 600 seconds"),
+    (dict(access_token=CREATOR, maximum_timeout=60), "GitLab needs a whole number of seconds, at least 600"),
     (dict(access_token=CREATOR, tag_list=["a,b"]), "tag_list[0] 'a,b' contains a comma"),
     (dict(access_token=CREATOR, retries=11), "retries must be between 0 and 10"),
     (dict(access_token=CREATOR, timeout=0), "timeout must be more than 0 seconds"),
