@@ -657,7 +657,28 @@ def _cidr_rule(option, version, host_address):
         elif version == 6 and network.is_multicast:
             ctx.error(path, "is %s, a multicast subnet: dockerd refuses to start (multicast subnet is not allowed); "
                             "give %s" % (_shown(value), wanted))
+        elif host_address and _reserved_in_subnet(network):
+            # The bridge's address is the network's gateway; the IPAM keeps these for itself (ipams/defaultipam).
+            ctx.error(path, "is %s, the %s of its subnet, which no interface can have: dockerd fails to start "
+                            "(failed to allocate gateway (%s): Address already in use); give %s" % (
+                                _shown(value), _reserved_in_subnet(network), network.ip, wanted))
     return rule
+
+
+def _reserved_in_subnet(interface):
+    """'network address' or 'broadcast address' when ``interface`` (an ip_interface) is one of them, else None.
+
+    IPv6 keeps only the subnet's own (subnet-router anycast) address; prefixes too long for hosts have none.
+    """
+    network = interface.network
+    if interface.version == 4 and network.prefixlen <= 30:
+        if interface.ip == network.network_address:
+            return "network address"
+        if interface.ip == network.broadcast_address:
+            return "broadcast address"
+    if interface.version == 6 and network.prefixlen <= 126 and interface.ip == network.network_address:
+        return "network address"
+    return None
 
 
 def _rule_ip(ctx, value, path):
@@ -1218,7 +1239,7 @@ RELOADABLE = {
     "max-concurrent-uploads": True,
     "max-download-attempts": True,
     "shutdown-timeout": False,
-    "features": True,
+    "features": True,  # but see _START_ONLY_FEATURES
     "insecure-registries": False,
     "registry-mirrors": False,
     "allow-nondistributable-artifacts": False,
@@ -1227,9 +1248,14 @@ RELOADABLE = {
     "default-shm-size": False,
     "default-cgroupns-mode": False,
     "default-ipc-mode": False,
-    "authorization-plugins": False,
+    # cmd/dockerd reloadConfig hands the authorization middleware the new list each time, empty when removed.
+    "authorization-plugins": True,
     "network-diagnostic-port": True,
+    "default-stop-timeout": False,  # reloadDefaultStopTimeout, since 29.7 (when the key came)
 }
+# reloadFeatures only copies the map: of the features, only buildkit is read while dockerd runs; the others
+# (containerd-snapshotter: the image store; cdi, containerd-migration...) are read once, when it starts.
+_LIVE_FEATURES = frozenset(("buildkit",))
 
 
 def reload_plan(before, after):
@@ -1242,7 +1268,8 @@ def reload_plan(before, after):
     before = before if isinstance(before, dict) else {}
     after = after if isinstance(after, dict) else {}
     changed = sorted(key for key in set(before) | set(after) if before.get(key, _ABSENT) != after.get(key, _ABSENT))
-    restart_keys = [key for key in changed if key not in RELOADABLE or (key not in after and not RELOADABLE[key])]
+    restart_keys = [key for key in changed if key not in RELOADABLE or (key not in after and not RELOADABLE[key])
+                    or key == "features" and _start_features_changed(before.get(key), after.get(key))]
     if not changed:
         return {"action": "none", "changed": [], "restart_keys": [], "message": "daemon.json is unchanged"}
     if restart_keys:
@@ -1257,3 +1284,10 @@ def reload_plan(before, after):
 
 
 _ABSENT = object()
+
+
+def _start_features_changed(before, after):
+    """Whether a feature dockerd reads only when it starts differs between two ``features`` maps."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    return any(before.get(name) != after.get(name) for name in set(before) | set(after) if name not in _LIVE_FEATURES)

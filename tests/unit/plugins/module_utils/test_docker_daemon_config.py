@@ -676,7 +676,7 @@ RELOAD = [
     ("features", True), ("insecure-registries", False), ("registry-mirrors", False),
     ("allow-nondistributable-artifacts", False), ("runtimes", False), ("default-runtime", False),
     ("default-shm-size", False), ("default-cgroupns-mode", False), ("default-ipc-mode", False),
-    ("authorization-plugins", False), ("network-diagnostic-port", True),
+    ("authorization-plugins", True), ("network-diagnostic-port", True), ("default-stop-timeout", False),
 ]
 
 
@@ -684,6 +684,41 @@ RELOAD = [
 def test_what_a_reload_applies(key, removal_reloads):
     assert docker_daemon_config.reload_plan({}, {key: 1})["action"] == "reload"
     assert docker_daemon_config.reload_plan({key: 1}, {})["action"] == ("reload" if removal_reloads else "restart")
+
+
+@pytest.mark.parametrize("before, after, action", [
+    ({}, {"features": {"buildkit": True}}, "reload"),
+    ({"features": {"buildkit": True}}, {}, "reload"),
+    # The image store is chosen when dockerd starts: a reload would leave it, and a later restart switch it.
+    ({}, {"features": {"containerd-snapshotter": True}}, "restart"),
+    ({"features": {"containerd-snapshotter": True}}, {"features": {"containerd-snapshotter": False}}, "restart"),
+    ({"features": {"cdi": True, "buildkit": True}}, {"features": {"cdi": True, "buildkit": False}}, "reload"),
+    ({"features": {"cdi": True}}, {}, "restart"),
+])
+def test_only_buildkit_of_the_features_is_reloaded(before, after, action):
+    plan = docker_daemon_config.reload_plan(before, after)
+    assert plan["action"] == action
+    assert plan["restart_keys"] == (["features"] if action == "restart" else [])
+
+
+@pytest.mark.parametrize("options, reserved", [
+    ({"bip": "172.26.0.0/16"}, "network address"), ({"bip": "172.26.255.255/16"}, "broadcast address"),
+    ({"bip": "192.168.5.0/24"}, "network address"), ({"bip6": "fd00:1::/64"}, "network address"),
+    ({"bip": "172.26.0.1/16"}, None), ({"bip": "172.26.5.9/16"}, None), ({"bip6": "fd00:1::1/64"}, None),
+    ({"fixed-cidr": "172.26.0.0/16"}, None),  # a subnet, not an address
+])
+def test_the_bridge_address_is_no_reserved_address_of_its_subnet(options, reserved):
+    # ipams/defaultipam reserves these; dockerd then fails "failed to allocate gateway ...: Address already in use".
+    errors, _warnings = _check(options)
+    if reserved is None:
+        assert errors == []
+    else:
+        (path, message), = errors
+        key, value = next(iter(options.items()))
+        assert path == "%s.%s" % (VAR, key)
+        assert message.startswith("is '%s', the %s of its subnet, which no interface can have: dockerd fails to "
+                                  "start (failed to allocate gateway (%s): Address already in use)"
+                                  % (value, reserved, value.split("/")[0]))
 
 
 def test_a_reload_plan_without_a_change():
