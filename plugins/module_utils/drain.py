@@ -23,7 +23,7 @@ import json
 import os
 import time
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file, secrets
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.config_toml_reader import read_live_credentials
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import normalize_url
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_runner_api import GitLabAPIError
@@ -84,6 +84,16 @@ def _load(path):
     return content
 
 
+def _same_gitlab(record, api, path):
+    """A record's runner ids are those of the GitLab it was made at: never pause or unpause them at another."""
+    url = record.get("url")
+    if isinstance(url, str) and url and normalize_url(url) != api.url:
+        raise DrainError(
+            "%s lists runners a drain paused at %s, but this run talks to %s, where the same ids are other runners: "
+            "resume them with url %s (or, if they were dealt with there, remove the record)"
+            % (path, secrets.mask_url(url), api.url, secrets.mask_url(url)))
+
+
 def _ids(api, access_token, runners):
     """``{name: id}``; an id config.toml lacks comes from verifying the runner's own token."""
     ids = {}
@@ -137,6 +147,7 @@ def drain(api, access_token, config_path, timeout, interval=5.0, check_mode=Fals
     runners, elsewhere = host_runners(config_path, api.url)
     path = record_path(config_path)
     record = _load(path) or {"url": api.url, "paused": {}}
+    _same_gitlab(record, api, path)
     ids = _ids(api, access_token, runners)
     to_pause = []
     for name, runner_id in sorted(ids.items()):
@@ -193,6 +204,7 @@ def resume(api, access_token, config_path, check_mode=False):
     result = {"changed": False, "resumed": [], "record": path}
     if record is None:
         return result
+    _same_gitlab(record, api, path)
     result["changed"] = bool(record["paused"])
     for name, runner_id in sorted(record["paused"].items()):
         if check_mode:

@@ -53,3 +53,20 @@ def test_engine_version(variables, expected, line):
 ])
 def test_min_api_version(variables, expected):
     assert _evaluate("runner_docker_min_api_version", **variables) == expected
+
+
+_VARS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles", "runner", "vars", "main.yml")
+
+
+@pytest.mark.parametrize("url, path", [
+    ("https://gitlab.example.com", "/etc/gitlab-runner/certs/gitlab.example.com.crt"),
+    ("https://gitlab.example.com:8443/", "/etc/gitlab-runner/certs/gitlab.example.com.crt"),
+    # network/client.go: strings.Split(url.Host, ":")[0] + ".crt", the host as written.
+    ("https://GitLab.Example.com", "/etc/gitlab-runner/certs/GitLab.Example.com.crt"),
+    ("https://10.0.0.5:8443", "/etc/gitlab-runner/certs/10.0.0.5.crt"),
+])
+def test_gitlab_ca_file_is_where_the_runner_looks(url, path):
+    with open(_VARS, encoding="utf-8") as handle:
+        expression = yaml.safe_load(handle)["__runner_gitlab_ca_path"]
+    variables = {"runner_config_dir": "/etc/gitlab-runner", "runner_gitlab_url": url}
+    assert Templar(loader=DataLoader(), variables=variables).template(trust_as_template(expression)).strip() == path

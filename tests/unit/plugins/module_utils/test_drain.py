@@ -386,3 +386,21 @@ def test_jobs_that_cannot_be_listed_stop_the_wait(tmp_path):
     assert str(err.value) == ('the jobs of runner "a" (id 3) cannot be listed (the runners paused stay paused): GitLab '
                               "at %s answered 500" % _URL)
     assert err.value.status == 500
+
+
+@pytest.mark.parametrize("step", ["drain", "resume"])
+def test_a_record_of_another_gitlab_is_never_acted_on_here(tmp_path, step):
+    # Runner ids are GitLab's own: id 3 at another GitLab is another runner, maybe paused by somebody else there.
+    config = _config(tmp_path, [("a", _URL, 3, "glrt-a")])
+    with open(record_path(config), "w") as handle:
+        json.dump({"url": "https://gitlab-old.example.com", "paused": {"a": 3}}, handle)
+    fake = _FakeGitLab({3: {"paused": True}})
+    with pytest.raises(DrainError) as err:
+        (drain(fake, MANAGER, config, timeout=0) if step == "drain" else resume(fake, MANAGER, config))
+    assert str(err.value) == (
+        "%s lists runners a drain paused at https://gitlab-old.example.com, but this run talks to %s, where the same "
+        "ids are other runners: resume them with url https://gitlab-old.example.com (or, if they were dealt with "
+        "there, remove the record)" % (record_path(config), _URL))
+    assert fake.updates == [] and fake.runners[3] == {"paused": True}
+    with open(record_path(config)) as handle:
+        assert json.load(handle)["paused"] == {"a": 3}
