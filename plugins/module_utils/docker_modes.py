@@ -374,7 +374,19 @@ def _socket_findings(docker, volumes, builds_dir):
         "`docker run -v $CI_PROJECT_DIR/...` in a job is resolved by the host daemon, which looks for %s on the "
         "host and finds an empty or missing directory" % builds_dir
     )
-    if covering is None:
+    if covering is not None and normalize_path(covering[1]["target"]) != normalize_path(builds_dir):
+        # The runner mounts its own build volume at builds_dir unless a volume's target is builds_dir itself
+        # (volumes manager: pathList.Add matches the exact path), and that volume hides the bind around it.
+        found.append(
+            _finding(
+                "builds-not-shared",
+                'socket mode, but builds_dir %s is only inside the bind "%s": the runner mounts its own volume at '
+                "exactly %s (unless a volume's target is that path), which hides the bind, so %s; %s"
+                % (builds_dir, covering[0], builds_dir, why, same_path_fix),
+                [_volume_key(covering[1])],
+            )
+        )
+    elif covering is None:
         found.append(
             _finding(
                 "builds-not-shared",

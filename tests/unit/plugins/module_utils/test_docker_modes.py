@@ -248,7 +248,12 @@ def test_socket_present(socket_volume):
         ([SOCKET, "/builds"], "/builds", "Docker volume"),
         ([SOCKET, "/builds:/builds"], "/srv/builds", '"/srv/builds:/srv/builds"'),
         ([SOCKET, "/srv:/srv", "/other:/srv/builds"], "/srv/builds", 'comes from "/other:/srv/builds"'),
-        ([SOCKET, "/srv:/data"], "/data/builds", "a different host path"),
+        ([SOCKET, "/srv:/data"], "/data/builds", 'only inside the bind "/srv:/data"'),
+        # The runner mounts its own volume at exactly builds_dir (pathList.Add), hiding a bind of a parent directory.
+        ([SOCKET, "/srv:/srv"], "/srv/builds", 'builds_dir /srv/builds is only inside the bind "/srv:/srv": the runner '
+                                               "mounts its own volume at exactly /srv/builds"),
+        ([SOCKET, "/home/gitlab-runner:/home/gitlab-runner"], "/home/gitlab-runner/builds",
+         'add "/home/gitlab-runner/builds:/home/gitlab-runner/builds"'),
     ],
 )
 def test_builds_not_shared(volumes, builds_dir, fix):
@@ -263,7 +268,6 @@ def test_builds_not_shared(volumes, builds_dir, fix):
     [
         (["/builds:/builds", SOCKET], "/builds"),
         (["/builds/:/builds", SOCKET], "/builds/"),
-        (["/srv:/srv", SOCKET], "/srv/builds"),
         (["/srv/builds:/srv/builds:rw", SOCKET], "/srv/builds"),
         (["/builds:/builds", SOCKET], None),
     ],
