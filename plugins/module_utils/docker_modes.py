@@ -61,7 +61,12 @@ FINDING_CODES = {
         "error",
         "Dind with TLS but no volume at $DOCKER_TLS_CERTDIR/client to share the client certificates with the job.",
     ),
-    "dind-host-mismatch": ("error", "DOCKER_HOST names the dind port of the other TLS setting (2375 with TLS on, 2376 off)."),
+    "dind-host-mismatch": (
+        "error",
+        "Jobs would not reach the dind daemon: DOCKER_HOST (or the docker image's default, tcp://docker) names a host "
+        "no dind service answers as, a unix socket, a name the TLS certificate lacks, or the port of the other TLS "
+        "setting (2375 with TLS on, 2376 off).",
+    ),
     "dind-without-tls": ("warning", "Dind with DOCKER_TLS_CERTDIR=\"\": unauthenticated TCP daemon and a ~15 s slower start."),
     "dind-mtu": ("warning", "The host's Docker network MTU is below 1500, but a dind service's daemon has no --mtu at or below it."),
     "docker-api-incompatible": (
@@ -566,6 +571,8 @@ def _dind_findings(docker, volumes, services, variables):
                     ["volumes"],
                 )
             )
+    if dind_images:
+        found.extend(_dind_reach_findings(services, dind_numbers, variables, certdir))
     host = variables.get("DOCKER_HOST") or ""
     port = re.match(r"^tcp://docker:(\d+)/?$", host.strip())
     wanted = "2375" if certdir == "" else "2376"
@@ -581,6 +588,49 @@ def _dind_findings(docker, volumes, services, variables):
             )
         )
     return found
+
+
+def _dind_reach_findings(services, dind_numbers, variables, certdir):
+    """Whether jobs reach a dind daemon at the host their DOCKER_HOST (else the docker image's tcp://docker) names.
+
+    A service answers at its aliases and the names derived from its image (helpers/container/services); the dind
+    image's TLS certificate names "docker", localhost, the container's host name and DOCKER_TLS_SAN's DNS: entries.
+    """
+    names = set()
+    for number in dind_numbers:
+        service = services[number]
+        alias = service.get("alias")
+        names.update(docker_executor.split_aliases(alias) if isinstance(alias, str) else [])
+        names.update(docker_executor.derived_aliases(str(service.get("name") or "")))
+    dind = ", ".join('"%s"' % services[number]["name"] for number in dind_numbers)
+    host = (variables.get("DOCKER_HOST") or "").strip()
+    if host.startswith(("unix://", "npipe://")) or host.startswith("/"):
+        return [_finding(
+            "dind-host-mismatch",
+            "dind mode, but DOCKER_HOST=%s: in dind mode the daemon is the service %s, reached over TCP, not a socket "
+            "in the job container, so docker commands fail to connect; leave DOCKER_HOST out (the docker image then "
+            "uses tcp://docker) or set DOCKER_HOST=tcp://docker:%s" % (host, dind, "2375" if certdir == "" else "2376"),
+            ["variables.DOCKER_HOST"])]
+    match = re.match(r"^tcp://(\[[^]]*\]|[^:/]+)", host)
+    target = match.group(1).lower() if match else "docker"
+    shown = "DOCKER_HOST=%s" % host if match else "the docker image's default host, docker,"
+    if target not in names:
+        return [_finding(
+            "dind-host-mismatch",
+            "dind mode, but %s names %s, and no dind service answers as that (the service %s answers as %s), so "
+            'docker commands fail to connect; give the dind service alias = "docker"%s' % (
+                shown, target, dind, ", ".join(sorted(names)) or "nothing",
+                " and set DOCKER_HOST=tcp://docker:%s" % ("2375" if certdir == "" else "2376") if match else ""),
+            ["variables.DOCKER_HOST"] if match else ["services[%d].alias" % dind_numbers[0]])]
+    sans = (variables.get("DOCKER_TLS_SAN") or "").replace(",", " ").split()
+    if certdir != "" and target not in ("docker", "localhost") and "DNS:%s" % target not in sans:
+        return [_finding(
+            "dind-host-mismatch",
+            "dind with TLS, but DOCKER_HOST=%s names %s, which the dind service's certificate does not (it names "
+            "docker, localhost and DOCKER_TLS_SAN's entries), so docker commands fail the TLS check; use "
+            "tcp://docker:2376, or add DNS:%s to DOCKER_TLS_SAN" % (host, target, target),
+            ["variables.DOCKER_HOST"])]
+    return []
 
 
 def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, services=None, variables=None, host_mtu=None,

@@ -411,7 +411,7 @@ def test_dind_service_missing(config_services, services):
     [
         ["docker:20.10.16-dind"],
         [{"name": "docker:20.10.16-dind"}],
-        [{"name": "registry.example.com:5000/mirror/docker:20.10.16-dind"}],
+        [{"name": "registry.example.com:5000/mirror/docker:20.10.16-dind", "alias": "docker"}],
         [{"name": "my-docker-registry.com/docker-with-certs:20.10.16-dind", "alias": "docker"}],
         [{"name": "registry.example.com/daemon:20.10.16", "alias": "dockerd, docker"}],
         [{"name": "registry.example.com/daemon:20.10.16", "alias": "foo docker"}],
@@ -1107,3 +1107,43 @@ def test_with_daemon_flags_of_nothing_to_add_is_the_list_given():
     services = [dict(DIND)]
     assert with_daemon_flags(services) is services
     assert with_registry_mirrors(services, []) is services
+
+
+# --- dind-host-mismatch: where jobs look for the daemon -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("services, variables, says, keys", [
+    # helpers/container/services: a registry prefix gives the names registry.example.com__docker and ...-docker.
+    ([{"name": "registry.example.com:5000/docker:20.10.16-dind"}], {},
+     "the docker image's default host, docker, names docker, and no dind service answers as that (the service "
+     '"registry.example.com:5000/docker:20.10.16-dind" answers as registry.example.com-docker, '
+     'registry.example.com__docker), so docker commands fail to connect; give the dind service alias = "docker"',
+     ["services[0].alias"]),
+    ([{"name": "mirror.gcr.io/library/docker:20.10.16-dind"}], {}, 'give the dind service alias = "docker"',
+     ["services[0].alias"]),
+    ([{"name": "docker:20.10.16-dind"}], {"DOCKER_HOST": "tcp://localhost:2376"},
+     "DOCKER_HOST=tcp://localhost:2376 names localhost, and no dind service answers as that", ["variables.DOCKER_HOST"]),
+    ([{"name": "docker:20.10.16-dind"}], {"DOCKER_HOST": "unix:///var/run/docker.sock"},
+     "dind mode, but DOCKER_HOST=unix:///var/run/docker.sock: in dind mode the daemon is the service",
+     ["variables.DOCKER_HOST"]),
+    # The dind image's certificate names docker, localhost and DOCKER_TLS_SAN's DNS: entries.
+    ([{"name": "docker:20.10.16-dind", "alias": "dind"}], {"DOCKER_HOST": "tcp://dind:2376"},
+     "names dind, which the dind service's certificate does not", ["variables.DOCKER_HOST"]),
+])
+def test_jobs_that_would_not_reach_the_dind_daemon(services, variables, says, keys):
+    found = [f for f in findings(_dind(services=services), "dind", variables=variables)
+             if f["code"] == "dind-host-mismatch"]
+    assert len(found) == 1, found
+    assert says in found[0]["message"] and found[0]["keys"] == keys and found[0]["severity"] == "error"
+
+
+@pytest.mark.parametrize("services, variables", [
+    ([{"name": "docker:20.10.16-dind"}], {}),
+    ([{"name": "docker:20.10.16-dind"}], {"DOCKER_HOST": "tcp://docker:2376"}),
+    ([{"name": "registry.example.com:5000/docker:20.10.16-dind", "alias": "docker"}], {}),
+    ([{"name": "docker:20.10.16-dind", "alias": "dind"}], {"DOCKER_HOST": "tcp://dind:2376", "DOCKER_TLS_SAN": "DNS:dind"}),
+    ([{"name": "docker:20.10.16-dind", "alias": "dind"}], {"DOCKER_HOST": "tcp://dind:2375", "DOCKER_TLS_CERTDIR": ""}),
+])
+def test_jobs_that_reach_the_dind_daemon(services, variables):
+    assert [f for f in findings(_dind(services=services), "dind", variables=variables)
+            if f["code"] == "dind-host-mismatch"] == []
