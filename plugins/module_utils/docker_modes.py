@@ -53,7 +53,11 @@ FINDING_CODES = {
     "privileged-with-socket": ("error", "Socket mode with privileged = true: host root access twice over, for no gain."),
     "socket-readonly-ineffective": ("warning", "The socket bind is :ro, which does not restrict the Docker API."),
     "dind-not-privileged": ("error", "Dind mode, but the services would not run privileged, so dockerd cannot start."),
-    "socket-in-dind": ("error", "Dind mode with the host's Docker socket bound: services and jobs reach the host daemon."),
+    "socket-in-dind": (
+        "error",
+        "The host's Docker socket bound beside a dind service: in dind mode services and jobs reach the host daemon; "
+        "in socket mode the dind daemon cannot start.",
+    ),
     "dind-service-missing": ("warning", "Dind mode without a dind service configured: every job must declare one."),
     "dind-image-unpinned": ("error", "The Docker CLI image or the dind service image has no version tag (latest, stable, edge...)."),
     "dind-version-mismatch": ("error", "The Docker CLI image and the dind service image have different versions."),
@@ -455,6 +459,21 @@ def _socket_findings(docker, volumes, builds_dir):
     return found
 
 
+def _dind_beside_socket_findings(volumes, services):
+    """A dind service next to the socket bind: runner volumes are mounted into services too (the socket included)."""
+    binds = [spec for spec, volume in volumes if _socket_exposure(volume) == _SOCKET_TARGET]
+    if not binds:
+        return []
+    return [_finding(
+        "socket-in-dind",
+        'socket mode with the dind service "%s": [runners.docker] volumes are mounted into service containers too, '
+        'so "%s" puts the host\'s socket where the dind daemon makes its own, and it fails to start ("device or '
+        'resource busy"); choose one: remove the service (socket mode) or the socket bind (dind mode)'
+        % (service["name"], binds[0]),
+        ["services[%d].name" % number])
+        for number, service in enumerate(services) if is_dind_service(service)]
+
+
 def _dind_findings(docker, volumes, services, variables):
     found = []
     privileged = docker.get("privileged") is True
@@ -687,6 +706,7 @@ def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, servic
     found.extend(volume_found)
     if mode == "socket":
         found.extend(_socket_findings(docker, volumes, builds_dir))
+        found.extend(_dind_beside_socket_findings(volumes, all_services))
     elif mode == "dind":
         found.extend(_dind_findings(docker, volumes, all_services, variables))
         found.extend(_dind_mtu_findings(all_services, host_mtu))

@@ -483,7 +483,10 @@ def test_dind_images_pinned(image, service):
 
 
 def test_unpinned_images_not_checked_in_socket_mode():
-    assert findings(_socket(image="docker:latest", services=["docker:dind"]), "socket") == []
+    assert findings(_socket(image="docker:latest", services=["postgres:latest"]), "socket") == []
+    # A dind service there is wrong for another reason (the socket bind reaches it), not for its tag.
+    assert [f["code"] for f in findings(_socket(image="docker:latest", services=["docker:dind"]), "socket")] == [
+        "socket-in-dind"]
 
 
 # --- dind-version-mismatch ----------------------------------------------------------
@@ -1147,3 +1150,14 @@ def test_jobs_that_would_not_reach_the_dind_daemon(services, variables, says, ke
 def test_jobs_that_reach_the_dind_daemon(services, variables):
     assert [f for f in findings(_dind(services=services), "dind", variables=variables)
             if f["code"] == "dind-host-mismatch"] == []
+
+
+def test_a_dind_service_beside_the_socket_bind_is_named_in_socket_mode():
+    # Runner volumes are mounted into service containers too: the host's socket sits where dockerd makes its own.
+    docker = _socket(services=[{"name": "postgres:16"}, {"name": "docker:20.10.16-dind"}])
+    (finding,) = [f for f in findings(docker, "socket") if f["code"] == "socket-in-dind"]
+    assert finding["severity"] == "error" and finding["keys"] == ["services[1].name"]
+    assert finding["message"].startswith('socket mode with the dind service "docker:20.10.16-dind": [runners.docker] '
+                                         "volumes are mounted into service containers too")
+    assert [f for f in findings(_socket(services=[{"name": "postgres:16"}]), "socket")
+            if f["code"] == "socket-in-dind"] == []
