@@ -613,8 +613,8 @@ def _concurrent_rule(value):
     if value >= 1:
         return None
     return (
-        "concurrent = %d: GitLab Runner then runs no jobs at all (it must be at least 1); set it to the number "
-        "of jobs all runners of this host may run at once" % value
+        "concurrent = %d: GitLab Runner then runs no jobs at all (it must be at least 1): it exits with a fatal "
+        "error when it starts; set it to the number of jobs all runners of this host may run at once" % value
     )
 
 
@@ -666,8 +666,12 @@ def listen_address_problem(key, value):
         return None
     match = _LISTEN_ADDRESS.match(value)
     if not match or (match.group(2) is None and value.count(":") > 0 and not value.startswith("[")):
-        return ('%s = %s is not host:port, [ipv6]:port or :port (e.g. ":9252"): gitlab-runner cannot open it and '
-                "stops at start" % (key, json.dumps(value)))
+        # commands/multi.go: an address net.SplitHostPort refuses is logged ("invalid listen address") and the
+        # metrics and debug server stays off; the runner runs on.
+        outcome = ('gitlab-runner logs "invalid listen address" and serves no metrics' if key == "listen_address"
+                   else "gitlab-runner cannot open it")
+        return ('%s = %s is not host:port, [ipv6]:port or :port (e.g. ":9252"): %s'
+                % (key, json.dumps(value), outcome))
     if match.group(2) is not None and not 1 <= int(match.group(2)) <= 65535:
         return '%s = %s has port %s: a port is 1 to 65535; gitlab-runner stops at start' % (
             key, json.dumps(value), match.group(2))

@@ -1020,3 +1020,13 @@ def test_a_mode_independent_finding_does_not_say_the_mode_was_inferred():
     (message,) = [m for _s, c, m in found if c == "sensitive-host-path"]
     assert "mode inferred" not in message
     assert [m for _s, c, m in found if c == "tls-certs-volume-missing" and "(dind mode inferred from" in m]
+
+
+def test_what_the_runner_does_with_a_bad_listen_address_or_concurrent():
+    # commands/multi.go: an unparsable metrics address is logged and the metrics server stays off; concurrent < 1
+    # is fatal (Fatalln) when the workers start.
+    listen = config_toml_findings.listen_address_problem("listen_address", "a:b:c")
+    assert listen.endswith('is not host:port, [ipv6]:port or :port (e.g. ":9252"): gitlab-runner logs "invalid listen '
+                           'address" and serves no metrics')
+    (_s, _c, concurrent), = _found({"concurrent": 0})
+    assert "runs no jobs at all (it must be at least 1): it exits with a fatal error when it starts" in concurrent
