@@ -634,12 +634,16 @@ def test_a_binary_file_that_exists_is_accepted(tmp_path):
     assert report.errors == []
 
 
-@pytest.mark.parametrize("url, warned", [("http://gitlab.example.com", True), ("https://gitlab.example.com", False)])
-def test_a_gitlab_ca_with_an_http_url_is_warned_about(url, warned):
+def _pem():
+    """The CA certificate test_registry_certificates.py holds, as PEM text."""
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_registry_certificates.py")) as handle:
         certificate = handle.read().split('_CERT = (\n', 1)[1].split("\n)\n", 1)[0]
-    pem = "".join(line.strip()[1:-1].replace("\\n", "\n") for line in certificate.splitlines())
-    report, _plan = _runner(runner_gitlab_url=url, runner_gitlab_ca_cert=pem)
+    return "".join(line.strip()[1:-1].replace("\\n", "\n") for line in certificate.splitlines())
+
+
+@pytest.mark.parametrize("url, warned", [("http://gitlab.example.com", True), ("https://gitlab.example.com", False)])
+def test_a_gitlab_ca_with_an_http_url_is_warned_about(url, warned):
+    report, _plan = _runner(runner_gitlab_url=url, runner_gitlab_ca_cert=_pem())
     assert report.errors == []
     assert ("runner_gitlab_ca_cert" in [path for path, _m in report.warnings]) is warned
 
@@ -713,10 +717,7 @@ def test_a_socket_job_image_the_engine_refuses_names_the_variable_to_change():
 
 
 def _registry_ca():
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_registry_certificates.py")) as handle:
-        certificate = handle.read().split('_CERT = (\n', 1)[1].split("\n)\n", 1)[0]
-    pem = "".join(line.strip()[1:-1].replace("\\n", "\n") for line in certificate.splitlines())
-    return [{"registry": "registry.corp.example.com:5000", "certificate": pem}]
+    return [{"registry": "registry.corp.example.com:5000", "certificate": _pem()}]
 
 
 LOCAL_DIND = "runnerops.invalid/dind-with-ca:27.5.1-dind"
