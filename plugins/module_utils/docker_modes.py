@@ -590,18 +590,19 @@ def _dind_findings(docker, volumes, services, variables):
                     ["volumes"],
                 )
             )
-    if dind_images:
-        found.extend(_dind_reach_findings(services, dind_numbers, variables, certdir))
-    host = variables.get("DOCKER_HOST") or ""
-    port = re.match(r"^tcp://docker:(\d+)/?$", host.strip())
+    written = variables.get("DOCKER_HOST") or ""
+    host = written.strip()
     wanted = "2375" if certdir == "" else "2376"
+    if dind_images:
+        found.extend(_dind_reach_findings(services, dind_numbers, variables, certdir, host, wanted))
+    port = re.match(r"^tcp://docker:(\d+)/?$", host)
     if port and port.group(1) in ("2375", "2376") and port.group(1) != wanted:
         found.append(
             _finding(
                 "dind-host-mismatch",
                 "DOCKER_HOST=%s but the dind service %s, so every docker command of a job fails to connect; set "
                 "DOCKER_HOST=tcp://docker:%s or leave it out (the docker image picks the right one)" % (
-                    host, "listens on 2376 with TLS (DOCKER_TLS_CERTDIR is set)" if wanted == "2376"
+                    written, "listens on 2376 with TLS (DOCKER_TLS_CERTDIR is set)" if wanted == "2376"
                     else 'listens on 2375 without TLS (DOCKER_TLS_CERTDIR="")', wanted),
                 ["variables.DOCKER_HOST"],
             )
@@ -609,7 +610,7 @@ def _dind_findings(docker, volumes, services, variables):
     return found
 
 
-def _dind_reach_findings(services, dind_numbers, variables, certdir):
+def _dind_reach_findings(services, dind_numbers, variables, certdir, host, wanted):
     """Whether jobs reach a dind daemon at the host their DOCKER_HOST (else the docker image's tcp://docker) names.
 
     A service answers at its aliases and the names derived from its image (helpers/container/services); the dind
@@ -622,13 +623,12 @@ def _dind_reach_findings(services, dind_numbers, variables, certdir):
         names.update(docker_executor.split_aliases(alias) if isinstance(alias, str) else [])
         names.update(docker_executor.derived_aliases(str(service.get("name") or "")))
     dind = ", ".join('"%s"' % services[number]["name"] for number in dind_numbers)
-    host = (variables.get("DOCKER_HOST") or "").strip()
     if host.startswith(("unix://", "npipe://")) or host.startswith("/"):
         return [_finding(
             "dind-host-mismatch",
             "dind mode, but DOCKER_HOST=%s: in dind mode the daemon is the service %s, reached over TCP, not a socket "
             "in the job container, so docker commands fail to connect; leave DOCKER_HOST out (the docker image then "
-            "uses tcp://docker) or set DOCKER_HOST=tcp://docker:%s" % (host, dind, "2375" if certdir == "" else "2376"),
+            "uses tcp://docker) or set DOCKER_HOST=tcp://docker:%s" % (host, dind, wanted),
             ["variables.DOCKER_HOST"])]
     match = re.match(r"^tcp://(\[[^]]*\]|[^:/]+)", host)
     target = match.group(1).lower() if match else "docker"
@@ -639,7 +639,7 @@ def _dind_reach_findings(services, dind_numbers, variables, certdir):
             "dind mode, but %s names %s, and no dind service answers as that (the service %s answers as %s), so "
             'docker commands fail to connect; give the dind service alias = "docker"%s' % (
                 shown, target, dind, ", ".join(sorted(names)) or "nothing",
-                " and set DOCKER_HOST=tcp://docker:%s" % ("2375" if certdir == "" else "2376") if match else ""),
+                " and set DOCKER_HOST=tcp://docker:%s" % wanted if match else ""),
             ["variables.DOCKER_HOST"] if match else ["services[%d].alias" % dind_numbers[0]])]
     sans = (variables.get("DOCKER_TLS_SAN") or "").replace(",", " ").split()
     if certdir != "" and target not in ("docker", "localhost") and "DNS:%s" % target not in sans:

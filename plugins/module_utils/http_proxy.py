@@ -72,10 +72,9 @@ _GO_USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._:~!$&'()*+,;=@]|%[0-9A-Fa-f]{2})*$
 
 
 def _userinfo(url):
-    """The user information of a proxy URL as Go reads it: between the scheme's // and the last @ ("" when none)."""
-    start = url.find("://") + 3 if "://" in url else 0
-    at = url.rfind("@")
-    return url[start:at] if at >= start else ""
+    """The user information of a proxy URL as Go reads it ("" when none): secrets.url_userinfo_span."""
+    span = secrets.url_userinfo_span(url)
+    return url[span[0]:span[1]] if span else ""
 
 
 def proxy_url_problem(url):

@@ -498,12 +498,12 @@ def check(values, report):
     for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"], runner_types=runner_types):
         _name_finding(named, values, plan, finding, indexes)
     _docker_api(values, plan, report, named)
-    _local_dind_image(values, plan, report)
+    _local_dind_image(values, plan, report, indexes)
     named.report(report)
     return None if report.errors else plan
 
 
-def _local_dind_image(values, plan, report):
+def _local_dind_image(values, plan, report, indexes):
     """A dind service image built on the host (runner_registry_ca_certs) needs a pull policy that takes a local image.
 
     No registry serves it (runnerops.invalid/...): with the runner's default, always, every dind job fails its pull.
@@ -511,7 +511,6 @@ def _local_dind_image(values, plan, report):
     image = values.get("runner_dind_image")
     if not values.get("runner_registry_ca_certs") or not isinstance(image, str):
         return
-    indexes = _entry_indexes(values)
     for runner in plan["config"].get("runners", []):
         docker = runner.get("docker") or {}
         if image not in [service.get("name") for service in docker.get("services") or [] if isinstance(service, dict)]:

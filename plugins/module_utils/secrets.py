@@ -16,7 +16,7 @@ import re
 import urllib.parse
 
 __all__ = ["MASK", "SECRET_NAME", "SECRET_NAME_ANYWHERE", "SECRET_WORDS", "TOKEN_KINDS", "environment_secrets",
-           "find_tokens", "mask", "mask_url", "token_kind"]
+           "find_tokens", "mask", "mask_url", "token_kind", "url_userinfo_span"]
 
 MASK = "********"
 
@@ -121,20 +121,30 @@ def environment_secrets(environment):
     return found
 
 
+def url_userinfo_span(text):
+    """``(start, end)`` of the user information in ``text`` (one URL, with or without a scheme), or None.
+
+    Everything between the scheme's ``//`` and the URL's last "@", as Go's url.Parse reads it: a password with a raw
+    / ? # or @ (which Python's urlsplit reads as the end of the host) is included whole.
+    """
+    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.\-]*://", text)
+    start = scheme.end() if scheme else 0
+    at = text.rfind("@")
+    return (start, at) if at >= start else None
+
+
 def mask_url(url):
     """``url`` (one URL, with or without a scheme) fit to print: its credentials, query values and tokens masked.
 
-    The user information is everything before the URL's last "@", so a password with a raw / ? # or @ (which a URL
-    parser reads as the end of the host) is hidden whole; a user without a password may be a token and is hidden
-    too. Query values (``?private_token=...``) are hidden, their names kept.
+    The user information (url_userinfo_span) is hidden whole but for the user before a password; a user without a
+    password may be a token and is hidden too. Query values (``?private_token=...``) are hidden, their names kept.
     """
     if url is None:
         return url
     text = str(url)
-    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.\-]*://", text)
-    start = scheme.end() if scheme else 0
-    at = text.rfind("@")
-    if at >= start:
+    span = url_userinfo_span(text)
+    if span:
+        start, at = span
         user, colon, _password = text[start:at].partition(":")
         text = text[:start] + (user + ":" + MASK if colon and user else MASK) + text[at:]
     head, question, query = text.partition("?")

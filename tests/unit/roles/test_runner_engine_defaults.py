@@ -25,8 +25,9 @@ _DEFAULTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles", "
 _READ = {"rc": 0, "stdout": "Docker version 20.10.24+dfsg1, build 297e128", "changed": False}
 
 
-def _evaluate(name, **variables):
-    with open(_DEFAULTS, encoding="utf-8") as handle:
+def _evaluate(name, source=_DEFAULTS, **variables):
+    """The role variable ``name`` of ``source`` (defaults/main.yml, or vars/main.yml), templated with ``variables``."""
+    with open(source, encoding="utf-8") as handle:
         expression = yaml.safe_load(handle)[name]
     return Templar(loader=DataLoader(), variables=variables).template(trust_as_template(expression)).strip()
 
@@ -66,7 +67,5 @@ _VARS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles", "runn
     ("https://10.0.0.5:8443", "/etc/gitlab-runner/certs/10.0.0.5.crt"),
 ])
 def test_gitlab_ca_file_is_where_the_runner_looks(url, path):
-    with open(_VARS, encoding="utf-8") as handle:
-        expression = yaml.safe_load(handle)["__runner_gitlab_ca_path"]
-    variables = {"runner_config_dir": "/etc/gitlab-runner", "runner_gitlab_url": url}
-    assert Templar(loader=DataLoader(), variables=variables).template(trust_as_template(expression)).strip() == path
+    assert _evaluate("__runner_gitlab_ca_path", _VARS, runner_config_dir="/etc/gitlab-runner",
+                     runner_gitlab_url=url) == path
