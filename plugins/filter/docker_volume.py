@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import parse_volume
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
+    parse_runner_volume,
+    parse_volume,
+)
 
 
-def docker_volume(spec):
-    """Parse a Docker volume spec as the engine does; fail with Docker's reason when it would reject it."""
+def docker_volume(spec, runner=False):
+    """Parse a Docker volume spec as the engine does (with ``runner``, as GitLab Runner reads a config.toml entry
+    first); fail with the reason when it would be refused."""
     try:
-        return parse_volume(spec)
+        return parse_runner_volume(spec) if runner else parse_volume(spec)
     except ValueError as error:
         raise AnsibleFilterError("docker_volume: %s" % error)
 

@@ -995,7 +995,8 @@ _SHARED_TYPES = {"instance_type": True, "group_type": True, "project_type": Fals
 # volume checks and reports "mode-invalid", which is dropped.
 _NO_MODE = ""
 # Findings that hold whatever the mode: they are never softened when the mode is only inferred.
-_MODE_INDEPENDENT_CODES = ("volume-invalid", "volume-duplicate-target", "sensitive-host-path", "value-invalid")
+_MODE_INDEPENDENT_CODES = ("volume-invalid", "volume-duplicate-target", "volume-options-dropped", "sensitive-host-path",
+                           "value-invalid")
 
 
 def _with_schema_keys(table, section):

@@ -17,7 +17,7 @@ import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
-    parse_volume,
+    parse_runner_volume,
     path_within,
 )
 
@@ -575,7 +575,7 @@ def shared_builds_dir(builds_dir, volumes):
     """
     for spec in volumes:
         try:
-            volume = parse_volume(spec)
+            volume = parse_runner_volume(spec)
         except (VolumeSpecError, TypeError):
             continue
         if volume["type"] != "anonymous" and path_within(builds_dir, volume["target"]):

@@ -88,6 +88,18 @@ def _log_rotation(values, report):
                        % (driver, driver))
 
 
+def _as_written(values):
+    """docker_daemon_options merged with the log rotation, as daemon.json gets it: dockerd's rules apply to the merge
+    (compress: 'true' alone in log-opts is fine, as the rotation adds max-size and max-file). A bad rotation value is
+    _log_rotation's to report, as itself: the merge is checked with a good one in its place (the smallest, 1 file)."""
+    options = values.get("docker_daemon_options")
+    size, files = values.get("docker_container_log_max_size"), values.get("docker_container_log_max_files")
+    if not isinstance(options, dict) or not size:
+        return options
+    return docker_daemon_config.daemon_json(options, size if docker_daemon_config.size_ok(size) else "1m",
+                                            files if isinstance(files, int) and files >= 1 else 1)
+
+
 def check(values, report):
     """Report every problem of the docker role's inputs."""
     version = values.get("docker_version")
@@ -114,7 +126,7 @@ def check(values, report):
     options = values.get("docker_daemon_options")
     if options is not None:
         docker_daemon_config.check_daemon_options(
-            options, "docker_daemon_options", report.error, report.warning,
+            _as_written(values), "docker_daemon_options", report.error, report.warning,
             install_source=values.get("docker_install_source") or "docker-ce")
         mirrors = options.get("registry-mirrors") if isinstance(options, dict) else None
         for index, url in enumerate(mirrors if isinstance(mirrors, list) else []):

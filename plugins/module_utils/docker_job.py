@@ -40,7 +40,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import doc
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
-    parse_volume,
+    parse_runner_volume,
     path_within,
 )
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.type_names import type_name as _kind
@@ -279,7 +279,7 @@ def _mounts(volumes, builds_dir, prefix):
     for index, spec in enumerate(volumes):
         what = "[runners.docker] volumes[%d]" % index
         try:
-            volume = parse_volume(spec)
+            volume = parse_runner_volume(spec)
         except VolumeSpecError as error:
             raise ValueError("%s: %s" % (what, error))
         if volume["target"] in targets:
@@ -295,7 +295,8 @@ def _mounts(volumes, builds_dir, prefix):
             mount["per_job"] = True
             mount["argument"] = "%s:%s" % (mount["source"], volume["target"])
         else:
-            mount["argument"] = spec
+            # As the runner rebuilds it: /a:/b:rw:rslave is bound as /a:/b:rw,rslave.
+            mount["argument"] = volume["docker_spec"]
         mounts.append(mount)
     if builds_dir not in targets:
         mounts.append(

@@ -27,7 +27,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
     normalize_path,
-    parse_volume,
+    parse_runner_volume,
     path_within,
 )
 
@@ -39,8 +39,14 @@ MODES = ("socket", "dind")
 
 FINDING_CODES = {
     "mode-invalid": ("error", "The Docker mode is neither socket nor dind."),
-    "volume-invalid": ("error", "A [runners.docker] volumes entry is a spec the Docker engine rejects."),
+    "volume-invalid": (
+        "error", "A [runners.docker] volumes entry is a spec GitLab Runner or the Docker engine rejects.",
+    ),
     "volume-duplicate-target": ("error", "Two volumes mount at the same container path, which Docker refuses."),
+    "volume-options-dropped": (
+        "warning",
+        "A volume without a source has options, which GitLab Runner drops (it makes the volume itself).",
+    ),
     "sensitive-host-path": (
         "warning",
         "A volume binds a sensitive host path (/, /etc, /root, /boot, /proc, /sys, /dev, /var/lib/docker...).",
@@ -321,14 +327,26 @@ def _volume_findings(volumes):
     for index, spec in enumerate(volumes):
         try:
             # The volume's place in the list goes with it: findings name it (volumes[2]).
-            parsed.append((spec, dict(parse_volume(spec), index=index)))
+            parsed.append((spec, dict(parse_runner_volume(spec), index=index)))
         except VolumeSpecError as error:
             found.append(
                 _finding(
                     "volume-invalid",
-                    'volume "%s" in [runners.docker] volumes would be rejected by Docker and fail every job: %s'
-                    % (spec, error),
+                    'volume "%s" in [runners.docker] volumes would fail every job: %s' % (spec, error),
                     ["volumes[%d]" % index],
+                )
+            )
+    for spec, volume in parsed:
+        if volume["dropped"]:
+            found.append(
+                _finding(
+                    "volume-options-dropped",
+                    'volume "%s" has no source: GitLab Runner makes it a cache volume of its own and drops "%s"%s; '
+                    'remove the options, or name the volume ("NAME:%s") to keep them'
+                    % (spec, ",".join(volume["dropped"]),
+                       " (the volume is writable)" if any(o.lower() == "ro" for o in volume["dropped"]) else "",
+                       spec),
+                    [_volume_key(volume)],
                 )
             )
     by_target = {}
@@ -961,7 +979,7 @@ def docker_socket_binds(docker):
     binds = []
     for spec in docker.get("volumes", []) if isinstance(docker.get("volumes"), list) else []:
         try:
-            volume = parse_volume(spec)
+            volume = parse_runner_volume(spec)
         except (VolumeSpecError, TypeError):
             continue
         if _socket_exposure(volume) is not None:
@@ -978,7 +996,7 @@ def infer_mode(docker, services):
     """
     for spec in docker.get("volumes") or []:
         try:
-            volume = parse_volume(spec)
+            volume = parse_runner_volume(spec)
         except VolumeSpecError:
             continue
         if volume["type"] == "bind" and any(path_within(socket, volume["source"]) for socket in _SOCKET_HOST_PATHS):

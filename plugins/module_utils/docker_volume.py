@@ -8,6 +8,10 @@ The rules follow moby's ``volume/mounts/linux_parser.go`` (``ParseMountRaw``,
 ``linuxValidMountMode``, ``validateMountConfigImpl``) and the local volume
 driver's name check, so a spec accepted here is one Docker accepts, and a spec
 rejected here comes with the reason Docker would give and what to write instead.
+
+A ``[runners.docker]`` ``volumes`` entry is read by GitLab Runner first
+(:func:`parse_runner_volume`): its own parser, stricter in places and looser
+in others, and only what it rebuilds reaches Docker.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 __all__ = [
     "VolumeSpecError",
     "VOLUME_OPTIONS",
+    "parse_runner_volume",
     "parse_volume",
     "normalize_path",
     "same_path",
@@ -246,3 +251,88 @@ def parse_volume(spec):
         "options": options,
         "read_only": "ro" in options,
     }
+
+
+# GitLab Runner's Linux volume parser (executors/docker/internal/volumes/parser/linux_parser.go), the same language
+# written without nested quantifiers: Go's regexp never backtracks, Python's would on `(?:[^/]+/?)*`. A directory is
+# "/" then runs of _PATH_CHAR separated by single slashes, maybe one at the end.
+_PATH_CHAR = r'[^\\/:*?"<>|\r\n]'
+_RUNNER_DIR = r"/(?:%s+(?:/%s+)*/?)?" % (_PATH_CHAR, _PATH_CHAR)
+_RUNNER_SPEC = re.compile(
+    r"(?:(?P<source>%s|%s+):)?" % (_RUNNER_DIR, _PATH_CHAR)
+    + r"(?P<destination>%s)" % _RUNNER_DIR
+    + r"(?::(?P<mode>(?i:ro|rw|O)))?"
+    + r"(?:[:,](?P<label>(?i:z)))?"
+    + r"(?:[:,](?P<propagation>(?i:shared|slave|private|rshared|rslave|rprivate)))?\Z"
+)
+_RUNNER_SYNTAX = "[SOURCE:]DESTINATION[:ro|rw][:z|Z][:PROPAGATION], each option after a ':' or ','"
+
+
+_RUNNER_OPTIONS = ("ro", "rw", "o", "z", "shared", "slave", "private", "rshared", "rslave", "rprivate")
+
+
+def _runner_refusal(spec):
+    """Why GitLab Runner's parser refuses ``spec`` (it matched nothing), as specifically as can be told."""
+    what = ('GitLab Runner refuses volume "%s" (invalid volume specification: every job fails before it starts)'
+            % spec)
+    bad = sorted(set(re.findall(r'[\\*?"<>|\r\n]', spec)))
+    if bad:
+        return "%s: its paths may not hold %s; rename the path" % (what, " ".join(repr(char) for char in bad))
+    if "//" in spec:
+        return '%s: a path with "//" (an empty path component); write single slashes' % what
+    parts = spec.split(":")
+    # The options follow the destination: the second part when it is a path, else the first ("/cache:rw").
+    destination = 1 if len(parts) > 1 and parts[1].startswith("/") else 0 if parts[0].startswith("/") else None
+    options = ",".join(parts[destination + 1:]).split(",") if destination is not None else []
+    unknown = [option for option in options if option and option.lower() not in _RUNNER_OPTIONS]
+    # "/a:b" is a relative destination rather than an option: then Docker's reason says it.
+    known = destination == 1 or any(option in VOLUME_OPTIONS or option.lower() in _RUNNER_OPTIONS
+                                    for option in options)
+    if unknown and known:
+        return ("%s: its parser takes only ro or rw, z or Z and a propagation (shared, slave, private, rshared, "
+                "rslave, rprivate), not %s; remove it" % (what, ", ".join('"%s"' % option for option in unknown)))
+    try:
+        parse_volume(spec)
+    except VolumeSpecError as error:
+        return "%s: %s" % (what, error)
+    return "%s: write %s, in that order" % (what, _RUNNER_SYNTAX)
+
+
+def parse_runner_volume(spec):
+    """Parse a ``[runners.docker]`` ``volumes`` entry as GitLab Runner does, then what it hands to Docker.
+
+    The runner's parser reads ``[SOURCE:]DESTINATION`` and at most a mode (ro, rw, O), an SELinux label and a
+    propagation, in that order, each after ``:`` or ``,``. A spec without a source becomes a volume of the
+    runner's own (a cache volume; its options are dropped: ``/cache:ro`` is writable). A spec with one is rebuilt
+    as ``SOURCE:DESTINATION:OPTIONS`` (``/a:/b:rw:rslave`` becomes ``/a:/b:rw,rslave``) and bound by Docker,
+    whose rules then apply (parse_volume). The destination may hold job variables (``/cache/$CI_PROJECT_PATH``),
+    which the runner expands.
+
+    Returns parse_volume's dict, plus ``dropped``, the options the runner drops, and ``docker_spec``, the spec it
+    hands to Docker (empty for a volume it makes itself). Raises VolumeSpecError, saying
+    why and what to write instead, for a spec the runner or then Docker refuses.
+    """
+    if not isinstance(spec, str):
+        return parse_volume(spec)
+    if spec == "":
+        raise VolumeSpecError('an empty volume entry, which GitLab Runner skips: remove it, or write a container path '
+                              '("/cache"), "name:/path" or "/host/path:/path"')
+    match = _RUNNER_SPEC.match(spec)
+    if match is None:
+        raise VolumeSpecError(_runner_refusal(spec))
+    source, destination = match.group("source") or "", match.group("destination")
+    options = [match.group(name) for name in ("mode", "label", "propagation") if match.group(name)]
+    if not source:
+        reason = _target_error(spec, destination)
+        if reason is not None:
+            raise VolumeSpecError(reason)
+        return {"type": "anonymous", "source": "", "target": normalize_path(destination), "options": [],
+                "read_only": False, "dropped": options, "docker_spec": ""}
+    rebuilt = ":".join([source, destination] + ([",".join(options)] if options else []))
+    try:
+        volume = parse_volume(rebuilt)
+    except VolumeSpecError as error:
+        if rebuilt == spec:
+            raise
+        raise VolumeSpecError('GitLab Runner hands volume "%s" to Docker as "%s": %s' % (spec, rebuilt, error))
+    return dict(volume, dropped=[], docker_spec=rebuilt)

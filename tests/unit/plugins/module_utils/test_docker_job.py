@@ -200,6 +200,13 @@ def test_socket_plan_keeps_binds_and_puts_the_project_on_the_host():
     assert job[-4:-1] == ["docker:20.10.24", "sh", "-c"]
 
 
+def test_volumes_are_mounted_as_the_runner_hands_them_to_docker():
+    # /a:/b:rw:rslave is rebuilt as /a:/b:rw,rslave; a volume without a source is the runner's own, options dropped.
+    plan = _plan(_socket(volumes=[SOCKET_BIND, "/builds:/builds", "/srv/a:/a:rw:rslave", "/cache:ro"]))
+    assert _values(plan["job"]["argv"], "-v") == [SOCKET_BIND, "/builds:/builds", "/srv/a:/a:rw,rslave",
+                                                  PREFIX + "-v3-cache:/cache"]
+
+
 def test_bind_from_another_host_path_puts_the_project_there():
     plan = _plan(_socket(volumes=[SOCKET_BIND, "/srv/ci-builds:/builds", "/cache"]), project="group/app")
     builds = plan["builds"]
@@ -542,7 +549,7 @@ def test_local_docker_host_is_used_for_every_command():
     [
         (_config(executor="shell", image="x:1"), {}, "uses executor 'shell': only the docker executor"),
         (_config(volumes=["/cache"]), {}, "has no \\[runners.docker\\] image and no job image"),
-        (_socket(volumes=["/data:ro"]), {}, "volumes\\[0\\]: .*anonymous volume"),
+        (_socket(volumes=["name:/data:nocopy"]), {}, "volumes\\[0\\]: GitLab Runner refuses .*not \"nocopy\""),
         (_socket(volumes=["/cache", "cache:/cache"]), {}, 'mounts at /cache like "/cache"'),
         (_socket(volumes="/cache"), {}, "volumes must be a list of strings, got str"),
         (_socket(volumes=["/cache", 3]), {}, "volumes\\[1\\] must be a string, got int"),

@@ -144,8 +144,10 @@ def test_valid_modes_not_reported(mode):
     "spec, reason",
     [
         ("./x:/y", "use an absolute host path"),
-        ("/data:ro", "only one path"),
+        ("name:/data:nocopy", 'GitLab Runner refuses volume "name:/data:nocopy"'),
         ("/a:/b:ro,rw", "conflicting read/write mode"),
+        ("/a:/b:z,ro", "in that order"),
+        ("/a:/b:O", 'unknown option "O"'),
         ("/a:b", "relative container path"),
     ],
 )
@@ -160,6 +162,19 @@ def test_volume_invalid(mode, spec, reason):
 
 def test_volume_invalid_not_reported_for_valid_volumes():
     assert "volume-invalid" not in _codes(findings(_socket(volumes=["/builds:/builds", SOCKET, "cache:/cache:ro"]), "socket"))
+
+
+@pytest.mark.parametrize("spec, dropped, writable", [("/data:ro", "ro", True), ("/data:rw,z", "rw,z", False)])
+def test_volume_options_dropped(spec, dropped, writable):
+    # The runner makes a volume without a source itself: it parses, but its options never reach Docker.
+    docker = _socket()
+    docker["volumes"] = docker["volumes"] + [spec]
+    found = findings(docker, "socket")
+    finding = _only(found, "volume-options-dropped")
+    assert finding["severity"] == "warning" and "volume-invalid" not in _codes(found)
+    assert finding["keys"] == ["volumes[%d]" % (len(docker["volumes"]) - 1)]
+    assert 'drops "%s"' % dropped in finding["message"] and ("writable" in finding["message"]) is writable
+    assert '"NAME:%s"' % spec in finding["message"]
 
 
 def test_invalid_socket_volume_also_counts_as_missing_socket():
@@ -607,7 +622,8 @@ def test_errors_come_before_warnings_in_check_order():
 
 def test_finding_codes_table():
     assert set(FINDING_CODES) == {
-        "mode-invalid", "volume-invalid", "volume-duplicate-target", "socket-missing", "builds-not-shared",
+        "mode-invalid", "volume-invalid", "volume-duplicate-target", "volume-options-dropped", "socket-missing",
+        "builds-not-shared",
         "privileged-with-socket", "socket-readonly-ineffective", "dind-not-privileged", "socket-in-dind",
         "dind-service-missing", "dind-image-unpinned", "dind-version-mismatch", "tls-certs-volume-missing",
         "dind-without-tls", "sensitive-host-path", "dind-host-mismatch", "dind-mtu", "docker-api-incompatible",
@@ -615,7 +631,7 @@ def test_finding_codes_table():
     }
     warnings = {code for code, (severity, _summary) in FINDING_CODES.items() if severity == "warning"}
     assert warnings == {"socket-readonly-ineffective", "dind-service-missing", "dind-without-tls", "sensitive-host-path",
-                        "dind-mtu", "host-namespace", "isolation-weakened", "pull-policy-shared", "oom-kill-disabled"}
+                        "volume-options-dropped", "dind-mtu", "host-namespace", "isolation-weakened", "pull-policy-shared", "oom-kill-disabled"}
     for severity, summary in FINDING_CODES.values():
         assert severity in ("error", "warning") and summary
 

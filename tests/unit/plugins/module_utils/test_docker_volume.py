@@ -8,6 +8,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
     VOLUME_OPTIONS,
     VolumeSpecError,
     normalize_path,
+    parse_runner_volume,
     parse_volume,
     path_within,
     same_path,
@@ -284,3 +285,67 @@ def test_unknown_option_message_lists_the_options_comma_separated():
 @pytest.mark.parametrize("path, expected", [("//Xfer/a", "/Xfer/a"), ("///X", "/X")])
 def test_normalize_path_keeps_what_follows_the_leading_slashes(path, expected):
     assert normalize_path(path) == expected
+
+
+# --- config.toml volumes, as GitLab Runner reads them first ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec, volume", [
+    # A spec with a source is rebuilt from what the runner's parser read; Docker then binds that.
+    ("/a:/b:rw:rslave", dict(_volume("bind", "/a", "/b", ["rw", "rslave"]), dropped=[], docker_spec="/a:/b:rw,rslave")),
+    ("/a:/b:ro:z", dict(_volume("bind", "/a", "/b", ["ro", "z"], True), dropped=[], docker_spec="/a:/b:ro,z")),
+    ("/a/:/b:ro,z,shared", dict(_volume("bind", "/a", "/b", ["ro", "z", "shared"], True), dropped=[],
+                                docker_spec="/a/:/b:ro,z,shared")),
+    ("cache:/cache:ro", dict(_volume("volume", "cache", "/cache", ["ro"], True), dropped=[],
+                             docker_spec="cache:/cache:ro")),
+    ("/my host path:/builds dir", dict(_volume("bind", "/my host path", "/builds dir"), dropped=[],
+                                       docker_spec="/my host path:/builds dir")),
+    # The destination may name job variables, which the runner expands.
+    ("/srv/cache:/cache/$CI_PROJECT_PATH", dict(_volume("bind", "/srv/cache", "/cache/$CI_PROJECT_PATH"),
+                                                dropped=[], docker_spec="/srv/cache:/cache/$CI_PROJECT_PATH")),
+    # Without a source, the runner makes a cache volume of its own and drops the options: /cache:ro is writable.
+    ("/cache", dict(_volume("anonymous", "", "/cache"), dropped=[], docker_spec="")),
+    ("/cache:ro", dict(_volume("anonymous", "", "/cache"), dropped=["ro"], docker_spec="")),
+    ("/cache:rw,Z", dict(_volume("anonymous", "", "/cache"), dropped=["rw", "Z"], docker_spec="")),
+])
+def test_runner_volume_accepted(spec, volume):
+    assert parse_runner_volume(spec) == volume
+
+
+@pytest.mark.parametrize("spec, message", [
+    # The runner's parser refuses these, although Docker would take them: each job fails before it starts.
+    ("name:/data:nocopy", r'GitLab Runner refuses volume "name:/data:nocopy" \(invalid volume specification.*'
+                          r'not "nocopy"; remove it'),
+    ("/a:/b:cached", r'not "cached"'),
+    ("/a:/b:delegated", r'not "delegated"'),
+    ("/a:/b:z,ro", r"in that order"),
+    ("/a:/b:rshared,ro", r"in that order"),
+    ("/data*:/data", r"may not hold '\*'"),
+    ("/a:/b?c", r"may not hold '\?'"),
+    ("/a//b:/c", r'"//"'),
+    ("/a:/b:ro:z:shared:x", r'not "x"'),
+    # Refused by both: the runner's refusal, with Docker's reason.
+    (":/data", r'GitLab Runner refuses volume ":/data".*starts with ":"'),
+    ("/a:b", r"relative container path"),
+    ("./x:/x", r"relative host path"),
+    ("", r"empty volume entry, which GitLab Runner skips: remove it"),
+    # Accepted by the runner, then refused by Docker, in the spelling the runner hands it.
+    ("/a:/b:O", r'unknown option "O"'),
+    ("/a:/b:RO", r'unknown option "RO" \(options are case-sensitive: write "ro"\)'),
+    ("/a:/b:ro:Shared", r'hands volume "/a:/b:ro:Shared" to Docker as "/a:/b:ro,Shared".*unknown option "Shared"'),
+    ("my vol:/data", r'invalid volume name "my vol"'),
+    ("cache:/cache:rshared", r"propagation only applies to bind mounts"),
+    ("/cache:/", r"mounts over the container's root"),
+    ("/:ro", r"mounts over the container's root"),
+])
+def test_runner_volume_refused_with_the_reason(spec, message):
+    with pytest.raises(VolumeSpecError, match=message):
+        parse_runner_volume(spec)
+
+
+def test_runner_volume_parser_does_not_backtrack_on_long_specs():
+    # Go's regexp is linear; the translation keeps it so on a long spec that fails at its end.
+    with pytest.raises(VolumeSpecError, match="may not hold"):
+        parse_runner_volume("/" + "a/" * 20000 + "*")
+    with pytest.raises(VolumeSpecError):
+        parse_runner_volume("/" + "a" * 20000 + ":/b:" + "r" * 50)

@@ -371,6 +371,34 @@ def test_container_log_rotation(changes, errors, warnings):
     assert [path for path, _m in report.warnings if path.startswith("docker_container_log")] == warnings
 
 
+@pytest.mark.parametrize("changes, errors", [
+    # daemon.json gets the rotation's max-size and max-file: compress alone in log-opts is fine with it...
+    ({"docker_daemon_options": {"log-opts": {"compress": "true"}}}, []),
+    ({"docker_daemon_options": {"log-driver": "local", "log-opts": {"compress": "true"}}}, []),
+    # ...and not without it, with a single file, or with the options' own max-file of 1 (theirs win).
+    ({"docker_daemon_options": {"log-opts": {"compress": "true"}}, "docker_container_log_max_size": ""},
+     ["docker_daemon_options.log-opts.compress"]),
+    ({"docker_daemon_options": {"log-opts": {"compress": "true"}}, "docker_container_log_max_files": 1},
+     ["docker_daemon_options.log-opts.compress"]),
+    ({"docker_daemon_options": {"log-opts": {"compress": "true", "max-file": "1"}}},
+     ["docker_daemon_options.log-opts.compress"]),
+    # A bad rotation value is reported once, as itself; the merge is checked as if it were good.
+    ({"docker_daemon_options": {"log-opts": {"compress": "true"}}, "docker_container_log_max_size": "ten megs"},
+     ["docker_container_log_max_size"]),
+    ({"docker_daemon_options": {"log-opts": {"compress": "true"}}, "docker_container_log_max_files": 0},
+     ["docker_container_log_max_files", "docker_daemon_options.log-opts.compress"]),
+    ({"docker_container_log_max_files": 0}, ["docker_container_log_max_files"]),
+    # journald takes no rotation: nothing merged, and its own rules apply.
+    ({"docker_daemon_options": {"log-driver": "journald", "log-opts": {"max-file": "3"}}},
+     ["docker_daemon_options.log-opts.max-file"]),
+])
+def test_daemon_options_checked_as_written_with_the_rotation(changes, errors):
+    report = _docker(**changes)
+    assert sorted(path for path, _m in report.errors) == errors
+    for _path, message in report.errors:
+        assert message
+
+
 # --- docker_inputs, one rule per row ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("version", ["27.3.1", "5:27.3.1-1~debian.12~bookworm", "5:27.3*", "3:27.3.1-1.el9"])
