@@ -545,8 +545,10 @@ def _check_value(found, location, key, value, type_word):
     rule = _VALUE_RULES.get((location.section, key))
     if rule is not None:
         text = rule(value)
+        # A rule gives the error's text, or ("warning", text) where the host decides (its cgroup driver, say).
+        severity, text = text if isinstance(text, tuple) else ("error", text)
         if text:
-            _report(found, location, "error", "value-invalid", text, key=key)
+            _report(found, location, severity, "value-invalid", text, key=key)
 
 
 def _check_duration(found, location, key, value):
@@ -753,6 +755,18 @@ def _output_limit_rule(value):
             "so job logs are empty; write a size in KB, or leave it out for 4096" % value)
 
 
+def _cgroup_parent_rule(key):
+    def rule(value):
+        problem = docker_executor.cgroup_parent_problem(value)
+        if problem:
+            return ("warning", "%s %s at container create, so every job fails to start, unless the host's daemon.json "
+                               "sets exec-opts native.cgroupdriver=cgroupfs; name a slice, e.g. \"ci-jobs.slice\""
+                    % (key, problem))
+        return None
+
+    return rule
+
+
 _VALUE_RULES = {
     ("global", "concurrent"): _concurrent_rule,
     ("global", "log_level"): _one_of("log_level", _LOG_LEVELS, fold_case=True),
@@ -776,6 +790,8 @@ _VALUE_RULES = {
     ("runners.docker", "memory_swap"): _memory_rule("memory_swap"),
     ("runners.docker", "service_memory_swap"): _memory_rule("service_memory_swap"),
     ("runners", "output_limit"): _output_limit_rule,
+    ("runners.docker", "cgroup_parent"): _cgroup_parent_rule("cgroup_parent"),
+    ("runners.docker", "service_cgroup_parent"): _cgroup_parent_rule("service_cgroup_parent"),
 }
 
 

@@ -45,8 +45,10 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-__all__ = ["OPTIONS", "RELOADABLE", "UNIT_FLAG_KEYS", "check_daemon_options", "check_registry_mirrors", "daemon_json",
-           "reload_plan", "size_ok"]
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import cgroup_parent_problem
+
+__all__ = ["OPTIONS", "RELOADABLE", "UNIT_FLAG_KEYS", "cgroup_driver", "check_daemon_options", "check_registry_mirrors",
+           "daemon_json", "reload_plan", "size_ok"]
 
 # Type words: "string", "bool", "int", "number", "string-list" (list of strings), "string-map" (object of
 # strings), "object" (free-form object), "list" (free-form list); a dict describes a nested structure:
@@ -771,7 +773,8 @@ def _rule_registry_mirrors(ctx, value, path):
         if not sep or not scheme:
             ctx.error(where, "is %s, without http:// or https://: dockerd refuses to start (invalid mirror: no "
                              "scheme specified); write e.g. %s" % (_shown(item), _shown("https://" + item.strip("/"))))
-        elif scheme not in ("http", "https"):
+        # Go's url.Parse lowers the scheme: HTTPS:// is https://.
+        elif scheme.lower() not in ("http", "https"):
             ctx.error(where, "uses the scheme %s: dockerd refuses to start (invalid mirror: unsupported scheme); a "
                              "mirror is an http:// or https:// URL" % _shown(scheme))
         elif "@" in host:
@@ -1127,10 +1130,25 @@ def _check_together(ctx, path):
                                           "is set" if which == "tlsverify" else "is true", which,
                                           " (tlsverify: false turns TLS on all the same)"
                                           if valid.get("tlsverify") is False else ""))
+    parent = valid.get("cgroup-parent")
+    problem = parent and cgroup_parent_problem(parent, cgroup_driver(valid.get("exec-opts")))
+    if problem:
+        # Only at start (verifyDaemonSettings): `dockerd --validate` accepts it, and the restart leaves Docker down.
+        ctx.error(_join(path, "cgroup-parent"), problem + " and does not start; name a slice, e.g. 'ci-jobs.slice', "
+                                                          "or set exec-opts: ['native.cgroupdriver=cgroupfs']")
     if valid.get("ip6tables") and not valid.get("experimental"):
         ctx.older(_join(path, "ip6tables"), "needs experimental: true on Docker 20.10 (Debian 12's docker.io), "
                                             "which otherwise refuses to start (ip6tables rules are only available "
                                             "if experimental features are enabled)")
+
+
+def cgroup_driver(exec_opts):
+    """The cgroup driver exec-opts choose (the first native.cgroupdriver, as moby's getCD reads it), or None."""
+    for item in exec_opts if isinstance(exec_opts, list) else []:
+        name, sep, value = item.partition("=") if isinstance(item, str) else ("", "", "")
+        if sep and name.strip().lower() == "native.cgroupdriver":
+            return value.strip()
+    return None
 
 
 def _check_default_runtime(ctx, path):

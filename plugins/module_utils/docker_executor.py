@@ -13,6 +13,7 @@ so that a job and a finding never read the same setting two ways.
 
 from __future__ import annotations
 
+import json
 import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
@@ -26,6 +27,7 @@ __all__ = [
     "DEFAULT_WAIT_FOR_SERVICES_TIMEOUT",
     "PULL_POLICIES",
     "allow_list",
+    "cgroup_parent_problem",
     "derived_aliases",
     "effective_pull_policies",
     "expand",
@@ -49,6 +51,26 @@ DEFAULT_BUILDS_DIR = "/builds"
 DEFAULT_WAIT_FOR_SERVICES_TIMEOUT = 30
 # common/config.go DockerConfig.GetPullPolicies: the policies the runner knows.
 PULL_POLICIES = ("always", "if-not-present", "never")
+
+def cgroup_parent_problem(cgroup_parent, driver=None):
+    """Why dockerd refuses ``cgroup_parent`` with the systemd cgroup driver, or None.
+
+    moby daemon/daemon_unix.go (verifyDaemonSettings for daemon.json's cgroup-parent at start,
+    verifyPlatformContainerSettings for a container's at create): with the systemd driver the parent must be a slice,
+    "xxx.slice", longer than 6 characters. ``driver`` is exec-opts' native.cgroupdriver; None (not set) is systemd
+    on the supported platforms (UsingSystemd: the default on a cgroup v2 host that runs systemd).
+    """
+    if not cgroup_parent or driver == "cgroupfs":
+        return None
+    if len(cgroup_parent) > 6 and cgroup_parent.endswith(".slice"):
+        return None
+    return ("is %s, not a systemd slice: with the systemd cgroup driver%s, dockerd refuses it (cgroup-parent for "
+            "systemd cgroup should be a valid slice named as \"xxx.slice\")"
+            % (json.dumps(cgroup_parent),
+               "" if driver == "systemd" else
+               " (dockerd's default on a cgroup v2 host with systemd: Debian 12 and 13, Ubuntu 22.04 and newer, "
+               "RHEL 9; only exec-opts native.cgroupdriver=cgroupfs changes it)"))
+
 
 # github.com/distribution/reference ReferenceRegexp, which the runner parses image names with.
 _ALNUM = r"[a-z0-9]+"

@@ -492,7 +492,7 @@ def _dind_beside_socket_findings(volumes, services):
         for number, service in enumerate(services) if is_dind_service(service)]
 
 
-def _dind_findings(docker, volumes, services, variables):
+def _dind_findings(docker, volumes, services, variables, builds_dir):
     found = []
     privileged = docker.get("privileged") is True
     services_privileged = docker.get("services_privileged")
@@ -597,7 +597,10 @@ def _dind_findings(docker, volumes, services, variables):
     else:
         shown = "DOCKER_TLS_CERTDIR=%s" % certdir if certdir is not None else "DOCKER_TLS_CERTDIR unset, the images use /certs"
         client_dir = normalize_path((certdir or _DEFAULT_TLS_CERTDIR) + "/client")
-        if not any(path_within(client_dir, v["target"]) for _spec, v in volumes):
+        # The job and its services share every runner volume, and the builds directory's volume too (the runner
+        # creates it before the services and gives them all its binds: executors/docker/docker.go).
+        if not any(path_within(client_dir, v["target"]) for _spec, v in volumes) \
+                and not path_within(client_dir, builds_dir):
             found.append(
                 _finding(
                     "tls-certs-volume-missing",
@@ -726,7 +729,7 @@ def findings(docker, mode, builds_dir=docker_executor.DEFAULT_BUILDS_DIR, servic
         found.extend(_socket_findings(docker, volumes, builds_dir))
         found.extend(_dind_beside_socket_findings(volumes, all_services))
     elif mode == "dind":
-        found.extend(_dind_findings(docker, volumes, all_services, variables))
+        found.extend(_dind_findings(docker, volumes, all_services, variables, builds_dir))
         found.extend(_dind_mtu_findings(all_services, host_mtu))
     if mode in MODES:
         found.extend(_api_findings(docker.get("image"), mode, all_services, variables, host_engine))

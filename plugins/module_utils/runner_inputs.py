@@ -214,7 +214,7 @@ def _scalars(values, report):
                                                   "runner_gitlab_ca_cert (written where gitlab-runner reads it) or "
                                                   "runner_ca_path (a bundle already on the host)"
                          % values["runner_ca_path"])
-        if (values.get("runner_gitlab_url") or "").startswith("http://"):
+        if (values.get("runner_gitlab_url") or "").lower().startswith("http://"):
             report.warning("runner_gitlab_ca_cert", "is set, but runner_gitlab_url is http://: no certificate is "
                                                     "checked until it is https://")
     ca_path = values.get("runner_ca_path")

@@ -436,6 +436,12 @@ def test_table_of_wrong_type_is_not_descended():
         ({"runners": [_runner(docker={"services": [{"name": "a", "environment": ["=x"]}]})]}, "error", "empty variable name"),
         ({"runners": [_runner(docker={"services": [{"alias": "docker"}]})]}, "error", 'the service has no "name"'),
         ({"runners": [_runner(builds_dir="builds")]}, "error", 'builds_dir = "builds" is not an absolute path'),
+        # The host's cgroup driver decides: systemd (the default with cgroup v2) wants a slice.
+        ({"runners": [_runner(docker={"cgroup_parent": "/ci"})]}, "warning",
+         'cgroup_parent is "/ci", not a systemd slice'),
+        ({"runners": [_runner(docker={"service_cgroup_parent": "ci"})]}, "warning",
+         "at container create, so every job fails to start, unless the host's daemon.json sets exec-opts "
+         "native.cgroupdriver=cgroupfs"),
     ],
 )
 def test_invalid_values(data, severity, fragment):
@@ -466,6 +472,7 @@ def test_invalid_values(data, severity, fragment):
         {"runners": [_runner(executor=executor)] for executor in ("shell", "docker+machine", "docker-autoscaler")},
         {"runners": [_runner(builds_dir="/srv/builds", docker={"volumes": ["/srv/builds:/srv/builds"]})]},
         {"runners": [_runner(executor="shell", builds_dir="relative/ok/for/shell")]},
+        {"runners": [_runner(docker={"cgroup_parent": "ci-jobs.slice", "service_cgroup_parent": ""})]},
     ],
 )
 def test_valid_values(data):

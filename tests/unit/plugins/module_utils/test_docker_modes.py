@@ -578,6 +578,18 @@ def test_tls_certs_volume_present(volumes, variables):
     assert findings(_dind(volumes=volumes), "dind", variables=variables) == []
 
 
+@pytest.mark.parametrize("certdir, builds_dir, missing", [
+    # The builds directory's volume reaches the services too: certificates under it are shared.
+    ("/builds/certs", "/builds", False),
+    ("/srv/builds/.certs", "/srv/builds", False),
+    ("/builds-certs", "/builds", True),
+    ("/certs", "/builds", True),
+])
+def test_tls_certs_under_the_builds_dir_are_shared(certdir, builds_dir, missing):
+    found = findings(_dind(volumes=[]), "dind", builds_dir=builds_dir, variables={"DOCKER_TLS_CERTDIR": certdir})
+    assert ("tls-certs-volume-missing" in _codes(found)) is missing
+
+
 def test_dind_without_tls():
     found = findings(_dind(volumes=[]), "dind", variables=NO_TLS)
     assert _codes(found) == ["dind-without-tls"]
