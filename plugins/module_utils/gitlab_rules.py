@@ -216,8 +216,10 @@ def attribute_problems(attributes, credential="access"):
         elif "," in tag:
             problems.append((key, "'%s' contains a comma: GitLab splits tags at commas, so it would become %d "
                                   "tags; give one tag per list item" % (tag, len(tag.split(",")))))
-    if len(tags) > MAX_TAGS:
-        problems.append(("tag_list", "has %d tags: GitLab allows at most %d per runner" % (len(tags), MAX_TAGS)))
+    # GitLab's tag list (Gitlab::Ci::Tags::TagList) drops blank tags and repeats, after stripping, before it counts.
+    distinct = set(tag.strip() for tag in tags if isinstance(tag, str) and tag.strip())
+    if len(distinct) > MAX_TAGS:
+        problems.append(("tag_list", "has %d tags: GitLab allows at most %d per runner" % (len(distinct), MAX_TAGS)))
     if attributes.get("run_untagged") is False and not [tag for tag in tags if isinstance(tag, str) and tag.strip()]:
         problems.append(("run_untagged", "is false but the runner has no tags: GitLab refuses a runner that may run "
                                          "neither tagged nor untagged jobs; add tags or set run_untagged true"))

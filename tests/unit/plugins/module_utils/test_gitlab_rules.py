@@ -80,7 +80,9 @@ def test_token_problem(value, use, message):
     ({"access_level": "protected"}, "access", "access_level", "not one of not_protected, ref_protected"),
     ({"tag_list": ["a,b"]}, "access", "tag_list[0]", "contains a comma"),
     ({"tag_list": [" "]}, "access", "tag_list[0]", "is empty"),
-    ({"tag_list": ["t%d" % n for n in range(51)]}, "access", "tag_list", "at most 50"),
+    ({"tag_list": ["t%d" % n for n in range(51)]}, "access", "tag_list", "has 51 tags: GitLab allows at most 50"),
+    # Case counts: Docker and docker are two tags at GitLab.
+    ({"tag_list": ["t%d" % n for n in range(50)] + ["T0"]}, "access", "tag_list", "has 51 tags"),
     ({"run_untagged": False}, "access", "run_untagged", "has no tags"),
     ({"run_untagged": False, "tag_list": [" "]}, "access", "run_untagged", "has no tags"),
     ({"maximum_timeout": 599}, "access", "maximum_timeout", "at least 600 (10 minutes)"),
@@ -97,6 +99,8 @@ def test_attribute_problems(attributes, credential, key, message):
     ({"group_id": 3}, "registration"), ({"run_untagged": False, "tag_list": ["docker"]}, "access"),
     ({"maximum_timeout": 600}, "access"), ({"maximum_timeout": 2629745}, "access"),
     ({"tag_list": ["t%d" % n for n in range(50)]}, "access"), ({"maintenance_note": "x" * 1024}, "access"),
+    # GitLab counts its tags once each, stripped (Gitlab::Ci::Tags::TagList): 50 distinct of 52 items.
+    ({"tag_list": ["t%d" % n for n in range(50)] + ["t0", " t1 "]}, "access"),
 ])
 def test_attributes_accepted(attributes, credential):
     assert attribute_problems(attributes, credential) == []

@@ -292,6 +292,14 @@ def test_registrations_absent_and_modes():
     ]
 
 
+def test_tags_as_gitlab_keeps_them():
+    # Stripped, without blanks and repeats, in their order: what GitLab stores (Gitlab::Ci::Tags::TagList).
+    plan = runner_plan([{"name": "a", "tags": ["docker", " linux ", "docker", "", "Docker"]}], _defaults())
+    assert plan["registrations"][0]["tag_list"] == ["docker", "linux", "Docker"]
+    plan = runner_plan([{"name": "a", "tags": "x, y,x"}], _defaults())
+    assert plan["registrations"][0]["tag_list"] == ["x", "y"]
+
+
 def test_token_never_reaches_config():
     plan = runner_plan([{"name": "build", "token": "glrt-EXISTING"}], _defaults())
     assert "glrt-EXISTING" not in repr(plan["config"])
