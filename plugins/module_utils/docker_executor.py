@@ -52,6 +52,7 @@ DEFAULT_WAIT_FOR_SERVICES_TIMEOUT = 30
 # common/config.go DockerConfig.GetPullPolicies: the policies the runner knows.
 PULL_POLICIES = ("always", "if-not-present", "never")
 
+
 def cgroup_parent_problem(cgroup_parent, driver=None):
     """Why dockerd refuses ``cgroup_parent`` with the systemd cgroup driver, or None.
 
