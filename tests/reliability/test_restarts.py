@@ -52,6 +52,26 @@ def test_daemon_json_change_restarts_docker_once_and_a_rerun_restarts_nothing(ho
                   % change.seconds)
 
 
+def test_a_run_that_fails_later_still_restarts_what_it_changed(hosts, report):
+    """The unit changes, then GitLab refuses the registration of a new runner and the run fails: gitlab-runner is
+    restarted all the same (site.yml's force_handlers). The next run finds the unit as asked: it would never restart
+    the service for it, which would keep running with the old unit."""
+    runner_started = _started_at(hosts)[1]
+    entries = [{"name": "molecule-reliability", "tags": ["docker", "socket"], "run_untagged": True},
+               {"name": "molecule-restart-fault"}]
+    run = hosts.playbook({"runner_graceful_stop_timeout": 3500, "runner_access_token": "glpat-unknown-to-this-gitlab",
+                          "runner_entries": entries}, label="restarts-failed-run")
+    try:
+        assert run.rc != 0, "the run did not fail at the registration:\n" + run.describe()
+        assert "access_token is unknown, expired or revoked" in run.failure_text, run.failure_text
+        unit = hosts.shell(hosts.runner, "systemctl show -p TimeoutStopUSec -p NeedDaemonReload gitlab-runner")
+        assert "NeedDaemonReload=no" in unit and "TimeoutStopUSec=59min 5s" in unit, unit
+        assert _started_at(hosts)[1] != runner_started, "the failed run left gitlab-runner running with the old unit"
+    finally:
+        hosts.converge(label="restarts-failed-run-restore")
+    report.append("restarts: a run that failed at the registration after changing the unit restarted gitlab-runner")
+
+
 def _reloads(hosts):
     """How often docker.service was reloaded (SIGHUP) since the host booted, from the journal."""
     script = "journalctl --no-pager -o cat -u docker.service | grep -c '^Reloaded docker.service' || true"
