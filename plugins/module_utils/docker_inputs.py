@@ -120,7 +120,7 @@ def check(values, report):
         value = values.get(variable)
         # The apt URLs are empty by default: Docker's own for the host's distribution.
         if value is not None and (value or variable.startswith("docker_rpm")):
-            problem = gitlab_rules.http_url_problem(value)
+            problem = gitlab_rules.http_url_problem(value, apt=variable == "docker_apt_repository_url")
             if problem:
                 report.error(variable, problem)
     options = values.get("docker_daemon_options")

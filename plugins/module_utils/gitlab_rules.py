@@ -131,13 +131,21 @@ def url_problem(url):
     return None
 
 
-def http_url_problem(url):
-    """Why ``url`` is not an http(s) URL with a host (a package repository, a download base), or None."""
+def http_url_problem(url, apt=False):
+    """Why ``url`` is not an http(s) URL with a host (a package repository, a download base), or None.
+
+    ``apt``: apt reads the URL (a repository), and takes its scheme as the name of a method to run: HTTP:// fails
+    ("The method driver /usr/lib/apt/methods/HTTP could not be found").
+    """
     if not isinstance(url, str) or not url.strip():
         return "is empty: give an http(s) URL"
     parts = urllib.parse.urlsplit(url.strip())
     if re.search(r"\s", url.strip()) or parts.scheme not in ("http", "https") or not parts.hostname:
         return "'%s' is not an http(s) URL with a host" % secrets.mask_url(url.strip())
+    if apt and not url.strip().startswith(parts.scheme + ":"):
+        return ("'%s' has its scheme in capitals: apt looks for a method of that name and fails (The method driver "
+                "/usr/lib/apt/methods/%s could not be found); write %s://" % (
+                    secrets.mask_url(url.strip()), url.strip().partition(":")[0], parts.scheme))
     try:
         parts.port
     except ValueError:

@@ -233,7 +233,7 @@ def _scalars(values, report):
         value = values.get(variable)
         # The optional URLs are empty by default: derived from runner_package_repository_url.
         if value is not None and (value or variable in ("runner_package_repository_url", "runner_binary_base_url")):
-            problem = gitlab_rules.http_url_problem(value)
+            problem = gitlab_rules.http_url_problem(value, apt=variable == "runner_package_repository_url")
             if problem:
                 report.error(variable, problem)
     if values.get("runner_install_method") == "file":

@@ -55,6 +55,18 @@ def test_http_url(url, ok):
     assert (http_url_problem(url) is None) is ok
 
 
+@pytest.mark.parametrize("url, apt, problem", [
+    # apt runs a method named after the scheme (/usr/lib/apt/methods/HTTP does not exist); Python reads any case.
+    ("HTTP://mirror.example.com/debian", True, "has its scheme in capitals: apt looks for a method of that name"),
+    ("Https://mirror.example.com/debian", True, "/usr/lib/apt/methods/Https could not be found); write https://"),
+    ("HTTP://mirror.example.com/debian", False, None),
+    ("https://MIRROR.example.com/debian", True, None),
+])
+def test_http_url_for_apt(url, apt, problem):
+    found = http_url_problem(url, apt=apt)
+    assert (found is None) if problem is None else (problem in found), found
+
+
 @pytest.mark.parametrize("value, use, message", [
     ("glrt-abc", "runner", None), ("glrtr-abc", "runner", None), ("0123abcd", "runner", None),
     ("glpat-abc", "access", None), ("oauth-token", "access", None), ("GR1348941abc", "registration", None),

@@ -18,7 +18,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.role_input
     "http://10.0.0.41:8080",
     "http://[fd00::41]:8080",
     "https://proxy.example.com:443",
-    "HTTP://PROXY.EXAMPLE.COM:3128",
+    "http://PROXY.EXAMPLE.COM:3128",
     "http://ci-bot:s3cr%40t@proxy.example.com:3128",
     "http://ci-bot@proxy.example.com:3128",
     "http://172.17.0.1:3128",
@@ -42,6 +42,9 @@ def test_proxy_urls_accepted(url):
     ("socks5://proxy.example.com:1080", "scheme socks5"),
     ("ftp://proxy.example.com:21", "scheme ftp"),
     ("http://http://proxy.example.com:3128", "scheme twice"),
+    # apt refuses it (Unsupported proxy configured), as the proxy of its configuration or of http_proxy.
+    ("HTTP://proxy.example.com:3128", "scheme in capitals: apt refuses such a proxy"),
+    ("Https://proxy.example.com:3128", "write https://"),
     ("http://proxy.example.com:3128/proxy.pac", "path, query or fragment"),
     ("http://proxy.example.com:3128?x=1", "path, query or fragment"),
     ("http://proxy.example.com:3128#x", "path, query or fragment"),

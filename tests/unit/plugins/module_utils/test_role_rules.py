@@ -442,6 +442,9 @@ def test_docker_repository_urls(variable, empty_ok):
     assert [path for path, _m in _docker(**{variable: ""}).errors] == ([] if empty_ok else [variable])
     assert _docker(**{variable: None}).errors == []
     assert _docker(**{variable: "https://mirror.example.com/docker"}).errors == []
+    apt = variable == "docker_apt_repository_url"
+    assert [path for path, _m in _docker(**{variable: "HTTPS://mirror.example.com/docker"}).errors] == (
+        [variable] if apt else [])
 
 
 @pytest.mark.parametrize("source, dockerd", [("distro", "/usr/sbin/dockerd"), (None, "/usr/bin/dockerd"),
@@ -642,6 +645,9 @@ def test_plan_variable_names_what_the_user_wrote(changes, origin, variable):
     ({"runner_binary_base_url": ""}, ["runner_binary_base_url"]),
     ({"runner_package_key_url": ""}, []), ({"runner_package_rpm_repository_url": ""}, []),
     ({"runner_package_key_url": "ftp://keys.example.com/key"}, ["runner_package_key_url"]),
+    ({"runner_package_repository_url": "HTTPS://packages.example.com/runner/gitlab-runner"},
+     ["runner_package_repository_url"]),
+    ({"runner_binary_base_url": "HTTPS://downloads.example.com/gitlab-runner"}, []),
     ({"runner_docker_min_api_version": "v1.24", "runner_docker_engine_version": "29.1.3"},
      ["runner_docker_min_api_version"]),
 ])
