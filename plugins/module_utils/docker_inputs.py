@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import (
+    docker_api_versions,
     docker_daemon_config,
     docker_modes,
     gitlab_rules,
@@ -66,6 +67,23 @@ def _registry_mirror(values, report):
         if problem:
             report.warning("docker_registry_mirror_address", "serves the host's daemon, but the dind services use the "
                                                              "cache too, and it " + problem)
+
+
+def _min_api_version(values, report):
+    """min-api-version above the Engine API of the pinned Docker: dockerd refuses to start (moby
+    daemon/config ValidateMinAPIVersion, "maximum supported API version is ..."). Its syntax and lower bound are
+    docker_daemon_config's; an unpinned or unknown version gives no verdict."""
+    options = values.get("docker_daemon_options")
+    wanted = options.get("min-api-version") if isinstance(options, dict) else None
+    version = values.get("docker_version")
+    row = docker_api_versions.release(version) if isinstance(version, str) and version else None
+    if not row or not isinstance(wanted, str) or not re.match(r"^[0-9]+\.[0-9]+\Z", wanted):
+        return
+    if docker_api_versions.api_key(wanted) > docker_api_versions.api_key(row["api"]):
+        report.error("docker_daemon_options.min-api-version",
+                     "is %s, above the Engine API %s of Docker %s (docker_version %s): dockerd refuses to start "
+                     "(maximum supported API version is %s); give at most %s" % (
+                         wanted, row["api"], row["line"], version, row["api"], row["api"]))
 
 
 def _log_rotation(values, report):
@@ -135,6 +153,7 @@ def check(values, report):
                 report.warning("docker_daemon_options.registry-mirrors[%d]" % index,
                                "serves the host's daemon, but the runner role gives the daemon's mirrors to dind "
                                "services too, and it " + problem + ", or set runner_dind_registry_mirrors")
+    _min_api_version(values, report)
     _registry_mirror(values, report)
     _log_rotation(values, report)
     http_proxy.check(values, "docker", report)

@@ -447,6 +447,20 @@ def test_docker_repository_urls(variable, empty_ok):
         [variable] if apt else [])
 
 
+@pytest.mark.parametrize("version, wanted, error", [
+    # Docker 29.1 speaks API 1.52: dockerd refuses a minimum above it (maximum supported API version is 1.52).
+    ("29.1.3", "1.53", True), ("5:29.1*", "1.60", True), ("29.1.3", "1.52", False), ("29.1.3", "1.44", False),
+    # Not pinned, or a release the table does not know: no verdict.
+    ("", "1.99", False), ("31.0.0", "1.99", False),
+])
+def test_min_api_version_at_most_the_pinned_engine_api(version, wanted, error):
+    report = _docker(docker_version=version, docker_daemon_options={"min-api-version": wanted})
+    found = [message for path, message in report.errors if path == "docker_daemon_options.min-api-version"]
+    assert bool(found) is error, report.errors
+    if error:
+        assert "above the Engine API 1.52 of Docker 29.1" in found[0] and "give at most 1.52" in found[0]
+
+
 @pytest.mark.parametrize("source, dockerd", [("distro", "/usr/sbin/dockerd"), (None, "/usr/bin/dockerd"),
                                              ("docker-ce", "/usr/bin/dockerd")])
 def test_daemon_options_are_checked_for_the_install_source(source, dockerd):
