@@ -1130,6 +1130,16 @@ def _check_together(ctx, path):
                                           "is set" if which == "tlsverify" else "is true", which,
                                           " (tlsverify: false turns TLS on all the same)"
                                           if valid.get("tlsverify") is False else ""))
+    for gateway, network_key in (("default-gateway", "bip"), ("default-gateway-v6", "bip6")):
+        try:
+            address = ipaddress.ip_address(valid.get(gateway))
+            network = ipaddress.ip_interface(valid.get(network_key)).network
+        except ValueError:
+            continue
+        if address.version == network.version and address not in network:
+            ctx.error(_join(path, gateway), "is %s, outside the bridge's network %s (%s): dockerd refuses to start "
+                                            "(default gateway ip must be part of the network); give an address in "
+                                            "%s, or drop %s" % (address, network, network_key, network, gateway))
     parent = valid.get("cgroup-parent")
     problem = parent and cgroup_parent_problem(parent, cgroup_driver(valid.get("exec-opts")))
     if problem:

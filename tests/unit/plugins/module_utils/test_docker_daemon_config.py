@@ -39,6 +39,7 @@ ACCEPTED = [
     # Go's url.Parse lowers the scheme, as dockerd reads it.
     {"registry-mirrors": ["HTTPS://mirror.example.com", "Http://10.0.0.5:5000/"]},
     {"cgroup-parent": "ci-jobs.slice"},
+    {"bip": "172.26.0.1/16", "default-gateway": "172.26.255.254"},
     {"cgroup-parent": "/docker-ci", "exec-opts": ["native.cgroupdriver=cgroupfs"]},
     # The first native.cgroupdriver counts (moby getCD).
     {"cgroup-parent": "/docker-ci", "exec-opts": ["native.cgroupdriver=cgroupfs", "native.cgroupdriver=systemd"]},
@@ -159,6 +160,10 @@ REFUSED = [
      r"without http:// or https://.*'https://mirror\.gcr\.io'"),
     ({"registry-mirrors": ["ftp://mirror.example.com"]}, "docker-ce", r"\.registry-mirrors\[0\]\Z",
      r"unsupported scheme"),
+    ({"bip": "172.26.0.1/16", "default-gateway": "10.0.0.1"}, "docker-ce", r"\.default-gateway\Z",
+     r"is 10\.0\.0\.1, outside the bridge's network 172\.26\.0\.0/16 \(bip\).*default gateway ip must be part"),
+    ({"bip6": "fd00:1::1/64", "default-gateway-v6": "fd00:2::1"}, "docker-ce", r"\.default-gateway-v6\Z",
+     r"outside the bridge's network fd00:1::/64 \(bip6\)"),
     ({"cgroup-parent": "/docker-ci"}, "docker-ce", r"\.cgroup-parent\Z",
      r'is "/docker-ci", not a systemd slice.*default on a cgroup v2 host.*does not start; name a slice'),
     ({"cgroup-parent": ".slice"}, "docker-ce", r"\.cgroup-parent\Z", r"not a systemd slice"),
