@@ -1252,6 +1252,33 @@ def _check_storage_driver(ctx, path):
                      "features: {containerd-snapshotter: true}" % (_shown(driver), hint, ", ".join(_GRAPH_DRIVERS)))
 
 
+# The log drivers that take max-size and max-file. GitLab Runner starts job containers with json-file, which gets
+# daemon.json's log-opts only when json-file is the daemon's driver too.
+_ROTATED_DRIVERS = ("json-file", "local")
+
+
+def daemon_json(options, log_max_size="", log_max_files=3, registry_mirror_url=""):
+    """daemon.json as the docker role writes it: ``options`` (docker_daemon_options) with the role's additions.
+
+    With ``log_max_size``, and a daemon log driver that rotates, ``log-opts`` gets ``max-size`` and ``max-file``
+    (``log_max_files``) unless ``options``' own ``log-opts`` set them. With ``registry_mirror_url`` (the
+    pull-through cache), that URL comes first among ``registry-mirrors``, any copy of it in ``options`` dropped.
+    Returns a new dict; ``options`` is not changed.
+    """
+    written = dict(options)
+    if log_max_size and written.get("log-driver", "json-file") in _ROTATED_DRIVERS:
+        own = written.get("log-opts")
+        rotation = {"max-size": log_max_size, "max-file": str(log_max_files)}
+        rotation.update(own if isinstance(own, Mapping) else {})
+        written["log-opts"] = rotation
+    if registry_mirror_url:
+        mirrors = written.get("registry-mirrors")
+        others = [url for url in (mirrors if isinstance(mirrors, list) else [])
+                  if url not in (registry_mirror_url, registry_mirror_url + "/")]
+        written["registry-mirrors"] = [registry_mirror_url] + others
+    return written
+
+
 # What dockerd applies on SIGHUP (systemctl reload docker) without stopping a container: Daemon.Reload
 # (daemon/reload.go: reloadPlatform, reloadDebug, reloadMaxConcurrentDownloadsAndUploads, reloadMaxDownloadAttempts,
 # reloadShutdownTimeout, reloadFeatures, reloadLabels, reloadRegistryConfig, reloadLiveRestore,
@@ -1280,36 +1307,10 @@ RELOADABLE = {
     "authorization-plugins": True,
     "network-diagnostic-port": True,
     "default-stop-timeout": False,  # reloadDefaultStopTimeout, since 29.7 (when the key came)
+    "nri-opts": True,  # reloadNRI, since 29.2 (when the key came); a removed key turns NRI off
 }
 # reloadFeatures only copies the map: of the features, only buildkit is read while dockerd runs; the others
 # (containerd-snapshotter: the image store; cdi, containerd-migration...) are read once, when it starts.
-# The log drivers that take max-size and max-file. GitLab Runner starts job containers with json-file, which gets
-# daemon.json's log-opts only when json-file is the daemon's driver too.
-_ROTATED_DRIVERS = ("json-file", "local")
-
-
-def daemon_json(options, log_max_size="", log_max_files=3, registry_mirror_url=""):
-    """daemon.json as the docker role writes it: ``options`` (docker_daemon_options) with the role's additions.
-
-    With ``log_max_size``, and a daemon log driver that rotates, ``log-opts`` gets ``max-size`` and ``max-file``
-    (``log_max_files``) unless ``options``' own ``log-opts`` set them. With ``registry_mirror_url`` (the
-    pull-through cache), that URL comes first among ``registry-mirrors``, any copy of it in ``options`` dropped.
-    Returns a new dict; ``options`` is not changed.
-    """
-    written = dict(options)
-    if log_max_size and written.get("log-driver", "json-file") in _ROTATED_DRIVERS:
-        own = written.get("log-opts")
-        rotation = {"max-size": log_max_size, "max-file": str(log_max_files)}
-        rotation.update(own if isinstance(own, Mapping) else {})
-        written["log-opts"] = rotation
-    if registry_mirror_url:
-        mirrors = written.get("registry-mirrors")
-        others = [url for url in (mirrors if isinstance(mirrors, list) else [])
-                  if url not in (registry_mirror_url, registry_mirror_url + "/")]
-        written["registry-mirrors"] = [registry_mirror_url] + others
-    return written
-
-
 _LIVE_FEATURES = frozenset(("buildkit",))
 
 

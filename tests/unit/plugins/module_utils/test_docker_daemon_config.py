@@ -693,6 +693,8 @@ RELOAD = [
     ("allow-nondistributable-artifacts", False), ("runtimes", False), ("default-runtime", False),
     ("default-shm-size", False), ("default-cgroupns-mode", False), ("default-ipc-mode", False),
     ("authorization-plugins", True), ("network-diagnostic-port", True), ("default-stop-timeout", False),
+    # reloadNRI (Docker 29.2 and later): an unset nri-opts turns NRI off on a reload.
+    ("nri-opts", True),
 ]
 
 
