@@ -755,6 +755,16 @@ def _output_limit_rule(value):
             "so job logs are empty; write a size in KB, or leave it out for 4096" % value)
 
 
+def _extra_hosts_rule(value):
+    problems = ["extra_hosts[%d] %s" % (index, problem) for index, problem in
+                ((index, docker_executor.extra_host_problem(entry)) for index, entry in enumerate(value)
+                 if isinstance(entry, str)) if problem]
+    if not problems:
+        return None
+    return ("%s: Docker refuses every job container (and service) with it; write NAME:ADDRESS, e.g. "
+            "\"gitlab.internal:10.0.0.5\" or \"host.docker.internal:host-gateway\"" % "; ".join(problems))
+
+
 def _cgroup_parent_rule(key):
     def rule(value):
         problem = docker_executor.cgroup_parent_problem(value)
@@ -790,6 +800,7 @@ _VALUE_RULES = {
     ("runners.docker", "memory_swap"): _memory_rule("memory_swap"),
     ("runners.docker", "service_memory_swap"): _memory_rule("service_memory_swap"),
     ("runners", "output_limit"): _output_limit_rule,
+    ("runners.docker", "extra_hosts"): _extra_hosts_rule,
     ("runners.docker", "cgroup_parent"): _cgroup_parent_rule("cgroup_parent"),
     ("runners.docker", "service_cgroup_parent"): _cgroup_parent_rule("service_cgroup_parent"),
 }

@@ -13,6 +13,7 @@ so that a job and a finding never read the same setting two ways.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 
@@ -29,6 +30,7 @@ __all__ = [
     "allow_list",
     "cgroup_parent_problem",
     "derived_aliases",
+    "extra_host_problem",
     "effective_pull_policies",
     "expand",
     "expand_variables",
@@ -71,6 +73,31 @@ def cgroup_parent_problem(cgroup_parent, driver=None):
                "" if driver == "systemd" else
                " (dockerd's default on a cgroup v2 host with systemd: Debian 12 and 13, Ubuntu 22.04 and newer, "
                "RHEL 9; only exec-opts native.cgroupdriver=cgroupfs changes it)"))
+
+
+def extra_host_problem(entry):
+    """Why dockerd refuses ``entry`` of a container's ExtraHosts, or None.
+
+    moby opts.ValidateExtraHost, which the daemon runs on every container it creates: the name up to the first
+    ":", then an IP address as Go's net.ParseIP reads it (no brackets, no zone) or "host-gateway". The "name=ip"
+    and "[ipv6]" forms are the docker CLI's, which converts them; the API takes only "name:ip".
+    """
+    name, sep, address = entry.partition(":")
+    if not sep or not name:
+        return "is %s, not NAME:ADDRESS: Docker refuses it (bad format for add-host)" % json.dumps(entry)
+    if address == "host-gateway":
+        return None
+    candidate = address.strip()
+    try:
+        ipaddress.ip_address(candidate)
+        valid = "%" not in candidate and not re.search(r"(^|\.)0\d", candidate)
+    except ValueError:
+        valid = False
+    if not valid:
+        return ("is %s: %s is not an IP address as Docker reads it (invalid IP address in add-host)%s"
+                % (json.dumps(entry), json.dumps(address),
+                   "; write the IPv6 address without brackets" if candidate.startswith("[") else ""))
+    return None
 
 
 # github.com/distribution/reference ReferenceRegexp, which the runner parses image names with.

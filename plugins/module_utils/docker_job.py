@@ -386,7 +386,11 @@ def _host_config_args(docker, privileged, mounts):
         args.append("--privileged")
     for mount in mounts:
         args.extend(["-v", mount["argument"]])
-    for host in _string_list(docker.get("extra_hosts"), "[runners.docker] extra_hosts"):
+    for index, host in enumerate(_string_list(docker.get("extra_hosts"), "[runners.docker] extra_hosts")):
+        # The docker CLI would convert NAME=ADDRESS and [ipv6]; the runner hands the entry to the API as written.
+        problem = docker_executor.extra_host_problem(host)
+        if problem:
+            raise ValueError("[runners.docker] extra_hosts[%d] %s: every job of the runner fails" % (index, problem))
         args.extend(["--add-host", host])
     for server in _string_list(docker.get("dns"), "[runners.docker] dns"):
         args.extend(["--dns", server])

@@ -436,6 +436,13 @@ def test_table_of_wrong_type_is_not_descended():
         ({"runners": [_runner(docker={"services": [{"name": "a", "environment": ["=x"]}]})]}, "error", "empty variable name"),
         ({"runners": [_runner(docker={"services": [{"alias": "docker"}]})]}, "error", 'the service has no "name"'),
         ({"runners": [_runner(builds_dir="builds")]}, "error", 'builds_dir = "builds" is not an absolute path'),
+        # The daemon reads ExtraHosts as NAME:ADDRESS only (opts.ValidateExtraHost): the CLI's = and [ipv6] forms fail.
+        ({"runners": [_runner(docker={"extra_hosts": ["gitlab.internal=10.0.0.5"]})]}, "error",
+         'extra_hosts[0] is "gitlab.internal=10.0.0.5", not NAME:ADDRESS: Docker refuses it (bad format for add-host)'),
+        ({"runners": [_runner(docker={"extra_hosts": ["a:10.0.0.5", "gitlab:[fd00::5]"]})]}, "error",
+         'extra_hosts[1] is "gitlab:[fd00::5]": "[fd00::5]" is not an IP address as Docker reads it'),
+        ({"runners": [_runner(docker={"extra_hosts": ["gitlab:gitlab.example.com"]})]}, "error",
+         "Docker refuses every job container (and service) with it; write NAME:ADDRESS"),
         # The host's cgroup driver decides: systemd (the default with cgroup v2) wants a slice.
         ({"runners": [_runner(docker={"cgroup_parent": "/ci"})]}, "warning",
          'cgroup_parent is "/ci", not a systemd slice'),
@@ -473,6 +480,8 @@ def test_invalid_values(data, severity, fragment):
         {"runners": [_runner(builds_dir="/srv/builds", docker={"volumes": ["/srv/builds:/srv/builds"]})]},
         {"runners": [_runner(executor="shell", builds_dir="relative/ok/for/shell")]},
         {"runners": [_runner(docker={"cgroup_parent": "ci-jobs.slice", "service_cgroup_parent": ""})]},
+        {"runners": [_runner(docker={"extra_hosts": ["gitlab.internal:10.0.0.5", "v6:fd00::5",
+                                                     "host.docker.internal:host-gateway"]})]},
     ],
 )
 def test_valid_values(data):

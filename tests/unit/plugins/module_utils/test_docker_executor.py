@@ -10,10 +10,12 @@ import pytest
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
     DEFAULT_BUILDS_DIR,
+    cgroup_parent_problem,
     derived_aliases,
     effective_pull_policies,
     expand,
     expand_variables,
+    extra_host_problem,
     feature_flag,
     glob_match,
     image_allowed,
@@ -277,3 +279,29 @@ def test_short_token(token, short):
 ])
 def test_shared_builds_dir(volumes, shared):
     assert shared_builds_dir(DEFAULT_BUILDS_DIR, volumes) is shared
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ("gitlab.internal:10.0.0.5", None), ("v6:fd00::5", None), ("v4mapped:::ffff:10.0.0.5", None),
+    ("host.docker.internal:host-gateway", None), ("spaced: 10.0.0.5", None),
+    # The daemon splits at the first ":" and parses the rest with net.ParseIP: the CLI's forms fail.
+    ("gitlab.internal=10.0.0.5", "bad format for add-host"), ("gitlab", "bad format for add-host"),
+    (":10.0.0.5", "bad format for add-host"),
+    ("gitlab:[fd00::5]", "without brackets"), ("gitlab:gitlab.example.com", "invalid IP address in add-host"),
+    ("gitlab:10.0.0.05", "invalid IP address"), ("gitlab:fe80::1%eth0", "invalid IP address"),
+    ("gitlab:Host-Gateway", "invalid IP address"),
+])
+def test_extra_host_problem(entry, problem):
+    found = extra_host_problem(entry)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+@pytest.mark.parametrize("parent, driver, bad", [
+    ("ci-jobs.slice", None, False), ("a.slice", "systemd", False), ("/ci", "cgroupfs", False), ("", None, False),
+    ("/ci", None, True), ("/ci", "systemd", True), (".slice", None, True), ("ci.slice/x", None, True),
+])
+def test_cgroup_parent_problem(parent, driver, bad):
+    found = cgroup_parent_problem(parent, driver)
+    assert (found is not None) is bad
+    if bad:
+        assert "not a systemd slice" in found and ("default on a cgroup v2 host" in found) is (driver is None)

@@ -583,6 +583,8 @@ def test_local_docker_host_is_used_for_every_command():
         (_socket(), {"docker_overrides": ["volumes"]}, "docker_overrides must be a dict"),
         (_config(image="x:1", builds_dir="builds"), {}, "builds_dir must be an absolute path"),
         (_socket(extra_hosts="a:1.2.3.4"), {}, "extra_hosts must be a list of strings"),
+        (_socket(extra_hosts=["a:1.2.3.4", "gitlab=10.0.0.5"]), {},
+         "extra_hosts\\[1\\] is \"gitlab=10.0.0.5\", not NAME:ADDRESS: Docker refuses it"),
         (_socket(user=1000), {}, "user must be a string"),
         ({"runners": [{"name": "x", "executor": "docker", "docker": "docker:1"}]}, {}, "must be a table"),
         (_socket(), {"project": "group/."}, 'project "group/." must be "namespace/project"'),
