@@ -765,6 +765,12 @@ def _extra_hosts_rule(value):
             "\"gitlab.internal:10.0.0.5\" or \"host.docker.internal:host-gateway\"" % "; ".join(problems))
 
 
+def _ulimit_rule(value):
+    problems = [problem for problem in (docker_executor.ulimit_problem(name, limits) for name, limits in value.items()
+                                        if isinstance(limits, str)) if problem]
+    return "ulimit " + "; ".join(problems) if problems else None
+
+
 def _cgroup_parent_rule(key):
     def rule(value):
         problem = docker_executor.cgroup_parent_problem(value)
@@ -801,6 +807,7 @@ _VALUE_RULES = {
     ("runners.docker", "service_memory_swap"): _memory_rule("service_memory_swap"),
     ("runners", "output_limit"): _output_limit_rule,
     ("runners.docker", "extra_hosts"): _extra_hosts_rule,
+    ("runners.docker", "ulimit"): _ulimit_rule,
     ("runners.docker", "cgroup_parent"): _cgroup_parent_rule("cgroup_parent"),
     ("runners.docker", "service_cgroup_parent"): _cgroup_parent_rule("service_cgroup_parent"),
 }

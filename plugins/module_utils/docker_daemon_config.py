@@ -45,7 +45,10 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import cgroup_parent_problem
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
+    ULIMIT_NAMES,
+    cgroup_parent_problem,
+)
 
 __all__ = ["OPTIONS", "RELOADABLE", "UNIT_FLAG_KEYS", "cgroup_driver", "check_daemon_options", "check_registry_mirrors",
            "daemon_json", "reload_plan", "size_ok"]
@@ -299,9 +302,6 @@ _SNAPSHOTTERS = ("overlayfs", "native", "btrfs", "zfs", "devmapper", "blockfile"
 
 # Runtimes dockerd knows without a "runtimes" entry (daemon/runtime_unix.go stockRuntimes).
 _STOCK_RUNTIMES = ("runc", "io.containerd.runc.v2")
-
-_ULIMIT_NAMES = ("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss",
-                 "rtprio", "rttime", "sigpending", "stack")
 
 # go-units parseSize (RAMInBytes, FromHumanSize): a number, an optional space, an optional unit.
 _SIZE = re.compile(r"^[0-9]+(\.[0-9]+)? ?([kKmMgGtTpP]([bB]|[iI][bB])?|[bB])?\Z")
@@ -932,9 +932,9 @@ def _rule_default_ulimits(ctx, value, path):
         where = _join(path, name)
         limit_name, hard, soft = _field(ulimit, "Name"), _field(ulimit, "Hard"), _field(ulimit, "Soft")
         if isinstance(limit_name, str):
-            if limit_name not in _ULIMIT_NAMES:
+            if limit_name not in ULIMIT_NAMES:
                 ctx.error(_join(where, "Name"), "is %s, not a ulimit Docker knows: every container fails to start; "
-                                                "use one of %s" % (_shown(limit_name), ", ".join(_ULIMIT_NAMES)))
+                                                "use one of %s" % (_shown(limit_name), ", ".join(ULIMIT_NAMES)))
             elif limit_name != name:
                 ctx.warning(_join(where, "Name"), "is %s under the key %s: dockerd applies Name and takes the key "
                                                   "only to merge with a container's own ulimits; make them equal" % (

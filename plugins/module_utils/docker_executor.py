@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_BUILDS_DIR",
     "DEFAULT_WAIT_FOR_SERVICES_TIMEOUT",
     "PULL_POLICIES",
+    "ULIMIT_NAMES",
     "allow_list",
     "cgroup_parent_problem",
     "derived_aliases",
@@ -45,6 +46,7 @@ __all__ = [
     "short_token",
     "split_aliases",
     "split_image",
+    "ulimit_problem",
 ]
 
 # executors/docker/docker.go setupDefaultExecutorOptions: the builds directory of Linux job containers.
@@ -53,6 +55,34 @@ DEFAULT_BUILDS_DIR = "/builds"
 DEFAULT_WAIT_FOR_SERVICES_TIMEOUT = 30
 # common/config.go DockerConfig.GetPullPolicies: the policies the runner knows.
 PULL_POLICIES = ("always", "if-not-present", "never")
+
+
+# The ulimits a container can set: runc's RLIMIT_ types, which dockerd names in lower case
+# (daemon/oci_linux.go: "RLIMIT_" + strings.ToUpper(name)).
+ULIMIT_NAMES = ("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss",
+                "rtprio", "rttime", "sigpending", "stack")
+_INT64 = re.compile(r"^[+-]?[0-9]+\Z")
+
+
+def ulimit_problem(name, limits):
+    """Why a ``[runners.docker] ulimit`` entry fails every job, or None.
+
+    common/config.go GetUlimits reads ``SOFT[:HARD]`` with strconv.ParseInt (base 10, 64 bits; HARD defaults to
+    SOFT) and fails the job otherwise; dockerd hands the name to runc as ``RLIMIT_<NAME>``, which knows only
+    :data:`ULIMIT_NAMES`; the kernel refuses a soft limit above the hard one (both as unsigned: -1 is unlimited).
+    """
+    if str(name).lower() not in ULIMIT_NAMES:
+        return "%s is not a ulimit Docker knows: every job container fails to start; use one of %s" % (
+            json.dumps(str(name)), ", ".join(ULIMIT_NAMES))
+    soft, sep, hard = limits.partition(":")
+    numbers = (soft, hard) if sep else (soft,)
+    if not all(_INT64.match(part) and -2 ** 63 <= int(part) < 2 ** 63 for part in numbers):
+        return ('%s = %s is not SOFT or SOFT:HARD in whole numbers: GitLab Runner fails every job (invalid soft limit '
+                'value); write e.g. "1024:2048"' % (json.dumps(str(name)), json.dumps(limits)))
+    if sep and int(soft) % 2 ** 64 > int(hard) % 2 ** 64:
+        return ('%s = %s has a soft limit above the hard one: every job container fails to start (the kernel '
+                'refuses it); make SOFT at most HARD' % (json.dumps(str(name)), json.dumps(limits)))
+    return None
 
 
 def cgroup_parent_problem(cgroup_parent, driver=None):

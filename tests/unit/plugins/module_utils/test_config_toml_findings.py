@@ -443,6 +443,13 @@ def test_table_of_wrong_type_is_not_descended():
          'extra_hosts[1] is "gitlab:[fd00::5]": "[fd00::5]" is not an IP address as Docker reads it'),
         ({"runners": [_runner(docker={"extra_hosts": ["gitlab:gitlab.example.com"]})]}, "error",
          "Docker refuses every job container (and service) with it; write NAME:ADDRESS"),
+        # common/config.go GetUlimits: SOFT[:HARD] whole numbers; runc knows the RLIMIT_ names only.
+        ({"runners": [_runner(docker={"ulimit": {"nofile": "1k:2k"}})]}, "error",
+         'ulimit "nofile" = "1k:2k" is not SOFT or SOFT:HARD in whole numbers: GitLab Runner fails every job'),
+        ({"runners": [_runner(docker={"ulimit": {"nofiles": "1024"}})]}, "error",
+         'ulimit "nofiles" is not a ulimit Docker knows'),
+        ({"runners": [_runner(docker={"ulimit": {"nproc": "4096:1024"}})]}, "error",
+         "has a soft limit above the hard one"),
         # The host's cgroup driver decides: systemd (the default with cgroup v2) wants a slice.
         ({"runners": [_runner(docker={"cgroup_parent": "/ci"})]}, "warning",
          'cgroup_parent is "/ci", not a systemd slice'),
@@ -480,6 +487,7 @@ def test_invalid_values(data, severity, fragment):
         {"runners": [_runner(builds_dir="/srv/builds", docker={"volumes": ["/srv/builds:/srv/builds"]})]},
         {"runners": [_runner(executor="shell", builds_dir="relative/ok/for/shell")]},
         {"runners": [_runner(docker={"cgroup_parent": "ci-jobs.slice", "service_cgroup_parent": ""})]},
+        {"runners": [_runner(docker={"ulimit": {"nofile": "1024:2048", "NPROC": "4096", "core": "-1"}})]},
         {"runners": [_runner(docker={"extra_hosts": ["gitlab.internal:10.0.0.5", "v6:fd00::5",
                                                      "host.docker.internal:host-gateway"]})]},
     ],

@@ -27,6 +27,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_exe
     short_token,
     split_aliases,
     split_image,
+    ulimit_problem,
 )
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
@@ -305,3 +306,17 @@ def test_cgroup_parent_problem(parent, driver, bad):
     assert (found is not None) is bad
     if bad:
         assert "not a systemd slice" in found and ("default on a cgroup v2 host" in found) is (driver is None)
+
+
+@pytest.mark.parametrize("name, limits, problem", [
+    ("nofile", "1024:2048", None), ("nofile", "1024", None), ("NOFILE", "+1024", None), ("core", "-1", None),
+    ("stack", "8192:-1", None), ("nofile", "-1:-1", None),
+    ("nofile", "1k", "in whole numbers"), ("nofile", "", "in whole numbers"), ("nofile", "1:2:3", "in whole numbers"),
+    ("nofile", "9223372036854775808", "in whole numbers"), ("nofile", "1_024", "in whole numbers"),
+    ("nofiles", "1024", "not a ulimit Docker knows"),
+    # Unsigned, as the kernel compares them: -1 is unlimited, above any hard limit.
+    ("nofile", "2048:1024", "soft limit above the hard one"), ("nofile", "-1:1024", "soft limit above the hard one"),
+])
+def test_ulimit_problem(name, limits, problem):
+    found = ulimit_problem(name, limits)
+    assert (found is None) if problem is None else (problem in found), found
