@@ -771,6 +771,19 @@ def _ulimit_rule(value):
     return "ulimit " + "; ".join(problems) if problems else None
 
 
+def _cpus_rule(key):
+    return lambda value: docker_executor.cpus_problem(key, value)
+
+
+def _log_options_rule(value):
+    unknown = sorted(key for key in value if key not in docker_executor.LOG_OPTIONS)
+    if not unknown:
+        return None
+    return ("log_options has %s: GitLab Runner takes only %s (the job containers log with json-file) and fails every "
+            "job with another key (invalid log options); rotate logs in the host's daemon.json instead"
+            % (", ".join(json.dumps(key) for key in unknown), " and ".join(docker_executor.LOG_OPTIONS)))
+
+
 def _cgroup_parent_rule(key):
     def rule(value):
         problem = docker_executor.cgroup_parent_problem(value)
@@ -808,6 +821,9 @@ _VALUE_RULES = {
     ("runners", "output_limit"): _output_limit_rule,
     ("runners.docker", "extra_hosts"): _extra_hosts_rule,
     ("runners.docker", "ulimit"): _ulimit_rule,
+    ("runners.docker", "cpus"): _cpus_rule("cpus"),
+    ("runners.docker", "service_cpus"): _cpus_rule("service_cpus"),
+    ("runners.docker", "log_options"): _log_options_rule,
     ("runners.docker", "cgroup_parent"): _cgroup_parent_rule("cgroup_parent"),
     ("runners.docker", "service_cgroup_parent"): _cgroup_parent_rule("service_cgroup_parent"),
 }

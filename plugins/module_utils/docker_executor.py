@@ -26,10 +26,12 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_vol
 __all__ = [
     "DEFAULT_BUILDS_DIR",
     "DEFAULT_WAIT_FOR_SERVICES_TIMEOUT",
+    "LOG_OPTIONS",
     "PULL_POLICIES",
     "ULIMIT_NAMES",
     "allow_list",
     "cgroup_parent_problem",
+    "cpus_problem",
     "derived_aliases",
     "extra_host_problem",
     "effective_pull_policies",
@@ -55,6 +57,44 @@ DEFAULT_BUILDS_DIR = "/builds"
 DEFAULT_WAIT_FOR_SERVICES_TIMEOUT = 30
 # common/config.go DockerConfig.GetPullPolicies: the policies the runner knows.
 PULL_POLICIES = ("always", "if-not-present", "never")
+
+
+# common/config.go GetLogConfig: the only log_options keys; any other fails every job ("invalid log options").
+LOG_OPTIONS = ("env", "labels")
+# big.Rat.SetString's forms: a fraction of Go integer literals (base prefixes and _ allowed, the divisor unsigned
+# and not zero), a decimal float with an e exponent, or a hexadecimal one with a p exponent.
+_GO_INT = r"(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)"
+_GO_RATIONAL = re.compile(r"^[+-]?(?:%s/%s|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?"
+                          r"|0[xX](?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]+)(?:[pP][+-]?[0-9]+)?)\Z" % (_GO_INT, _GO_INT))
+
+
+def _negative(value):
+    """Whether a number _GO_RATIONAL accepts is below zero: a minus, then a digit other than 0 before the exponent."""
+    if not value.startswith("-"):
+        return False
+    body = value[1:].partition("/")[0]
+    if body[:2] in ("0x", "0X"):
+        return re.search(r"[1-9a-fA-F]", re.split(r"[pP]", body[2:])[0]) is not None
+    return re.search(r"[1-9]", body[2:] if body[:2].lower() in ("0o", "0b") else re.split(r"[eE]", body)[0]) is not None
+
+
+def cpus_problem(key, value):
+    """Why ``cpus`` or ``service_cpus`` fails every job, or None.
+
+    common/config.go computeNanoCPUs reads it with big.Rat.SetString ("1.5", "3/2", "1e-1"; "" is no limit) and
+    fails the job otherwise ("failed to parse ... as a rational number"); dockerd refuses a negative count (range of
+    CPUs is from 0.01 to the host's).
+    """
+    if value == "":
+        return None
+    divisor = value.partition("/")[2]
+    if not _GO_RATIONAL.match(value) or (divisor and not re.search(r"[1-9a-fA-F]", divisor.lstrip("0xXoObB"))):
+        return ('%s = %s is not a number GitLab Runner reads (failed to parse it as a rational number): every job '
+                'fails; write the CPUs as a decimal, e.g. "1.5"' % (key, json.dumps(value)))
+    if _negative(value):
+        return ("%s = %s is negative: Docker refuses every job container (range of CPUs is from 0.01 to the host's "
+                "count); write a positive number, or leave it out for no limit" % (key, json.dumps(value)))
+    return None
 
 
 # The ulimits a container can set: runc's RLIMIT_ types, which dockerd names in lower case

@@ -450,6 +450,12 @@ def test_table_of_wrong_type_is_not_descended():
          'ulimit "nofiles" is not a ulimit Docker knows'),
         ({"runners": [_runner(docker={"ulimit": {"nproc": "4096:1024"}})]}, "error",
          "has a soft limit above the hard one"),
+        # computeNanoCPUs (big.Rat) and GetLogConfig (env and labels only) fail every job otherwise.
+        ({"runners": [_runner(docker={"cpus": "1,5"})]}, "error",
+         'cpus = "1,5" is not a number GitLab Runner reads (failed to parse it as a rational number)'),
+        ({"runners": [_runner(docker={"service_cpus": "-2"})]}, "error", 'service_cpus = "-2" is negative'),
+        ({"runners": [_runner(docker={"log_options": {"max-size": "10m", "env": "A"}})]}, "error",
+         'log_options has "max-size": GitLab Runner takes only env and labels'),
         # The host's cgroup driver decides: systemd (the default with cgroup v2) wants a slice.
         ({"runners": [_runner(docker={"cgroup_parent": "/ci"})]}, "warning",
          'cgroup_parent is "/ci", not a systemd slice'),
@@ -488,6 +494,7 @@ def test_invalid_values(data, severity, fragment):
         {"runners": [_runner(executor="shell", builds_dir="relative/ok/for/shell")]},
         {"runners": [_runner(docker={"cgroup_parent": "ci-jobs.slice", "service_cgroup_parent": ""})]},
         {"runners": [_runner(docker={"ulimit": {"nofile": "1024:2048", "NPROC": "4096", "core": "-1"}})]},
+        {"runners": [_runner(docker={"cpus": "1.5", "service_cpus": "3/2", "log_options": {"env": "A", "labels": "b"}})]},
         {"runners": [_runner(docker={"extra_hosts": ["gitlab.internal:10.0.0.5", "v6:fd00::5",
                                                      "host.docker.internal:host-gateway"]})]},
     ],

@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
     DEFAULT_BUILDS_DIR,
     cgroup_parent_problem,
+    cpus_problem,
     derived_aliases,
     effective_pull_policies,
     expand,
@@ -319,4 +320,18 @@ def test_cgroup_parent_problem(parent, driver, bad):
 ])
 def test_ulimit_problem(name, limits, problem):
     found = ulimit_problem(name, limits)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+# Each row as Go's big.Rat.SetString reads it (computeNanoCPUs), then Docker's lower bound.
+@pytest.mark.parametrize("value, problem", [
+    ("", None), ("0", None), ("1.5", None), ("3/2", None), ("1e-1", None), (".5", None), ("2.", None), ("+1.5", None),
+    ("1_000", None), ("0x10/2", None), ("0x1p-2", None), ("010", None), ("-0", None),
+    ("two", "rational number"), ("1,5", "rational number"), (" 1.5", "rational number"), ("1/0", "rational number"),
+    ("inf", "rational number"), ("1.5e", "rational number"), ("1/2/3", "rational number"), ("3/-2", "rational number"),
+    ("50%", "rational number"),
+    ("-1", "is negative"), ("-0.5", "is negative"), ("-3/2", "is negative"), ("-0x0e", "is negative"),
+])
+def test_cpus_problem(value, problem):
+    found = cpus_problem("cpus", value)
     assert (found is None) if problem is None else (problem in found), found
