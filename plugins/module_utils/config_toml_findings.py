@@ -755,6 +755,19 @@ def _output_limit_rule(value):
             "so job logs are empty; write a size in KB, or leave it out for 4096" % value)
 
 
+def _devices_rule(value):
+    problems = ["devices[%d] %s" % (index, docker_executor.device_problem(entry)) for index, entry in enumerate(value)
+                if isinstance(entry, str) and docker_executor.device_problem(entry)]
+    return "; ".join(problems) or None
+
+
+def _services_devices_rule(value):
+    problems = ["services_devices %s %s" % (json.dumps(image), docker_executor.device_problem(entry))
+                for image, entries in value.items() if isinstance(entries, list)
+                for entry in entries if isinstance(entry, str) and docker_executor.device_problem(entry)]
+    return "; ".join(problems) or None
+
+
 def _extra_hosts_rule(value):
     problems = ["extra_hosts[%d] %s" % (index, problem) for index, problem in
                 ((index, docker_executor.extra_host_problem(entry)) for index, entry in enumerate(value)
@@ -821,6 +834,8 @@ _VALUE_RULES = {
     ("runners", "output_limit"): _output_limit_rule,
     ("runners.docker", "extra_hosts"): _extra_hosts_rule,
     ("runners.docker", "ulimit"): _ulimit_rule,
+    ("runners.docker", "devices"): _devices_rule,
+    ("runners.docker", "services_devices"): _services_devices_rule,
     ("runners.docker", "cpus"): _cpus_rule("cpus"),
     ("runners.docker", "service_cpus"): _cpus_rule("service_cpus"),
     ("runners.docker", "log_options"): _log_options_rule,

@@ -33,6 +33,7 @@ __all__ = [
     "cgroup_parent_problem",
     "cpus_problem",
     "derived_aliases",
+    "device_problem",
     "extra_host_problem",
     "effective_pull_policies",
     "expand",
@@ -143,6 +144,15 @@ def cgroup_parent_problem(cgroup_parent, driver=None):
                "" if driver == "systemd" else
                " (dockerd's default on a cgroup v2 host with systemd: Debian 12 and 13, Ubuntu 22.04 and newer, "
                "RHEL 9; only exec-opts native.cgroupdriver=cgroupfs changes it)"))
+
+
+def device_problem(entry):
+    """Why GitLab Runner refuses a ``devices`` (or ``services_devices``) entry, or None: executors/docker/docker.go
+    parseDeviceString reads ``HOST[:CONTAINER[:PERMISSIONS]]`` and fails the job with more parts."""
+    if entry.count(":") > 2:
+        return ("is %s, with more than HOST:CONTAINER:PERMISSIONS: GitLab Runner fails every job (failed to parse "
+                "device string: too many colons); write e.g. \"/dev/kvm:/dev/kvm:rwm\"" % json.dumps(entry))
+    return None
 
 
 def extra_host_problem(entry):

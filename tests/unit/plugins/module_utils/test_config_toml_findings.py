@@ -450,6 +450,11 @@ def test_table_of_wrong_type_is_not_descended():
          'ulimit "nofiles" is not a ulimit Docker knows'),
         ({"runners": [_runner(docker={"ulimit": {"nproc": "4096:1024"}})]}, "error",
          "has a soft limit above the hard one"),
+        # parseDeviceString: HOST[:CONTAINER[:PERMISSIONS]], no more.
+        ({"runners": [_runner(docker={"devices": ["/dev/kvm", "/dev/a:/dev/a:rwm:x"]})]}, "error",
+         'devices[1] is "/dev/a:/dev/a:rwm:x", with more than HOST:CONTAINER:PERMISSIONS'),
+        ({"runners": [_runner(docker={"services_devices": {"docker:*": ["/dev/a:/a:r:w"]}})]}, "error",
+         'services_devices "docker:*" is "/dev/a:/a:r:w"'),
         # computeNanoCPUs (big.Rat) and GetLogConfig (env and labels only) fail every job otherwise.
         ({"runners": [_runner(docker={"cpus": "1,5"})]}, "error",
          'cpus = "1,5" is not a number GitLab Runner reads (failed to parse it as a rational number)'),
@@ -495,6 +500,7 @@ def test_invalid_values(data, severity, fragment):
         {"runners": [_runner(docker={"cgroup_parent": "ci-jobs.slice", "service_cgroup_parent": ""})]},
         {"runners": [_runner(docker={"ulimit": {"nofile": "1024:2048", "NPROC": "4096", "core": "-1"}})]},
         {"runners": [_runner(docker={"cpus": "1.5", "service_cpus": "3/2", "log_options": {"env": "A", "labels": "b"}})]},
+        {"runners": [_runner(docker={"devices": ["/dev/kvm", "/dev/fuse:/dev/fuse", "/dev/net/tun:/dev/net/tun:rwm"]})]},
         {"runners": [_runner(docker={"extra_hosts": ["gitlab.internal:10.0.0.5", "v6:fd00::5",
                                                      "host.docker.internal:host-gateway"]})]},
     ],

@@ -13,6 +13,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_exe
     cgroup_parent_problem,
     cpus_problem,
     derived_aliases,
+    device_problem,
     effective_pull_policies,
     expand,
     expand_variables,
@@ -335,3 +336,9 @@ def test_ulimit_problem(name, limits, problem):
 def test_cpus_problem(value, problem):
     found = cpus_problem("cpus", value)
     assert (found is None) if problem is None else (problem in found), found
+
+
+@pytest.mark.parametrize("entry, bad", [("/dev/kvm", False), ("/dev/kvm:/dev/kvm", False), ("/dev/kvm:/dev/kvm:rwm", False),
+                                        ("/dev/kvm:/dev/kvm:rwm:x", True), (":::", True)])
+def test_device_problem(entry, bad):
+    assert (device_problem(entry) is not None) is bad
