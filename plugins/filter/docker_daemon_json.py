@@ -18,7 +18,7 @@ def docker_daemon_json(options, log_max_size="", log_max_files=3, registry_mirro
     if not isinstance(options, Mapping):
         raise AnsibleFilterError("docker_daemon_json: docker_daemon_options must be a dict, got %s"
                                  % type(options).__name__)
-    return daemon_json(dict(options), log_max_size or "", log_max_files, registry_mirror_url or "")
+    return daemon_json(options, log_max_size or "", log_max_files, registry_mirror_url or "")
 
 
 class FilterModule(object):

@@ -755,23 +755,26 @@ def _output_limit_rule(value):
             "so job logs are empty; write a size in KB, or leave it out for 4096" % value)
 
 
+def _entry_problems(entries, problem, label):
+    """``label[index] <problem>`` for each string of ``entries`` that ``problem(entry)`` finds fault with."""
+    return ["%s[%d] %s" % (label, index, found) for index, found in
+            ((index, problem(entry)) for index, entry in enumerate(entries) if isinstance(entry, str)) if found]
+
+
 def _devices_rule(value):
-    problems = ["devices[%d] %s" % (index, docker_executor.device_problem(entry)) for index, entry in enumerate(value)
-                if isinstance(entry, str) and docker_executor.device_problem(entry)]
-    return "; ".join(problems) or None
+    return "; ".join(_entry_problems(value, docker_executor.device_problem, "devices")) or None
 
 
 def _services_devices_rule(value):
-    problems = ["services_devices %s %s" % (json.dumps(image), docker_executor.device_problem(entry))
-                for image, entries in value.items() if isinstance(entries, list)
-                for entry in entries if isinstance(entry, str) and docker_executor.device_problem(entry)]
+    problems = ["services_devices %s %s" % (json.dumps(image), found) for image, entries in value.items()
+                if isinstance(entries, list)
+                for found in (docker_executor.device_problem(entry) for entry in entries if isinstance(entry, str))
+                if found]
     return "; ".join(problems) or None
 
 
 def _extra_hosts_rule(value):
-    problems = ["extra_hosts[%d] %s" % (index, problem) for index, problem in
-                ((index, docker_executor.extra_host_problem(entry)) for index, entry in enumerate(value)
-                 if isinstance(entry, str)) if problem]
+    problems = _entry_problems(value, docker_executor.extra_host_problem, "extra_hosts")
     if not problems:
         return None
     return ("%s: Docker refuses every job container (and service) with it; write NAME:ADDRESS, e.g. "

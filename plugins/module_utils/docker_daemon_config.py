@@ -50,8 +50,8 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_exe
     cgroup_parent_problem,
 )
 
-__all__ = ["OPTIONS", "RELOADABLE", "UNIT_FLAG_KEYS", "cgroup_driver", "check_daemon_options", "check_registry_mirrors",
-           "daemon_json", "reload_plan", "size_ok"]
+__all__ = ["OPTIONS", "RELOADABLE", "ROTATED_LOG_DRIVERS", "UNIT_FLAG_KEYS", "check_daemon_options",
+           "check_registry_mirrors", "daemon_json", "reload_plan", "size_ok"]
 
 # Type words: "string", "bool", "int", "number", "string-list" (list of strings), "string-map" (object of
 # strings), "object" (free-form object), "list" (free-form list); a dict describes a nested structure:
@@ -1141,7 +1141,7 @@ def _check_together(ctx, path):
                                             "(default gateway ip must be part of the network); give an address in "
                                             "%s, or drop %s" % (address, network, network_key, network, gateway))
     parent = valid.get("cgroup-parent")
-    problem = parent and cgroup_parent_problem(parent, cgroup_driver(valid.get("exec-opts")))
+    problem = parent and cgroup_parent_problem(parent, _cgroup_driver(valid.get("exec-opts")))
     if problem:
         # Only at start (verifyDaemonSettings): `dockerd --validate` accepts it, and the restart leaves Docker down.
         ctx.error(_join(path, "cgroup-parent"), problem + " and does not start; name a slice, e.g. 'ci-jobs.slice', "
@@ -1152,7 +1152,7 @@ def _check_together(ctx, path):
                                             "if experimental features are enabled)")
 
 
-def cgroup_driver(exec_opts):
+def _cgroup_driver(exec_opts):
     """The cgroup driver exec-opts choose (the first native.cgroupdriver, as moby's getCD reads it), or None."""
     for item in exec_opts if isinstance(exec_opts, list) else []:
         name, sep, value = item.partition("=") if isinstance(item, str) else ("", "", "")
@@ -1254,7 +1254,7 @@ def _check_storage_driver(ctx, path):
 
 # The log drivers that take max-size and max-file. GitLab Runner starts job containers with json-file, which gets
 # daemon.json's log-opts only when json-file is the daemon's driver too.
-_ROTATED_DRIVERS = ("json-file", "local")
+ROTATED_LOG_DRIVERS = ("json-file", "local")
 
 
 def daemon_json(options, log_max_size="", log_max_files=3, registry_mirror_url=""):
@@ -1266,7 +1266,7 @@ def daemon_json(options, log_max_size="", log_max_files=3, registry_mirror_url="
     Returns a new dict; ``options`` is not changed.
     """
     written = dict(options)
-    if log_max_size and written.get("log-driver", "json-file") in _ROTATED_DRIVERS:
+    if log_max_size and written.get("log-driver", "json-file") in ROTATED_LOG_DRIVERS:
         own = written.get("log-opts")
         rotation = {"max-size": log_max_size, "max-file": str(log_max_files)}
         rotation.update(own if isinstance(own, Mapping) else {})

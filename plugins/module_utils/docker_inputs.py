@@ -77,9 +77,11 @@ def _min_api_version(values, report):
     wanted = options.get("min-api-version") if isinstance(options, dict) else None
     version = values.get("docker_version")
     row = docker_api_versions.release(version) if isinstance(version, str) and version else None
-    if not row or not isinstance(wanted, str) or not re.match(r"^[0-9]+\.[0-9]+\Z", wanted):
+    try:
+        above = row is not None and docker_api_versions.api_key(wanted) > docker_api_versions.api_key(row["api"])
+    except ValueError:
         return
-    if docker_api_versions.api_key(wanted) > docker_api_versions.api_key(row["api"]):
+    if above:
         report.error("docker_daemon_options.min-api-version",
                      "is %s, above the Engine API %s of Docker %s (docker_version %s): dockerd refuses to start "
                      "(maximum supported API version is %s); give at most %s" % (
@@ -98,7 +100,7 @@ def _log_rotation(values, report):
         report.error("docker_container_log_max_files", "is %d: keep at least 1 file" % files)
     options = values.get("docker_daemon_options")
     driver = options.get("log-driver", "json-file") if isinstance(options, dict) else "json-file"
-    if driver not in ("json-file", "local"):
+    if driver not in docker_daemon_config.ROTATED_LOG_DRIVERS:
         report.warning("docker_container_log_max_size", "has no effect: docker_daemon_options sets log-driver %s, and "
                                                         "GitLab Runner starts job containers with json-file, which "
                                                         "then gets no log-opts from daemon.json: job logs grow "

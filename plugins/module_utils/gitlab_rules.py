@@ -31,6 +31,8 @@ __all__ = [
     "is_host",
     "is_loopback",
     "normalize_url",
+    "scheme_in_capitals",
+    "tag_list",
     "token_problem",
     "url_problem",
 ]
@@ -131,6 +133,19 @@ def url_problem(url):
     return None
 
 
+def tag_list(tags):
+    """The tags as GitLab keeps them (Gitlab::Ci::Tags::TagList): stripped, without blanks and repeats, in order.
+    Items that are not strings are left out (attribute_problems reports them)."""
+    return list(dict.fromkeys(tag.strip() for tag in tags if isinstance(tag, str) and tag.strip()))
+
+
+def scheme_in_capitals(url):
+    """Whether ``url`` (an http(s) URL) writes its scheme with a capital, which apt does not read: Go and Python
+    lower it, apt takes it as written."""
+    scheme = url.strip().partition(":")[0]
+    return scheme != scheme.lower()
+
+
 def http_url_problem(url, apt=False):
     """Why ``url`` is not an http(s) URL with a host (a package repository, a download base), or None.
 
@@ -142,7 +157,7 @@ def http_url_problem(url, apt=False):
     parts = urllib.parse.urlsplit(url.strip())
     if re.search(r"\s", url.strip()) or parts.scheme not in ("http", "https") or not parts.hostname:
         return "'%s' is not an http(s) URL with a host" % secrets.mask_url(url.strip())
-    if apt and not url.strip().startswith(parts.scheme + ":"):
+    if apt and scheme_in_capitals(url):
         return ("'%s' has its scheme in capitals: apt looks for a method of that name and fails (The method driver "
                 "/usr/lib/apt/methods/%s could not be found); write %s://" % (
                     secrets.mask_url(url.strip()), url.strip().partition(":")[0], parts.scheme))
@@ -224,10 +239,10 @@ def attribute_problems(attributes, credential="access"):
         elif "," in tag:
             problems.append((key, "'%s' contains a comma: GitLab splits tags at commas, so it would become %d "
                                   "tags; give one tag per list item" % (tag, len(tag.split(",")))))
-    # GitLab's tag list (Gitlab::Ci::Tags::TagList) drops blank tags and repeats, after stripping, before it counts.
-    distinct = set(tag.strip() for tag in tags if isinstance(tag, str) and tag.strip())
-    if len(distinct) > MAX_TAGS:
-        problems.append(("tag_list", "has %d tags: GitLab allows at most %d per runner" % (len(distinct), MAX_TAGS)))
+    # GitLab counts its tag list, repeats and blanks dropped.
+    distinct = len(tag_list(tags))
+    if distinct > MAX_TAGS:
+        problems.append(("tag_list", "has %d tags: GitLab allows at most %d per runner" % (distinct, MAX_TAGS)))
     if attributes.get("run_untagged") is False and not [tag for tag in tags if isinstance(tag, str) and tag.strip()]:
         problems.append(("run_untagged", "is false but the runner has no tags: GitLab refuses a runner that may run "
                                          "neither tagged nor untagged jobs; add tags or set run_untagged true"))

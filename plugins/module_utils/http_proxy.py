@@ -104,7 +104,7 @@ def proxy_url_problem(url):
                 "only; give the proxy's HTTP address, %s" % (shown, scheme, _EXAMPLE))
     if "://" in url[len(scheme) + 3:]:
         return "%r has a scheme twice: give it once, %s" % (shown, _EXAMPLE)
-    if parts.scheme != url[:len(parts.scheme)]:
+    if gitlab_rules.scheme_in_capitals(url):
         return ("%r has its scheme in capitals: apt refuses such a proxy (Unsupported proxy configured) and the "
                 "package installs fail, while Go programs accept it; write %s://" % (shown, scheme))
     if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):

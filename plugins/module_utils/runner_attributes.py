@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 
-from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file
+from ansible_collections.runnerops.gitlab_runner.plugins.module_utils import atomic_file, gitlab_rules
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.gitlab_rules import RUNNER_ATTRIBUTES
 
 __all__ = [
@@ -46,13 +46,13 @@ _UNSET = {"description": "", "maintenance_note": "", "tag_list": []}
 
 
 def wanted(params):
-    """The attributes ``params`` (module options) set, as GitLab takes them (tags stripped)."""
+    """The attributes ``params`` (module options) set, as GitLab takes them (tags as GitLab keeps them)."""
     attributes = {}
     for name in RUNNER_ATTRIBUTES:
         if params.get(name) is not None:
             attributes[name] = params[name]
     if "tag_list" in attributes:
-        attributes["tag_list"] = [tag.strip() for tag in attributes["tag_list"]]
+        attributes["tag_list"] = gitlab_rules.tag_list(attributes["tag_list"])
     return attributes
 
 

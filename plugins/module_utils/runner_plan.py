@@ -372,8 +372,7 @@ class _Runner(object):
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
             self._problem("tags", "must be a list of strings, got %s: write e.g. [docker, linux]" % type_name(tags))
             return []
-        # As GitLab keeps them: stripped, without blanks and repeats (Gitlab::Ci::Tags::TagList), in their order.
-        return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
+        return gitlab_rules.tag_list(tags)
 
     def _environment(self):
         given = self.entry.get("environment") or []
