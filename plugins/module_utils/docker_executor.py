@@ -170,7 +170,8 @@ def extra_host_problem(entry):
     candidate = address.strip()
     try:
         ipaddress.ip_address(candidate)
-        valid = "%" not in candidate and not re.search(r"(^|\.)0\d", candidate)
+        # Python refuses IPv4 octets with a leading zero as Go does; both accept zone-free IPv6 groups like "0db8".
+        valid = "%" not in candidate
     except ValueError:
         valid = False
     if not valid:

@@ -286,12 +286,14 @@ def test_shared_builds_dir(volumes, shared):
 
 @pytest.mark.parametrize("entry, problem", [
     ("gitlab.internal:10.0.0.5", None), ("v6:fd00::5", None), ("v4mapped:::ffff:10.0.0.5", None),
-    ("host.docker.internal:host-gateway", None), ("spaced: 10.0.0.5", None),
+    ("host.docker.internal:host-gateway", None), ("spaced: 10.0.0.5", None), ("v6zeros:2001:0db8::0001", None),
+    ("v6lead:0123::1", None),
     # The daemon splits at the first ":" and parses the rest with net.ParseIP: the CLI's forms fail.
     ("gitlab.internal=10.0.0.5", "bad format for add-host"), ("gitlab", "bad format for add-host"),
     (":10.0.0.5", "bad format for add-host"),
     ("gitlab:[fd00::5]", "without brackets"), ("gitlab:gitlab.example.com", "invalid IP address in add-host"),
     ("gitlab:10.0.0.05", "invalid IP address"), ("gitlab:fe80::1%eth0", "invalid IP address"),
+    ("gitlab:010.0.0.5", "invalid IP address"), ("v4mapped:::ffff:10.0.0.05", "invalid IP address"),
     ("gitlab:Host-Gateway", "invalid IP address"),
 ])
 def test_extra_host_problem(entry, problem):
