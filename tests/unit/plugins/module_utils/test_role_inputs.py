@@ -224,3 +224,46 @@ def test_the_description_keeps_a_sentence_ending_in_x():
     _converted, errors, _warnings = _one({"x": {"type": "str", "required": True, "description": "Runs on host X."}},
                                          {}, nested=True, path="item")
     assert errors == [("item.x", "is required: Runs on host X")]
+
+
+# validate_inputs checks a role's variables with coerce; Ansible's own check of the same argument spec adds nothing
+# where coerce refuses all it refuses (playbooks/site.yml skips that check after validate.yml).
+_SAMPLES = (True, False, 0, 1, 2, -1, 1.5, "", "x", "yes", "5", " 5 ", "a,b", "a=1", '{"a": 1}', "[1]", [], ["x"], [1],
+            [True], [None], [["x"]], [{"a": 1}], {}, {"a": 1}, {"name": "x"})
+
+
+def _required_item(options):
+    """A nested item Ansible accepts: its required options given a value of their type."""
+    fill = {"str": "x", "path": "x", "int": 1, "bool": True, "list": [], "dict": {}, "float": 1.0, "raw": "x"}
+    return dict((name, option["choices"][0] if option.get("choices") else fill[option.get("type", "str")])
+                for name, option in options.items() if option.get("required"))
+
+
+def _cases(role):
+    from ansible_collections.runnerops.gitlab_runner.plugins.plugin_utils.role_specs import argument_spec
+    for name, option in argument_spec(role).items():
+        samples = _SAMPLES + tuple(option.get("choices") or ())
+        for value in samples:
+            yield {name: option}, {name: value}
+        nested = option.get("options")
+        if nested:
+            for key, inner in nested.items():
+                for value in _SAMPLES + tuple(inner.get("choices") or ()):
+                    item = dict(_required_item(nested), **{key: value})
+                    yield {name: option}, {name: [item] if option.get("type") == "list" else item}
+
+
+@pytest.mark.parametrize("role", ["docker", "runner"])
+def test_coerce_refuses_all_that_ansibles_argument_spec_check_refuses(role):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    checked = refused = 0
+    for spec, values in _cases(role):
+        ansible_errors = ArgumentSpecValidator(spec).validate(values).error_messages
+        report = Report()
+        coerce(spec, values, "", report)
+        checked += 1
+        if ansible_errors:
+            refused += 1
+            assert report.errors, "Ansible refuses %r (%s), coerce accepts it" % (values, ansible_errors[0])
+    # The samples reach both sides of the check: values Ansible refuses and values it takes.
+    assert 0 < refused < checked
