@@ -500,6 +500,10 @@ def check(values, report):
     _docker_api(values, plan, report, named)
     _local_dind_image(values, plan, report, indexes)
     named.report(report)
+    if not plan["registrations"]:
+        report.warning("runner_entries", "no runner is configured: config.toml gets the global settings only. To "
+                                         "register one, set runner_gitlab_url and runner_access_token (scope "
+                                         "create_runner), or list runners with their tokens in runner_entries")
     return None if report.errors else plan
 
 

@@ -106,6 +106,17 @@ def test_runner_rules_accept(changes):
     assert report.errors == []
 
 
+def test_no_runner_is_a_warning_that_says_how_to_register_one():
+    report, plan = _runner(runner_entries=[], runner_access_token="")
+    assert report.errors == [] and plan["registrations"] == []
+    assert [(p, m) for p, m in report.warnings if "no runner is configured" in m] == [
+        ("runner_entries", "no runner is configured: config.toml gets the global settings only. To register one, set "
+                           "runner_gitlab_url and runner_access_token (scope create_runner), or list runners with "
+                           "their tokens in runner_entries")]
+    report, _plan = _runner()
+    assert not [m for _p, m in report.warnings if "no runner is configured" in m]
+
+
 def test_a_dind_runner_without_tls_only_warns():
     report, plan = _runner(runner_mode="dind", runner_dind_tls=False)
     assert report.errors == [] and plan["modes"] == {"r1": "dind"}
