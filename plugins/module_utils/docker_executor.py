@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from fractions import Fraction
 
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_volume import (
     VolumeSpecError,
@@ -31,6 +32,7 @@ __all__ = [
     "ULIMIT_NAMES",
     "allow_list",
     "cgroup_parent_problem",
+    "cpus_over_host_problem",
     "cpus_problem",
     "derived_aliases",
     "device_problem",
@@ -42,6 +44,7 @@ __all__ = [
     "glob_match",
     "image_allowed",
     "job_privileged",
+    "nano_cpus",
     "network_per_build",
     "pull_policies",
     "service_privileged",
@@ -96,6 +99,53 @@ def cpus_problem(key, value):
         return ("%s = %s is negative: Docker refuses every job container (range of CPUs is from 0.01 to the host's "
                 "count); write a positive number, or leave it out for no limit" % (key, json.dumps(value)))
     return None
+
+
+# The forms of cpus whose value is computed here: a decimal (leading zeros are decimal in big.Rat's float form) and a
+# fraction of decimal integers (a leading 0 there selects octal, as base 0 does: left out, as prefixes and _ are).
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+_DECIMAL_FRACTION = re.compile(r"^([+-]?(?:0|[1-9][0-9]*))/([1-9][0-9]*)\Z")
+
+
+def nano_cpus(value):
+    """The NanoCPUs GitLab Runner asks Docker for, for ``cpus`` or ``service_cpus``, or None where not computed here.
+
+    common/config.go computeNanoCPUs: the big.Rat times 1e9, to the nearest float64, truncated to an int64 ("" is 0,
+    no limit). None for a value cpus_problem refuses and for the forms left out here (base prefixes, _ separators).
+    """
+    if value == "":
+        return 0
+    fraction = _DECIMAL_FRACTION.match(value)
+    try:
+        if fraction:
+            number = Fraction(int(fraction.group(1)), int(fraction.group(2)))
+        elif _DECIMAL.match(value):
+            number = Fraction(value)
+        else:
+            return None
+        return int(float(number * 10 ** 9))
+    except OverflowError:
+        # float64 is +-Inf there, and Go's int64 of it is out of Docker's range as well.
+        return -1
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def cpus_over_host_problem(key, value, host_cpus):
+    """Why Docker refuses every container ``cpus`` or ``service_cpus`` limits, on a daemon with ``host_cpus`` CPUs.
+
+    daemon/daemon_unix.go verifyPlatformContainerResources: NanoCPUs below 0 or above sysinfo.NumCPU() * 1e9 (the
+    CPUs of the daemon's affinity mask) is "Range of CPUs is from 0.01 to N.00, as there are only N CPUs available".
+    None where it is within, where host_cpus is unknown (0), where nano_cpus does not compute the value and where
+    cpus_problem has a reason already.
+    """
+    nano = nano_cpus(value) if host_cpus and host_cpus > 0 and cpus_problem(key, value) is None else None
+    if nano is None or 0 <= nano <= host_cpus * 10 ** 9:
+        return None
+    containers = "service containers" if key == "service_cpus" else "job containers"
+    return ('%s = %s asks for more CPUs than the host\'s Docker daemon has: Docker refuses every one of its %s '
+            '("Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available"); write at most "%d", or '
+            'leave it out for no limit' % (key, json.dumps(value), containers, host_cpus, host_cpus, host_cpus))
 
 
 # The ulimits a container can set: runc's RLIMIT_ types, which dockerd names in lower case

@@ -498,6 +498,7 @@ def check(values, report):
     for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"], runner_types=runner_types):
         _name_finding(named, values, plan, finding, indexes)
     _docker_api(values, plan, report, named)
+    _host_cpus(values, plan, report, named, indexes)
     _local_dind_image(values, plan, report, indexes)
     named.report(report)
     if not plan["registrations"]:
@@ -505,6 +506,29 @@ def check(values, report):
                                          "register one, set runner_gitlab_url and runner_access_token (scope "
                                          "create_runner), or list runners with their tokens in runner_entries")
     return None if report.errors else plan
+
+
+def _host_cpus(values, plan, report, named, indexes):
+    """cpus and service_cpus against the CPUs of the host's Docker daemon (runner_docker_host_cpus; 0 is unknown).
+
+    Only for runners that use the host's daemon: a [runners.docker] host other than a unix socket is another machine.
+    """
+    host_cpus = values.get("runner_docker_host_cpus") or 0
+    if host_cpus < 0:
+        report.error("runner_docker_host_cpus", "is %d: give the CPUs of the host's Docker daemon, or 0 for unknown"
+                     % host_cpus)
+        return
+    for number, table in enumerate(plan["config"].get("runners", [])):
+        docker = table.get("docker") or {}
+        if not str(docker.get("host") or "unix://").startswith("unix://"):
+            continue
+        for key in ("cpus", "service_cpus"):
+            value = docker.get(key)
+            problem = docker_executor.cpus_over_host_problem(key, value, host_cpus) if isinstance(value, str) else None
+            if problem:
+                _name_finding(named, values, plan, {"severity": "error", "message": problem,
+                                                    "runner": table.get("name"),
+                                                    "keys": ["runners[%d].docker.%s" % (number, key)]}, indexes)
 
 
 def _local_dind_image(values, plan, report, indexes):

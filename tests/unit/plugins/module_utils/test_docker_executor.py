@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_executor import (
     DEFAULT_BUILDS_DIR,
     cgroup_parent_problem,
+    cpus_over_host_problem,
     cpus_problem,
     derived_aliases,
     device_problem,
@@ -22,6 +23,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_exe
     glob_match,
     image_allowed,
     job_privileged,
+    nano_cpus,
     network_per_build,
     pull_policies,
     service_privileged,
@@ -338,6 +340,36 @@ def test_ulimit_problem(name, limits, problem):
 def test_cpus_problem(value, problem):
     found = cpus_problem("cpus", value)
     assert (found is None) if problem is None else (problem in found), found
+
+
+# computeNanoCPUs: the rational times 1e9, to the nearest float64, truncated; None for the forms not computed here.
+@pytest.mark.parametrize("value, nano", [
+    ("", 0), ("0", 0), ("1.5", 1500000000), ("3/2", 1500000000), (".5", 500000000), ("2.", 2000000000),
+    ("1e-1", 100000000), ("+2", 2000000000), ("010.5", 10500000000), ("2.0000000001", 2000000000),
+    ("2.000000001", 2000000001), ("1/3", 333333333), ("-1", -1000000000), ("1e400", -1),
+    ("010/2", None), ("0x10/2", None), ("0x1p-2", None), ("1_000", None), ("two", None), ("1/0", None),
+])
+def test_nano_cpus(value, nano):
+    assert nano_cpus(value) == nano
+
+
+# verifyPlatformContainerResources: NanoCPUs within 0 to NumCPU * 1e9 of the daemon's host.
+@pytest.mark.parametrize("key, value, host_cpus, bad", [
+    ("cpus", "2", 2, False), ("cpus", "2.0000000001", 2, False), ("cpus", "1.5", 2, False), ("cpus", "", 2, False),
+    ("cpus", "2.000000001", 2, True), ("cpus", "3", 2, True), ("service_cpus", "5/2", 2, True), ("cpus", "1e1", 8, True),
+    ("cpus", "1e400", 2, True),
+    # The host's count unknown, or a form not computed here: no finding.
+    ("cpus", "3", 0, False), ("cpus", "0x10", 2, False),
+    # Negative: cpus_problem's finding, not this one.
+    ("cpus", "-3", 2, False),
+])
+def test_cpus_over_host_problem(key, value, host_cpus, bad):
+    found = cpus_over_host_problem(key, value, host_cpus)
+    assert (found is not None) is bad, found
+    if bad:
+        assert found.startswith('%s = "%s" asks for more CPUs' % (key, value))
+        assert "only %d CPUs available" % host_cpus in found and 'write at most "%d"' % host_cpus in found
+        assert ("service containers" if key == "service_cpus" else "job containers") in found
 
 
 @pytest.mark.parametrize("entry, bad", [("/dev/kvm", False), ("/dev/kvm:/dev/kvm", False), ("/dev/kvm:/dev/kvm:rwm", False),

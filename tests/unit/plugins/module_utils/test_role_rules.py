@@ -28,7 +28,7 @@ RUNNER = dict(_defaults("runner"), runner_gitlab_url="https://gitlab.example.com
               runner_access_token="glpat-rules-test-0001", runner_docker_image="docker:27.5.1",
               runner_dind_base_image="docker:27.5.1-dind", runner_dind_image="docker:27.5.1-dind",
               runner_dind_registry_mirrors=[], runner_http_proxy="", runner_https_proxy="", runner_no_proxy=[],
-              runner_docker_engine_version="", runner_docker_min_api_version="",
+              runner_docker_engine_version="", runner_docker_min_api_version="", runner_docker_host_cpus=0,
               runner_entries=[{"name": "r1", "tags": ["docker"]}])
 DOCKER = _defaults("docker")
 
@@ -104,6 +104,29 @@ def test_runner_rules(changes, path, message):
 def test_runner_rules_accept(changes):
     report, _plan = _runner(**changes)
     assert report.errors == []
+
+
+@pytest.mark.parametrize("changes, errors", [
+    # The runner's own cpus and a role-wide service_cpus, each named by the variable that set it.
+    ({"runner_entries": [{"name": "r1", "docker": {"cpus": "3"}}]},
+     ['runner_entries[0].docker.cpus: cpus = "3" asks for more CPUs']),
+    ({"runner_docker_defaults": {"service_cpus": "2.5"}},
+     ['runner_docker_defaults.service_cpus (via runner_entries[0] "r1", [runners.docker] service_cpus): service_cpus = '
+      '"2.5" asks for more CPUs']),
+    ({"runner_entries": [{"name": "r1", "docker": {"cpus": "2"}}]}, []),
+    # The daemon of another machine, or the host's count not known: not checked.
+    ({"runner_entries": [{"name": "r1", "docker": {"cpus": "3", "host": "tcp://docker.example.com:2376"}}]}, []),
+    ({"runner_docker_host_cpus": 0, "runner_entries": [{"name": "r1", "docker": {"cpus": "64"}}]}, []),
+    ({"runner_docker_host_cpus": -1}, ["runner_docker_host_cpus: is -1"]),
+])
+def test_cpus_against_the_host_daemons(changes, errors):
+    report, plan = _runner(**dict({"runner_docker_host_cpus": 2}, **changes))
+    lines = report.error_lines()
+    assert len(lines) == len(errors), lines
+    for line, start in zip(lines, errors):
+        assert line.startswith(start), line
+    if errors and "cpus =" in errors[0]:
+        assert "only 2 CPUs available" in lines[0] and plan is None
 
 
 def test_no_runner_is_a_warning_that_says_how_to_register_one():
