@@ -44,6 +44,7 @@ __all__ = [
     "glob_match",
     "image_allowed",
     "job_privileged",
+    "local_daemon",
     "nano_cpus",
     "network_per_build",
     "pull_policies",
@@ -99,6 +100,12 @@ def cpus_problem(key, value):
         return ("%s = %s is negative: Docker refuses every job container (range of CPUs is from 0.01 to the host's "
                 "count); write a positive number, or leave it out for no limit" % (key, json.dumps(value)))
     return None
+
+
+def local_daemon(host):
+    """Whether ``[runners.docker] host`` names this host's Docker daemon: left out (the runner's default socket) or a
+    unix:// socket; any other address is another machine's daemon (executors/docker's client, DOCKER_HOST's forms)."""
+    return host is None or host == "" or (isinstance(host, str) and host.startswith("unix://"))
 
 
 # The forms of cpus whose value is computed here: a decimal (leading zeros are decimal in big.Rat's float form) and a

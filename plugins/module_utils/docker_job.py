@@ -228,10 +228,8 @@ def _services_limit(docker):
 
 def _docker_host_args(docker):
     host = docker.get("host")
-    if host in (None, ""):
-        return []
-    if isinstance(host, str) and host.startswith("unix://"):
-        return ["--host", host]
+    if docker_executor.local_daemon(host):
+        return ["--host", host] if host else []
     raise ValueError(
         "[runners.docker] host is %r: the runner's jobs run on that remote daemon, so a job started on this host "
         "would not test them; run the smoke test where that daemon runs (or drop host for the local socket)" % (host,)

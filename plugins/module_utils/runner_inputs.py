@@ -86,6 +86,7 @@ _RANGES = (
     ("runner_api_retries", 0, MAX_RETRIES, "retries of a failed request to GitLab"),
     ("runner_api_backoff", 0, int(MAX_BACKOFF_DELAY), "seconds before the first repeat of a failed request to GitLab"),
     ("runner_dind_mtu", 0, 65535, "the MTU of the dind services' daemons, 0 for Docker's default of 1500"),
+    ("runner_docker_host_cpus", 0, None, "the CPUs of the host's Docker daemon, 0 for not known"),
 )
 # The smallest MTU IPv6 works with: a dind daemon's networks below it lose IPv6.
 _IPV6_MIN_MTU = 1280
@@ -498,7 +499,7 @@ def check(values, report):
     for finding in config_toml_findings.findings(dumps(plan["config"]), plan["modes"], runner_types=runner_types):
         _name_finding(named, values, plan, finding, indexes)
     _docker_api(values, plan, report, named)
-    _host_cpus(values, plan, report, named, indexes)
+    _host_cpus(values, plan, named, indexes)
     _local_dind_image(values, plan, report, indexes)
     named.report(report)
     if not plan["registrations"]:
@@ -508,19 +509,15 @@ def check(values, report):
     return None if report.errors else plan
 
 
-def _host_cpus(values, plan, report, named, indexes):
+def _host_cpus(values, plan, named, indexes):
     """cpus and service_cpus against the CPUs of the host's Docker daemon (runner_docker_host_cpus; 0 is unknown).
 
     Only for runners that use the host's daemon: a [runners.docker] host other than a unix socket is another machine.
     """
     host_cpus = values.get("runner_docker_host_cpus") or 0
-    if host_cpus < 0:
-        report.error("runner_docker_host_cpus", "is %d: give the CPUs of the host's Docker daemon, or 0 for unknown"
-                     % host_cpus)
-        return
     for number, table in enumerate(plan["config"].get("runners", [])):
         docker = table.get("docker") or {}
-        if not str(docker.get("host") or "unix://").startswith("unix://"):
+        if not docker_executor.local_daemon(docker.get("host")):
             continue
         for key in ("cpus", "service_cpus"):
             value = docker.get(key)

@@ -23,6 +23,7 @@ from ansible_collections.runnerops.gitlab_runner.plugins.module_utils.docker_exe
     glob_match,
     image_allowed,
     job_privileged,
+    local_daemon,
     nano_cpus,
     network_per_build,
     pull_policies,
@@ -340,6 +341,15 @@ def test_ulimit_problem(name, limits, problem):
 def test_cpus_problem(value, problem):
     found = cpus_problem("cpus", value)
     assert (found is None) if problem is None else (problem in found), found
+
+
+@pytest.mark.parametrize("host, local", [
+    (None, True), ("", True), ("unix:///var/run/docker.sock", True), ("unix:///run/user/1000/docker.sock", True),
+    ("tcp://docker.example.com:2376", False), ("ssh://ci@docker.example.com", False), ("npipe:////./pipe/docker", False),
+    (0, False), (["unix:///var/run/docker.sock"], False),
+])
+def test_local_daemon(host, local):
+    assert local_daemon(host) is local
 
 
 # computeNanoCPUs: the rational times 1e9, to the nearest float64, truncated; None for the forms not computed here.

@@ -117,7 +117,8 @@ def test_runner_rules_accept(changes):
     # The daemon of another machine, or the host's count not known: not checked.
     ({"runner_entries": [{"name": "r1", "docker": {"cpus": "3", "host": "tcp://docker.example.com:2376"}}]}, []),
     ({"runner_docker_host_cpus": 0, "runner_entries": [{"name": "r1", "docker": {"cpus": "64"}}]}, []),
-    ({"runner_docker_host_cpus": -1}, ["runner_docker_host_cpus: is -1"]),
+    ({"runner_docker_host_cpus": -1}, ["runner_docker_host_cpus: is -1, but must be at least 0 (the CPUs of the host's "
+                                       "Docker daemon, 0 for not known)"]),
 ])
 def test_cpus_against_the_host_daemons(changes, errors):
     report, plan = _runner(**dict({"runner_docker_host_cpus": 2}, **changes))
