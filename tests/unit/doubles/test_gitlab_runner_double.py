@@ -131,6 +131,13 @@ class RunningDouble:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
+    def rewrite_config(self, text):
+        """Replace config.toml while the double runs, atomically, as the role writes it: the double's poll must not
+        load the truncated file between open and write (an empty file is a valid config without runners)."""
+        temporary = self.config.with_name(self.config.name + ".tmp")
+        temporary.write_text(text)
+        os.replace(temporary, self.config)
+
     def _read(self):
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
@@ -487,7 +494,7 @@ def test_run_reloads_on_mtime_change_and_sighup_and_serves_metrics(start_double)
     assert 'version="%s"} 1' % double.VERSION in _metrics(port)
     assert (runner.workdir / double.PID_FILE_NAME).read_text().strip() == str(runner.process.pid)
 
-    runner.config.write_text(_config_text(listen='listen_address = "127.0.0.1:%d"' % port, more=SECOND_RUNNER))
+    runner.rewrite_config(_config_text(listen='listen_address = "127.0.0.1:%d"' % port, more=SECOND_RUNNER))
     runner.wait_for_log("runner_names=alpha,beta runners=2")
 
     runner.send(signal.SIGHUP)
@@ -500,7 +507,7 @@ def test_run_reloads_on_mtime_change_and_sighup_and_serves_metrics(start_double)
 
 def test_a_broken_config_on_reload_keeps_the_old_one(start_double):
     runner = start_double(_config_text())
-    runner.config.write_text("concurrent = [\n")
+    runner.rewrite_config("concurrent = [\n")
     runner.wait_for_log("ERROR: Failed to load config toml:")
     runner.add_job("7", "0.2")
     runner.wait_for_job_state("7", ".done")
@@ -511,7 +518,7 @@ def test_a_broken_config_on_reload_keeps_the_old_one(start_double):
 def test_a_missing_config_is_reported_until_it_appears(start_double):
     runner = start_double("", write_config=False)
     runner.wait_for_log("ERROR: Failed to load config stat %s: no such file or directory" % runner.config, count=2)
-    runner.config.write_text(_config_text())
+    runner.rewrite_config(_config_text())
     runner.wait_for_log("runner_names=alpha runners=1")
     runner.send(signal.SIGTERM)
     assert runner.wait() == 0
@@ -600,7 +607,7 @@ def test_jobs_respect_concurrent_and_need_a_runner(start_double):
     # The log line is written before the rename, but the reader thread may not have taken it yet.
     runner.wait_for_log("Job file is invalid")
 
-    runner.config.write_text("concurrent = 1\n")
+    runner.rewrite_config("concurrent = 1\n")
     runner.wait_for_log("runners=0")
     runner.add_job("c", "0.1")
     time.sleep(0.5)
